@@ -1,0 +1,36 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint sample bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the app on the embedded SQLite database (sample data loaded on first start).
+run: $(STAMP)
+	$(PY) -m smarketing_data init
+	$(PY) -m streamlit run app.py
+
+## Run every test: lint, types, unit, real engines, CLI.
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy smarketing_data
+	$(PY) -m pytest -n 2 -q
+
+## Rewrite sample_data/ from the generator.
+sample: $(STAMP)
+	$(PY) -m smarketing_data.sample sample_data
+
+bench: $(STAMP)
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,215 @@
+"""Engines for SQLite, DuckDB and PostgreSQL; schema creation/upgrade; bulk writes.
+
+SQLite gets WAL, a busy timeout and foreign keys; writers take the write lock at BEGIN
+(``BEGIN IMMEDIATE``) so that concurrent imports queue instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from smarketing_data import schema
+
+# Long enough to outlast a large import holding the write lock, short of a hung UI.
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+WRITE_OPTION = "smarketing_write"
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be reached or used; str(exc) is one line for the user."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with the settings each backend needs."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!r}") from exc
+    backend = parsed.get_backend_name()
+    try:
+        if backend == "sqlite":
+            return _sqlite_engine(url, parsed.database)
+        if backend == "duckdb" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        return create_engine(url, pool_pre_ping=backend == "postgresql")
+    except (NoSuchModuleError, ImportError) as exc:
+        raise DatabaseError(f"no driver installed for {backend!r} URLs") from exc
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event below decide how transactions start.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for a write: commits whole or not at all."""
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            yield conn
+
+
+def backend(engine_or_conn: Engine | Connection) -> str:
+    return engine_or_conn.dialect.name
+
+
+def init_schema(engine: Engine) -> int:
+    """Create or upgrade every table; returns the schema version now in place."""
+    try:
+        with write_transaction(engine) as conn:
+            schema.metadata.create_all(conn, checkfirst=True)
+            current = get_meta(conn, "schema_version")
+            if current is None:
+                set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
+                set_meta(conn, "data_version", "0")
+    except SQLAlchemyError as exc:
+        raise DatabaseError(describe_error(exc)) from exc
+    return schema.SCHEMA_VERSION
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line that says what went wrong with the database, without a traceback."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = text[0] if text else type(exc).__name__
+    return f"database error: {first}"
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    t = schema.meta
+    return conn.execute(select(t.c.value).where(t.c.key == key)).scalar_one_or_none()
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    t = schema.meta
+    if get_meta(conn, key) is None:
+        conn.execute(insert(t).values(key=key, value=value))
+    else:
+        conn.execute(update(t).where(t.c.key == key).values(value=value))
+
+
+def bump_data_version(conn: Connection) -> int:
+    """Mark the data as changed, so caches keyed by the version are invalidated."""
+    version = int(get_meta(conn, "data_version") or 0) + 1
+    set_meta(conn, "data_version", str(version))
+    return version
+
+
+def data_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(get_meta(conn, "data_version") or 0)
+
+
+# --- bulk writes -----------------------------------------------------------------------------
+
+_SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _sqlite_column(series: pd.Series, column_type: Any) -> np.ndarray:
+    """Values in the exact text form SQLAlchemy's SQLite types store and read back."""
+    from sqlalchemy import Date, DateTime
+
+    if isinstance(column_type, DateTime):
+        ts = pd.to_datetime(series)
+        text = np.datetime_as_string(ts.to_numpy(dtype="datetime64[us]"), unit="us")
+        out = np.char.replace(text.astype(str), "T", " ").astype(object)
+        out[ts.isna().to_numpy()] = None
+        return out
+    if isinstance(column_type, Date):
+        ts = pd.to_datetime(series)
+        text = np.datetime_as_string(ts.to_numpy(dtype="datetime64[D]"), unit="D").astype(object)
+        text[ts.isna().to_numpy()] = None
+        return text
+    return _plain_column(series)
+
+
+def _plain_column(series: pd.Series) -> np.ndarray:
+    values = series.astype(object).to_numpy()
+    mask = pd.isna(series).to_numpy()
+    if mask.any():
+        values = values.copy()
+        values[mask] = None
+    return values
+
+
+def _python_value(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
+    """Insert every row of ``frame`` (columns named as the table's) as fast as the backend can."""
+    if frame.empty:
+        return
+    columns = [c for c in frame.columns if c in table.c]
+    name = backend(conn)
+    if name == "sqlite":
+        arrays = [_sqlite_column(frame[c], table.c[c].type) for c in columns]
+        rows = list(zip(*arrays, strict=True))
+        placeholders = ", ".join("?" for _ in columns)
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        # Values are bound, never formatted in; only the table's own column names are.
+        sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders})'
+        conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        return
+    if name == "duckdb":
+        _duckdb_insert(conn, table, frame[columns])
+        return
+    records = frame[columns].astype(object).where(frame[columns].notna(), None)
+    rows = [
+        {c: _python_value(v) for c, v in zip(columns, row, strict=True)}
+        for row in records.itertuples(index=False, name=None)
+    ]
+    for start in range(0, len(rows), 10_000):
+        conn.execute(insert(table), rows[start : start + 10_000])
+
+
+def _duckdb_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
+    raw = conn.connection.driver_connection
+    view = f"_bulk_{table.name}"
+    prepared = frame.copy()
+    for c in prepared.columns:
+        if prepared[c].dtype == object and table.c[c].type.python_type is dt.date:
+            prepared[c] = pd.to_datetime(prepared[c]).dt.date
+    raw.register(view, prepared)
+    try:
+        quoted = ", ".join(f'"{c}"' for c in prepared.columns)
+        raw.execute(f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "{view}"')
+    finally:
+        raw.unregister(view)

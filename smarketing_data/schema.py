@@ -1,0 +1,299 @@
+"""Every table of the product, in one place (SPEC §3).
+
+Raw records keep what the CRM exported (leads, opportunities, campaign members, campaigns,
+reps); ``journeys`` holds one row per lead plus the derived funnel columns that the journey
+rules compute from the raw records. Bookkeeping columns on raw tables (``row_hash``,
+``created_upload_id``, ``last_upload_id``) make re-imports idempotent and uploads undoable.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Double,
+    Index,
+    Integer,
+    MetaData,
+    Sequence,
+    String,
+    Table,
+    Text,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+
+def _bookkeeping() -> list[Column]:
+    return [
+        Column("row_hash", BigInteger, nullable=False),
+        Column("created_upload_id", Integer, nullable=False),
+        Column("last_upload_id", Integer, nullable=False),
+    ]
+
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# One row per journey: leads/contacts (kind 'lead') and opportunities linked to no lead
+# (kind 'opp', entirely derived). Columns prefixed ``lead_`` keep what the lead record said;
+# the unprefixed funnel columns are what the journey rules of SPEC §3 make of it.
+journeys = Table(
+    "journeys",
+    metadata,
+    Column("journey_id", String(255), primary_key=True),
+    Column("source", String(32), nullable=False),
+    Column("record_id", String(255), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("entry_stage", String(8), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("campaign_id", String(255)),
+    Column("rep_id", String(255)),
+    Column("channel", String(255)),
+    Column("segment", String(255)),
+    Column("region", String(255)),
+    Column("company", String(1024)),
+    Column("industry", String(255)),
+    Column("mql_at", DateTime),
+    Column("sal_at", DateTime),
+    Column("sql_at", DateTime),
+    Column("opp_at", DateTime),
+    Column("won_at", DateTime),
+    Column("lost_at", DateTime),
+    Column("first_touch_at", DateTime),
+    Column("amount", Double),
+    Column("won_amount", Double),
+    Column("disqualified_reason", String(1024)),
+    # the reached-stage dates of SPEC §3.1-3.2 (null: not reached)
+    Column("reach_lead_at", DateTime),
+    Column("reach_mql_at", DateTime),
+    Column("reach_sal_at", DateTime),
+    Column("reach_sql_at", DateTime),
+    Column("reach_opp_at", DateTime),
+    Column("reach_won_at", DateTime),
+    # as exported on the lead row (inputs to the journey rules)
+    Column("lead_campaign_id", String(255)),
+    Column("lead_opp_at", DateTime),
+    Column("lead_won_at", DateTime),
+    Column("lead_lost_at", DateTime),
+    Column("lead_amount", Double),
+    Column("lead_won_amount", Double),
+    Column("converted_opportunity_id", String(255)),
+    Column("converted_contact_id", String(255)),
+    Column("associated_opp_ids", Text),
+    Column("row_hash", BigInteger),
+    Column("created_upload_id", Integer),
+    Column("last_upload_id", Integer),
+)
+Index("ix_journeys_source", journeys.c.source)
+
+opportunities = Table(
+    "opportunities",
+    metadata,
+    Column("opp_key", String(255), primary_key=True),
+    Column("source", String(32), nullable=False),
+    Column("record_id", String(255), nullable=False),
+    Column("name", String(1024)),
+    Column("stage", String(255)),
+    Column("created_at", DateTime, nullable=False),
+    Column("close_date", DateTime),
+    Column("is_closed", Integer, nullable=False),
+    Column("is_won", Integer, nullable=False),
+    Column("amount", Double),
+    Column("campaign_id", String(255)),
+    Column("rep_id", String(255)),
+    Column("channel", String(255)),
+    Column("associated_lead_ids", Text),
+    # derived: the journey this opportunity counts in
+    Column("journey_id", String(255)),
+    *_bookkeeping(),
+)
+Index("ix_opportunities_source", opportunities.c.source)
+
+campaign_members = Table(
+    "campaign_members",
+    metadata,
+    Column("member_key", String(512), primary_key=True),
+    Column("source", String(32), nullable=False),
+    Column("campaign_id", String(255), nullable=False),
+    Column("lead_key", String(255)),
+    Column("contact_key", String(255)),
+    Column("created_at", DateTime),
+    Column("first_responded_at", DateTime),
+    *_bookkeeping(),
+)
+Index("ix_campaign_members_source", campaign_members.c.source)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("campaign_id", String(255), primary_key=True),
+    Column("source", String(32), nullable=False),
+    Column("name", String(1024)),
+    Column("channel", String(255)),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("budget", Double),
+    Column("actual_cost", Double),
+    *_bookkeeping(),
+)
+
+reps = Table(
+    "reps",
+    metadata,
+    Column("rep_id", String(255), primary_key=True),
+    Column("source", String(32), nullable=False),
+    Column("name", String(1024)),
+    Column("team", String(255)),
+    Column("region", String(255)),
+    *_bookkeeping(),
+)
+
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("upload_id", Integer, Sequence("uploads_id_seq"), primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("user_name", String(255)),
+    Column("origin", String(16), nullable=False),  # 'import' or 'sample'
+    Column("status", String(16), nullable=False),  # 'applied' or 'undone'
+    Column("undone_at", DateTime),
+)
+
+upload_files = Table(
+    "upload_files",
+    metadata,
+    Column("upload_file_id", Integer, Sequence("upload_files_id_seq"), primary_key=True),
+    Column("upload_id", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("file_name", String(1024), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("format", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("inserted", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("notes", Text),
+)
+Index("ix_upload_files_upload", upload_files.c.upload_id)
+
+rejected_rows = Table(
+    "rejected_rows",
+    metadata,
+    Column("rejected_row_id", Integer, Sequence("rejected_rows_id_seq"), primary_key=True),
+    Column("upload_file_id", Integer, nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("data", Text),
+)
+Index("ix_rejected_rows_file", rejected_rows.c.upload_file_id)
+
+# The values an upload replaced or deleted, so that undo can put them back exactly.
+record_history = Table(
+    "record_history",
+    metadata,
+    Column("history_id", Integer, Sequence("record_history_id_seq"), primary_key=True),
+    Column("upload_id", Integer, nullable=False),
+    Column("table_name", String(64), nullable=False),
+    Column("record_key", String(512), nullable=False),
+    Column("action", String(8), nullable=False),  # 'update' | 'delete'
+    Column("old_upload_id", Integer),  # the upload that last wrote the replaced values
+    Column("old_values", Text, nullable=False),
+)
+Index("ix_record_history_upload", record_history.c.upload_id)
+
+# Confirmed column mappings for unrecognised exports, keyed by the header signature.
+mappings = Table(
+    "mappings",
+    metadata,
+    Column("signature", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("columns", Text, nullable=False),
+    Column("headers", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+goals = Table(
+    "goals",
+    metadata,
+    Column("goal_id", Integer, Sequence("goals_id_seq"), primary_key=True),
+    Column("quarter", String(16), nullable=False),  # '' for the default goal
+    Column("from_stage", String(8), nullable=False),
+    Column("to_stage", String(8), nullable=False),
+    Column("rate", Double, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(255)),
+)
+
+targets = Table(
+    "targets",
+    metadata,
+    Column("target_id", Integer, Sequence("targets_id_seq"), primary_key=True),
+    Column("quarter", String(16), nullable=False),
+    Column("metric", String(32), nullable=False),  # 'sourced_pipeline' | 'sourced_bookings'
+    Column("amount", Double, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(255)),
+)
+
+definitions = Table(
+    "definitions",
+    metadata,
+    Column("definition_id", Integer, Sequence("definitions_id_seq"), primary_key=True),
+    Column("stage", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(255)),
+    Column("sales_signoff_by", String(255)),
+    Column("sales_signoff_at", DateTime),
+    Column("marketing_signoff_by", String(255)),
+    Column("marketing_signoff_at", DateTime),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("note_id", Integer, Sequence("notes_id_seq"), primary_key=True),
+    Column("quarter", String(16), nullable=False),
+    Column("report", String(64), nullable=False),
+    Column("side", String(16), nullable=False),  # 'sales' | 'marketing'
+    Column("author", String(255), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("decision_id", Integer, Sequence("decisions_id_seq"), primary_key=True),
+    Column("quarter", String(16), nullable=False),
+    Column("report", String(64)),
+    Column("what", Text, nullable=False),
+    Column("owner", String(255)),
+    Column("due_quarter", String(16)),
+    Column("status", String(16), nullable=False),  # 'open' | 'done' | 'dropped'
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Raw tables an upload writes, with their key column.
+RAW_TABLES: dict[str, str] = {
+    "journeys": "journey_id",
+    "opportunities": "opp_key",
+    "campaign_members": "member_key",
+    "campaigns": "campaign_id",
+    "reps": "rep_id",
+}
