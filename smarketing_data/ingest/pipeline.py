@@ -1,0 +1,263 @@
+"""One ingest call: read and check every file first, then write them all in one transaction.
+
+A file that cannot be used at all stops the call before anything is written (SPEC §5.3);
+rows that cannot be used are rejected one by one and kept with the upload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from smarketing_data import schema
+from smarketing_data.config import Settings
+from smarketing_data.db import (
+    DatabaseError,
+    bulk_insert,
+    bump_data_version,
+    describe_error,
+    write_transaction,
+)
+from smarketing_data.ingest.journeys import resolve
+from smarketing_data.ingest.mapping import TARGET_TABLES, MappedFile, Rejection, map_records
+from smarketing_data.ingest.read import FileError, RawTable, read_table
+from smarketing_data.ingest.recognize import (
+    Match,
+    RecognitionError,
+    header_signature,
+    match_from_mapping,
+    recognize,
+)
+from smarketing_data.ingest.store import Counts, apply_records
+
+Progress = Callable[[int, int], None]
+# Records that feed another table's rows are written first only for readability of history;
+# the journey rules run after every file, so order does not change the result.
+TARGET_ORDER = ("campaigns", "reps", "leads", "opportunities", "members")
+
+
+class IngestError(ValueError):
+    """A fatal input error: nothing was written; str(exc) is a paragraph for the user."""
+
+
+@dataclass
+class FileInput:
+    name: str
+    data: bytes
+
+
+@dataclass
+class FileReport:
+    file: str
+    format: str
+    kind: str
+    rows: int
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["rejections"] = [{"row": r.row, "reason": r.reason} for r in self.rejections]
+        return data
+
+
+@dataclass
+class IngestResult:
+    upload_id: int
+    files: list[FileReport]
+
+    @property
+    def changed(self) -> bool:
+        return any(f.inserted or f.updated for f in self.files)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"upload_id": self.upload_id, "files": [f.to_json() for f in self.files]}
+
+
+@dataclass
+class Prepared:
+    source: FileInput
+    sha256: str
+    raw: RawTable
+    match: Match
+    mapped: MappedFile
+    mapping_to_save: dict[str, Any] | None = None
+
+
+def _saved_mapping(engine: Engine, signature: str) -> dict[str, Any] | None:
+    t = schema.mappings
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(select(t).where(t.c.signature == signature)).first()
+    except SQLAlchemyError as exc:
+        raise DatabaseError(describe_error(exc)) from exc
+    if row is None:
+        return None
+    return {"kind": row.kind, "source": row.source, "columns": json.loads(row.columns)}
+
+
+def _match(engine: Engine, raw: RawTable, *, format_name: str, kind: str,
+           mapping: dict[str, Any] | None) -> tuple[Match, dict[str, Any] | None]:
+    headers = [str(c) for c in raw.frame.columns]
+    if mapping is not None:
+        return match_from_mapping(headers, mapping), mapping
+    try:
+        return recognize(headers, format_name=format_name, kind=kind), None
+    except RecognitionError:
+        saved = _saved_mapping(engine, header_signature(headers))
+        if saved is None:
+            raise
+        return match_from_mapping(headers, saved), None
+
+
+def prepare_file(engine: Engine, item: FileInput, settings: Settings, *, format_name: str = "auto",
+                 kind: str = "auto", mapping: dict[str, Any] | None = None) -> Prepared:
+    """Read, recognise and map one file; raises IngestError when it cannot be used at all."""
+    try:
+        raw = read_table(item.data, file_name=item.name, max_bytes=settings.max_upload_bytes,
+                         max_rows=settings.max_rows)
+        match, to_save = _match(engine, raw, format_name=format_name, kind=kind, mapping=mapping)
+    except (FileError, RecognitionError) as exc:
+        raise IngestError(f"{item.name}: {exc}") from exc
+    mapped = map_records(raw, match, tz=settings.timezone)
+    mapped.notes = list(raw.notes) + mapped.notes
+    return Prepared(item, hashlib.sha256(item.data).hexdigest(), raw, match, mapped, to_save)
+
+
+def _record_upload(conn: Connection, *, user: str | None, origin: str) -> int:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    result = conn.execute(
+        insert(schema.uploads).values(created_at=now, user_name=user, origin=origin,
+                                      status="applied").returning(schema.uploads.c.upload_id)
+    )
+    return int(result.scalar_one())
+
+
+def _record_file(conn: Connection, upload_id: int, position: int, prep: Prepared,
+                 report: FileReport) -> None:
+    t = schema.upload_files
+    file_id = conn.execute(
+        insert(t).values(
+            upload_id=upload_id, position=position, file_name=report.file, sha256=prep.sha256,
+            format=report.format, kind=report.kind, rows=report.rows, inserted=report.inserted,
+            updated=report.updated, unchanged=report.unchanged, rejected=report.rejected,
+            notes=json.dumps(report.notes),
+        ).returning(t.c.upload_file_id)
+    ).scalar_one()
+    if report.rejections:
+        raw = prep.raw
+        by_row = dict(zip(raw.row_numbers.tolist(), range(len(raw.frame)), strict=True))
+        data = [json.dumps(raw.frame.iloc[by_row[r.row]].to_dict()) if r.row in by_row else None
+                for r in report.rejections]
+        frame = pd.DataFrame({
+            "upload_file_id": file_id,
+            "row_number": [r.row for r in report.rejections],
+            "reason": [r.reason for r in report.rejections],
+            "data": data,
+        })
+        if conn.dialect.name == "sqlite":
+            bulk_insert(conn, schema.rejected_rows, frame)
+        else:
+            conn.execute(insert(schema.rejected_rows), frame.to_dict("records"))
+
+
+def _save_mapping(conn: Connection, prep: Prepared) -> None:
+    mapping = prep.mapping_to_save
+    if mapping is None:
+        return
+    headers = [str(c) for c in prep.raw.frame.columns]
+    t = schema.mappings
+    signature = header_signature(headers)
+    conn.execute(t.delete().where(t.c.signature == signature))
+    conn.execute(insert(t).values(
+        signature=signature, kind=prep.match.profile.kind, source=prep.match.profile.source,
+        columns=json.dumps(mapping.get("columns", {})), headers=json.dumps(headers),
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    ))
+
+
+def _write(conn: Connection, prepared: list[Prepared], *, user: str | None, origin: str,
+           progress: Progress | None, total: int) -> IngestResult:
+    upload_id = _record_upload(conn, user=user, origin=origin)
+    sources: set[str] = set()
+    needs_links = False
+    done = 0
+    order = sorted(range(len(prepared)),
+                   key=lambda i: TARGET_ORDER.index(prepared[i].mapped.target))
+    by_position: dict[int, FileReport] = {}
+    for i in order:
+        prep = prepared[i]
+        mapped = prep.mapped
+        table = TARGET_TABLES[mapped.target]
+        counts = (apply_records(conn, table, mapped.records, upload_id)
+                  if not mapped.records.empty else Counts())
+        report = FileReport(
+            file=prep.source.name, format=prep.match.profile.format,
+            kind=prep.match.profile.kind, rows=len(prep.raw.frame),
+            inserted=counts.inserted, updated=counts.updated,
+            unchanged=counts.unchanged + mapped.duplicates,
+            rejected=len(mapped.rejections), rejections=mapped.rejections, notes=mapped.notes,
+        )
+        by_position[i] = report
+        if (counts.inserted or counts.updated) and mapped.target in ("leads", "opportunities",
+                                                                      "members"):
+            sources.update(mapped.records["source"].unique().tolist())
+            needs_links |= mapped.target != "leads"
+        _save_mapping(conn, prep)
+        done += len(prep.raw.frame)
+        if progress:
+            progress(done, total)
+    reports = [by_position[i] for i in range(len(prepared))]
+    for position, (prep, report) in enumerate(zip(prepared, reports, strict=True)):
+        _record_file(conn, upload_id, position, prep, report)
+    if sources and (needs_links or _has_links(conn, sources)):
+        resolve(conn, sources)
+    result = IngestResult(upload_id, reports)
+    if result.changed:
+        bump_data_version(conn)
+    return result
+
+
+def _has_links(conn: Connection, sources: set[str]) -> bool:
+    """Whether any of the sources has opportunities or memberships the leads may link to."""
+    for t in (schema.opportunities, schema.campaign_members):
+        found = conn.execute(select(t.c.source).where(t.c.source.in_(sources)).limit(1)).first()
+        if found:
+            return True
+    return False
+
+
+def ingest(engine: Engine, files: Sequence[FileInput], settings: Settings, *,
+           format_name: str = "auto", kind: str = "auto", mapping: dict[str, Any] | None = None,
+           user: str | None = None, origin: str = "import",
+           progress: Progress | None = None) -> IngestResult:
+    """Import the files as one upload: all of it is written, or nothing."""
+    if not files:
+        raise IngestError("no files to import")
+    prepared: list[Prepared] = []
+    total = 0
+    for item in files:
+        prep = prepare_file(engine, item, settings, format_name=format_name, kind=kind,
+                            mapping=mapping)
+        prepared.append(prep)
+        total += len(prep.raw.frame)
+    if progress:
+        progress(0, total)
+    try:
+        with write_transaction(engine) as conn:
+            return _write(conn, prepared, user=user, origin=origin, progress=progress,
+                          total=total)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(describe_error(exc)) from exc
