@@ -1,0 +1,206 @@
+"""The command line (SPEC §6): a thin shell that parses arguments, calls the package and turns
+its errors into one-line messages and exit codes (0 ok, 2 bad usage or input, 1 anything else).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from smarketing_data.config import ConfigError, load_settings, resolve_db_url
+from smarketing_data.db import DatabaseError, describe_error, init_schema, make_engine
+from smarketing_data.ingest import (
+    FileInput,
+    IngestError,
+    IngestResult,
+    UndoError,
+    ingest,
+    undo_upload,
+)
+from smarketing_data.ingest.formats import FORMATS, KIND_ALIASES
+from smarketing_data.uploads import list_uploads
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(ValueError):
+    """Bad usage or a fatal input error: exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    engine = make_engine(resolve_db_url(args.db))
+    init_schema(engine)
+    return engine
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    version = init_schema(make_engine(resolve_db_url(args.db)))
+    print(f"schema version {version} ready")
+    return EXIT_OK
+
+
+def cmd_load_sample(args: argparse.Namespace) -> int:
+    from smarketing_data.demo import load_sample
+
+    result = load_sample(_engine(args), load_settings(), journeys=args.journeys, seed=args.seed)
+    _print_ingest(result, as_json=False)
+    return EXIT_OK
+
+
+def _read_mapping(path: str | None) -> dict[str, Any] | None:
+    if not path:
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read mapping {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise UsageError(f"mapping {path} must be a JSON object")
+    return data
+
+
+def _read_files(paths: Sequence[str], limit: int) -> list[FileInput]:
+    files = []
+    for p in paths:
+        path = Path(p)
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                raise UsageError(f"{path.name}: the file is {size / 2**20:.0f} MB, over the "
+                                 f"{limit // 2**20} MB limit (SMARKETING_MAX_UPLOAD_MB)")
+            files.append(FileInput(path.name, path.read_bytes()))
+        except OSError as exc:
+            raise UsageError(f"cannot read {p}: {exc.strerror or exc}") from exc
+    return files
+
+
+def _print_ingest(result: IngestResult, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result.to_json(), indent=2, default=str))
+        return
+    print(f"upload {result.upload_id}")
+    for f in result.files:
+        state = "unchanged" if not (f.inserted or f.updated) else "imported"
+        print(f"  {f.file}: {f.format} {f.kind}, {f.rows} rows: {f.inserted} inserted, "
+              f"{f.updated} updated, {f.unchanged} unchanged, {f.rejected} rejected ({state})")
+        for note in f.notes:
+            print(f"    note: {note}")
+        for r in f.rejections[:20]:
+            print(f"    row {r.row}: {r.reason}")
+        if len(f.rejections) > 20:
+            print(f"    … {len(f.rejections) - 20} more rejected rows (see --json)")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    files = _read_files(args.files, settings.max_upload_bytes)
+    mapping = _read_mapping(args.mapping)
+    result = ingest(_engine(args), files, settings, format_name=args.format, kind=args.kind,
+                    mapping=mapping, user=getpass.getuser())
+    _print_ingest(result, as_json=args.json)
+    return EXIT_OK
+
+
+def cmd_uploads(args: argparse.Namespace) -> int:
+    frame = list_uploads(_engine(args))
+    if args.json:
+        out: dict[int, dict[str, Any]] = {}
+        for row in frame.itertuples(index=False):
+            up = out.setdefault(int(row.upload_id), {
+                "upload_id": int(row.upload_id), "created_at": str(row.created_at),
+                "user": row.user_name, "origin": row.origin, "status": row.status,
+                "files": []})
+            if isinstance(row.file_name, str):
+                up["files"].append({k: _plain(getattr(row, k)) for k in (
+                    "file_name", "sha256", "format", "kind", "rows", "inserted", "updated",
+                    "unchanged", "rejected")})
+        print(json.dumps(list(out.values()), indent=2))
+        return EXIT_OK
+    if frame.empty:
+        print("no uploads yet")
+    for row in frame.itertuples(index=False):
+        print(f"{row.upload_id:>5}  {str(row.created_at)[:19]}  {row.status:<8} "
+              f"{row.file_name}  {row.format}/{row.kind}  rows={_plain(row.rows)} "
+              f"inserted={_plain(row.inserted)} updated={_plain(row.updated)} "
+              f"unchanged={_plain(row.unchanged)} rejected={_plain(row.rejected)}")
+    return EXIT_OK
+
+
+def _plain(value: Any) -> Any:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    result = undo_upload(_engine(args), args.upload_id)
+    print(f"upload {result.upload_id} undone: {result.removed} records removed, "
+          f"{result.restored} restored")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="SQLAlchemy database URL (default: see README)")
+    parser = _Parser(prog="python -m smarketing_data", parents=[common],
+                     description="Smarketing QBR: import CRM exports and check the numbers.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> Any:
+        p = sub.add_parser(name, parents=[common], help=help_)
+        p.set_defaults(func=func)
+        return p
+
+    add("init", cmd_init, "create or upgrade the schema")
+    p = add("load-sample", cmd_load_sample, "load generated sample data")
+    p.add_argument("--journeys", type=int, default=None, help="number of leads to generate")
+    p.add_argument("--seed", type=int, default=42)
+    p = add("ingest", cmd_ingest, "import CRM export files (CSV or XLSX)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--format", default="auto", choices=["auto", *FORMATS])
+    p.add_argument("--kind", default="auto", choices=["auto", *KIND_ALIASES])
+    p.add_argument("--mapping", help="JSON file mapping canonical fields to the file's columns")
+    p.add_argument("--json", action="store_true")
+    p = add("uploads", cmd_uploads, "list every upload")
+    p.add_argument("--json", action="store_true")
+    p = add("undo", cmd_undo, "undo one upload")
+    p.add_argument("upload_id", type=int)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (UsageError, IngestError, UndoError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except SQLAlchemyError as exc:
+        print(f"error: {describe_error(exc)}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:  # the CLI never shows a traceback
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE

@@ -1,0 +1,1 @@
+"""The app's shared Streamlit code: cached engine and loaders, small components."""
