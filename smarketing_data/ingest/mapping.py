@@ -255,9 +255,9 @@ def _stage_order_errors(frame: pd.DataFrame, errors: _Errors, names: dict[str, s
             if bad.any():
                 reason = (
                     f"stage dates out of order: {names.get(late, late)} ("
-                    + frame[late].astype(str).str.slice(0, 19)
+                    + frame[late].dt.strftime("%Y-%m-%d %H:%M")
                     + f") before {names.get(early, early)} ("
-                    + frame[early].astype(str).str.slice(0, 19)
+                    + frame[early].dt.strftime("%Y-%m-%d %H:%M")
                     + ")"
                 )
                 errors.add(bad, reason)
