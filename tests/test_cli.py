@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 from helpers import DATA
-
 from smarketing_data.cli import main
 
 SF = DATA / "salesforce"

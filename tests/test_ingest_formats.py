@@ -6,8 +6,8 @@ import io
 
 import openpyxl
 import pytest
-from helpers import DATA, assert_journeys, load, ts
 
+from helpers import DATA, assert_journeys, load, ts
 from smarketing_data.ids import sfdc_id18
 from smarketing_data.ingest import FileInput, ingest
 

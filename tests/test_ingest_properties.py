@@ -11,12 +11,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
-from helpers import journeys, state
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
+from helpers import journeys, state
 from smarketing_data.config import Settings
 from smarketing_data.db import init_schema, make_engine
 from smarketing_data.ingest import FileInput, ingest, undo_upload

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import assert_journeys, journeys, state, ts
 
+from helpers import assert_journeys, journeys, state, ts
 from smarketing_data.config import Settings
 from smarketing_data.ingest import FileInput, IngestError, UndoError, ingest, undo_upload
 from smarketing_data.uploads import list_uploads, rejected_rows

@@ -6,8 +6,8 @@ import datetime as dt
 import itertools
 
 import pytest
-from helpers import DATA, assert_journeys, journeys, load
 
+from helpers import DATA, assert_journeys, journeys, load
 from smarketing_data.ids import sfdc_id18
 
 SF = DATA / "salesforce"
