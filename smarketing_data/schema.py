@@ -289,6 +289,30 @@ decisions = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
+
+# Rollups refreshed whenever journeys change (SPEC §7): signed counts per calendar month of
+# the stage date (activity) or of the cohort's base-stage date (cohort). Rows are appended as
+# deltas and compacted; readers always SUM, so several rows for one key are fine.
+def _rollup(name: str, *dims: str, cohort: bool = False, amount: bool = True) -> Table:
+    columns: list[Column] = [Column("month", Date, nullable=False)]
+    if cohort:
+        columns.append(Column("base", String(8), nullable=False))
+    columns.append(Column("stage", String(8), nullable=False))
+    columns.extend(Column(d, String(255)) for d in dims)
+    columns.append(Column("n", BigInteger, nullable=False))
+    if amount:
+        columns.append(Column("amount", Double, nullable=False))
+    table = Table(name, metadata, *columns)
+    Index(f"ix_{name}_month", table.c.month)
+    return table
+
+
+agg_activity_campaign = _rollup("agg_activity_campaign", "campaign_id", "channel")
+agg_activity_rep = _rollup("agg_activity_rep", "rep_id")
+agg_cohort_campaign = _rollup("agg_cohort_campaign", "campaign_id", "channel", cohort=True,
+                              amount=False)
+agg_cohort_rep = _rollup("agg_cohort_rep", "rep_id", cohort=True, amount=False)
+
 # Raw tables an upload writes, with their key column.
 RAW_TABLES: dict[str, str] = {
     "journeys": "journey_id",

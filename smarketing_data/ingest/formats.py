@@ -74,8 +74,18 @@ _SF_LEAD = Profile(
         "is_deleted": ("isdeleted",),
     },
     required=("record_id", "created_at"),
-    signature=("isconverted", "convertedopportunityid", "convertedcontactid", "leadsource",
-               "ownerid", "status", "company", "createddate", "id", "isunreadbyowner"),
+    signature=(
+        "isconverted",
+        "convertedopportunityid",
+        "convertedcontactid",
+        "leadsource",
+        "ownerid",
+        "status",
+        "company",
+        "createddate",
+        "id",
+        "isunreadbyowner",
+    ),
 )
 
 _SF_OPPORTUNITY = Profile(
@@ -100,8 +110,18 @@ _SF_OPPORTUNITY = Profile(
         "is_deleted": ("isdeleted",),
     },
     required=("record_id", "created_at"),
-    signature=("stagename", "isclosed", "iswon", "closedate", "accountid", "probability",
-               "forecastcategory", "amount", "createddate", "id"),
+    signature=(
+        "stagename",
+        "isclosed",
+        "iswon",
+        "closedate",
+        "accountid",
+        "probability",
+        "forecastcategory",
+        "amount",
+        "createddate",
+        "id",
+    ),
 )
 
 _SF_CAMPAIGN = Profile(
@@ -122,8 +142,18 @@ _SF_CAMPAIGN = Profile(
         "is_deleted": ("isdeleted",),
     },
     required=("record_id",),
-    signature=("budgetedcost", "actualcost", "startdate", "enddate", "numberofleads",
-               "expectedrevenue", "isactive", "type", "id", "name"),
+    signature=(
+        "budgetedcost",
+        "actualcost",
+        "startdate",
+        "enddate",
+        "numberofleads",
+        "expectedrevenue",
+        "isactive",
+        "type",
+        "id",
+        "name",
+    ),
 )
 
 _SF_MEMBER = Profile(
@@ -144,8 +174,14 @@ _SF_MEMBER = Profile(
     },
     required=("campaign",),
     required_any=(("lead_id", "contact_id"),),
-    signature=("campaignid", "leadid", "contactid", "hasresponded", "firstrespondeddate",
-               "leadorcontactid"),
+    signature=(
+        "campaignid",
+        "leadid",
+        "contactid",
+        "hasresponded",
+        "firstrespondeddate",
+        "leadorcontactid",
+    ),
 )
 
 _SF_USER = Profile(
@@ -166,8 +202,19 @@ _SF_USER = Profile(
     },
     required=("record_id",),
     required_any=(("name", "last_name"),),
-    signature=("username", "userroleid", "profileid", "isactive", "department", "division",
-               "alias", "title", "email", "firstname", "lastname"),
+    signature=(
+        "username",
+        "userroleid",
+        "profileid",
+        "isactive",
+        "department",
+        "division",
+        "alias",
+        "title",
+        "email",
+        "firstname",
+        "lastname",
+    ),
 )
 
 _SF_LEAD_REPORT = Profile(
@@ -193,8 +240,18 @@ _SF_LEAD_REPORT = Profile(
         "disqualified_reason": ("disqualified reason", "disqualification reason"),
     },
     required=("record_id", "created_at"),
-    signature=("lead id", "lead owner", "lead source", "lead status", "create date", "converted",
-               "company / account", "campaign name", "converted date", "opportunity id"),
+    signature=(
+        "lead id",
+        "lead owner",
+        "lead source",
+        "lead status",
+        "create date",
+        "converted",
+        "company / account",
+        "campaign name",
+        "converted date",
+        "opportunity id",
+    ),
 )
 
 _SF_OPPORTUNITY_REPORT = Profile(
@@ -219,9 +276,21 @@ _SF_OPPORTUNITY_REPORT = Profile(
         "is_closed": ("closed",),
     },
     required=("record_id", "created_at"),
-    signature=("opportunity id", "opportunity name", "stage", "close date", "created date",
-               "amount", "primary campaign source", "opportunity owner", "won", "closed",
-               "account name", "probability (%)", "fiscal period"),
+    signature=(
+        "opportunity id",
+        "opportunity name",
+        "stage",
+        "close date",
+        "created date",
+        "amount",
+        "primary campaign source",
+        "opportunity owner",
+        "won",
+        "closed",
+        "account name",
+        "probability (%)",
+        "fiscal period",
+    ),
 )
 
 _HUBSPOT_CONTACTS = Profile(
@@ -249,9 +318,19 @@ _HUBSPOT_CONTACTS = Profile(
         "disqualified_reason": ("disqualification reason", "disqualified reason"),
     },
     required=("record_id", "created_at"),
-    signature=("record id", "lifecycle stage", "contact owner", "became a lead date",
-               "became a marketing qualified lead date", "original source",
-               "associated deal ids", "email", "first name", "last name", "create date"),
+    signature=(
+        "record id",
+        "lifecycle stage",
+        "contact owner",
+        "became a lead date",
+        "became a marketing qualified lead date",
+        "original source",
+        "associated deal ids",
+        "email",
+        "first name",
+        "last name",
+        "create date",
+    ),
 )
 
 _HUBSPOT_DEALS = Profile(
@@ -273,12 +352,24 @@ _HUBSPOT_DEALS = Profile(
         "channel": ("original source", "original source type"),
         "is_won": ("is closed won",),
         "is_closed": ("is deal closed?", "is closed"),
-        "associated_lead_ids": ("associated contact ids", "associated contacts",
-                                "associated contact"),
+        "associated_lead_ids": (
+            "associated contact ids",
+            "associated contacts",
+            "associated contact",
+        ),
     },
     required=("record_id", "created_at"),
-    signature=("record id", "deal name", "deal stage", "pipeline", "deal owner",
-               "associated contact ids", "close date", "amount", "create date"),
+    signature=(
+        "record id",
+        "deal name",
+        "deal stage",
+        "pipeline",
+        "deal owner",
+        "associated contact ids",
+        "close date",
+        "amount",
+        "create date",
+    ),
 )
 
 _PIPEDRIVE_DEALS = Profile(
@@ -303,9 +394,18 @@ _PIPEDRIVE_DEALS = Profile(
         "campaign": ("deal - campaign", "deal - utm campaign"),
     },
     required=("record_id", "created_at"),
-    signature=("deal - title", "deal - value", "deal - owner", "deal - status", "deal - id",
-               "deal - deal created", "deal - won time", "deal - lost time", "deal - stage",
-               "deal - pipeline"),
+    signature=(
+        "deal - title",
+        "deal - value",
+        "deal - owner",
+        "deal - status",
+        "deal - id",
+        "deal - deal created",
+        "deal - won time",
+        "deal - lost time",
+        "deal - stage",
+        "deal - pipeline",
+    ),
 )
 
 _PIPEDRIVE_LEADS = Profile(
@@ -325,8 +425,15 @@ _PIPEDRIVE_LEADS = Profile(
         "amount": ("lead - value",),
     },
     required=("record_id", "created_at"),
-    signature=("lead - title", "lead - owner", "lead - id", "lead - lead created",
-               "lead - source", "lead - value", "lead - labels"),
+    signature=(
+        "lead - title",
+        "lead - owner",
+        "lead - id",
+        "lead - lead created",
+        "lead - source",
+        "lead - value",
+        "lead - labels",
+    ),
 )
 
 _ZOHO_LEADS = Profile(
@@ -348,8 +455,18 @@ _ZOHO_LEADS = Profile(
         "campaign": ("campaign source", "campaign name"),
     },
     required=("record_id", "created_at"),
-    signature=("record id", "lead owner", "lead source", "created time", "lead status",
-               "company", "modified time", "first name", "last name", "email"),
+    signature=(
+        "record id",
+        "lead owner",
+        "lead source",
+        "created time",
+        "lead status",
+        "company",
+        "modified time",
+        "first name",
+        "last name",
+        "email",
+    ),
 )
 
 _ZOHO_DEALS = Profile(
@@ -371,8 +488,18 @@ _ZOHO_DEALS = Profile(
         "channel": ("lead source",),
     },
     required=("record_id", "created_at"),
-    signature=("record id", "deal owner", "deal name", "stage", "amount", "closing date",
-               "created time", "campaign source", "contact name", "account name"),
+    signature=(
+        "record id",
+        "deal owner",
+        "deal name",
+        "stage",
+        "amount",
+        "closing date",
+        "created time",
+        "campaign source",
+        "contact name",
+        "account name",
+    ),
 )
 
 _ZOHO_CAMPAIGNS = Profile(
@@ -391,8 +518,17 @@ _ZOHO_CAMPAIGNS = Profile(
         "actual_cost": ("actual cost",),
     },
     required=("record_id", "name"),
-    signature=("record id", "campaign name", "campaign owner", "type", "start date",
-               "end date", "budgeted cost", "actual cost", "expected revenue"),
+    signature=(
+        "record id",
+        "campaign name",
+        "campaign owner",
+        "type",
+        "start date",
+        "end date",
+        "budgeted cost",
+        "actual cost",
+        "expected revenue",
+    ),
 )
 
 _CANONICAL_JOURNEYS = Profile(
@@ -425,8 +561,19 @@ _CANONICAL_JOURNEYS = Profile(
         "disqualified_reason": ("disqualified_reason",),
     },
     required=("record_id", "created_at"),
-    signature=("journey_id", "created_at", "campaign_id", "rep_id", "mql_at", "sal_at",
-               "sql_at", "opp_at", "won_at", "won_amount", "first_touch_at"),
+    signature=(
+        "journey_id",
+        "created_at",
+        "campaign_id",
+        "rep_id",
+        "mql_at",
+        "sal_at",
+        "sql_at",
+        "opp_at",
+        "won_at",
+        "won_amount",
+        "first_touch_at",
+    ),
     dynamic_stage_dates=False,
 )
 
@@ -451,8 +598,15 @@ _CANONICAL_OPPORTUNITIES = Profile(
         "channel": ("channel",),
     },
     required=("record_id", "created_at"),
-    signature=("opportunity_id", "journey_id", "created_at", "close_date", "is_won",
-               "is_closed", "amount"),
+    signature=(
+        "opportunity_id",
+        "journey_id",
+        "created_at",
+        "close_date",
+        "is_won",
+        "is_closed",
+        "amount",
+    ),
     dynamic_stage_dates=False,
 )
 
@@ -472,8 +626,16 @@ _CANONICAL_CAMPAIGNS = Profile(
         "actual_cost": ("actual_cost",),
     },
     required=("record_id",),
-    signature=("campaign_id", "id", "name", "channel", "start_date", "end_date", "budget",
-               "actual_cost"),
+    signature=(
+        "campaign_id",
+        "id",
+        "name",
+        "channel",
+        "start_date",
+        "end_date",
+        "budget",
+        "actual_cost",
+    ),
     dynamic_stage_dates=False,
 )
 
@@ -525,8 +687,19 @@ _STAGE_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "sal_at": (("sal",), ("sales", "accepted")),
     "sql_at": (("sql",), ("sales", "qualified")),
 }
-_TOUCH_WORDS = {"touch", "touched", "call", "email", "contact", "contacted", "response",
-                "responded", "engagement", "outreach", "activity"}
+_TOUCH_WORDS = {
+    "touch",
+    "touched",
+    "call",
+    "email",
+    "contact",
+    "contacted",
+    "response",
+    "responded",
+    "engagement",
+    "outreach",
+    "activity",
+}
 _DISQUALIFY_WORDS = {"disqualified", "disqualification", "unqualified", "disqualify"}
 
 

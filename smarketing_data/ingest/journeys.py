@@ -16,6 +16,7 @@ from sqlalchemy import Connection, DateTime, Double, Table, bindparam, delete, s
 from smarketing_data import schema
 from smarketing_data.db import bulk_insert
 from smarketing_data.ids import opp_journey_key
+from smarketing_data.rollups import NEEDED_COLUMNS, JourneyChanges
 from smarketing_data.stages import REACHED_COLUMNS, reached_dates
 
 J = schema.journeys
@@ -24,19 +25,44 @@ M = schema.campaign_members
 FUNNEL = ("campaign_id", "opp_at", "won_at", "lost_at", "amount", "won_amount")
 DERIVED = (*FUNNEL, *REACHED_COLUMNS.values())
 _LEAD_COLUMNS = (
-    "journey_id", "entry_stage", "created_at", "mql_at", "sal_at", "sql_at",
-    "lead_campaign_id", "lead_opp_at", "lead_won_at",
-    "lead_lost_at", "lead_amount", "lead_won_amount", "converted_opportunity_id",
-    "converted_contact_id", "associated_opp_ids", *DERIVED,
+    "journey_id",
+    "entry_stage",
+    "created_at",
+    "mql_at",
+    "sal_at",
+    "sql_at",
+    "rep_id",
+    "channel",
+    "lead_campaign_id",
+    "lead_opp_at",
+    "lead_won_at",
+    "lead_lost_at",
+    "lead_amount",
+    "lead_won_amount",
+    "converted_opportunity_id",
+    "converted_contact_id",
+    "associated_opp_ids",
+    *DERIVED,
 )
 _OPP_COLUMNS = (
-    "opp_key", "record_id", "created_at", "close_date", "is_closed", "is_won", "amount",
-    "campaign_id", "rep_id", "channel", "associated_lead_ids", "journey_id",
+    "opp_key",
+    "record_id",
+    "created_at",
+    "close_date",
+    "is_closed",
+    "is_won",
+    "amount",
+    "campaign_id",
+    "rep_id",
+    "channel",
+    "associated_lead_ids",
+    "journey_id",
 )
 
 
-def _read(conn: Connection, columns: Iterable[str], table: Table,
-          *conditions: object) -> pd.DataFrame:
+def _read(
+    conn: Connection, columns: Iterable[str], table: Table, *conditions: object
+) -> pd.DataFrame:
     cols = [table.c[c] for c in columns]
     rows = conn.execute(select(*cols).where(*conditions)).all()  # type: ignore[arg-type]
     frame = pd.DataFrame(rows, columns=[c.name for c in cols])
@@ -78,8 +104,9 @@ def link_opportunities(leads: pd.DataFrame, opps: pd.DataFrame) -> pd.Series:
         ],
         ignore_index=True,
     )
-    pairs = pairs[pairs["opp_key"].isin(opps["opp_key"]) & pairs["journey_id"].isin(
-        leads["journey_id"])]
+    pairs = pairs[
+        pairs["opp_key"].isin(opps["opp_key"]) & pairs["journey_id"].isin(leads["journey_id"])
+    ]
     pairs = pairs.merge(leads[["journey_id", "created_at"]], on="journey_id")
     pairs = pairs.sort_values(["opp_key", "created_at", "journey_id"]).drop_duplicates("opp_key")
     return opps["opp_key"].map(pairs.set_index("opp_key")["journey_id"])
@@ -89,14 +116,14 @@ def _membership_campaigns(leads: pd.DataFrame, members: pd.DataFrame) -> pd.Seri
     """Each lead's earliest campaign membership (by created date), indexed by journey_id."""
     if members.empty:
         return pd.Series(dtype=object)
-    by_contact = leads.dropna(subset=["converted_contact_id"]).set_index(
-        "converted_contact_id")["journey_id"]
+    by_contact = leads.dropna(subset=["converted_contact_id"]).set_index("converted_contact_id")[
+        "journey_id"
+    ]
     lead = members["lead_key"].astype(object).where(members["lead_key"].isin(leads["journey_id"]))
     by_contact_key = members["contact_key"].map(by_contact).astype(object)
     lead = lead.where(lead.notna(), by_contact_key)
     m = members.assign(journey_id=lead).dropna(subset=["journey_id"])
-    m = m.sort_values(["journey_id", "created_at", "campaign_id", "member_key"],
-                      na_position="last")
+    m = m.sort_values(["journey_id", "created_at", "campaign_id", "member_key"], na_position="last")
     return m.drop_duplicates("journey_id").set_index("journey_id")["campaign_id"]
 
 
@@ -129,13 +156,19 @@ def _opportunity_rollup(linked: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def derive_lead_columns(leads: pd.DataFrame, opps: pd.DataFrame,
-                        members: pd.DataFrame) -> pd.DataFrame:
+def derive_lead_columns(
+    leads: pd.DataFrame, opps: pd.DataFrame, members: pd.DataFrame
+) -> pd.DataFrame:
     """The derived columns (DERIVED) of every lead journey, indexed like ``leads``."""
     idx = leads["journey_id"]
     linked = opps[opps["journey_id"].notna()]
-    roll = _opportunity_rollup(linked) if not linked.empty else pd.DataFrame(
-        columns=["opp_at", "won_at", "lost_at", "amount", "won_amount", "opp_campaign"])
+    roll = (
+        _opportunity_rollup(linked)
+        if not linked.empty
+        else pd.DataFrame(
+            columns=["opp_at", "won_at", "lost_at", "amount", "won_amount", "opp_campaign"]
+        )
+    )
     has_opps = idx.isin(roll.index).to_numpy()
     r = roll.reindex(idx)
     r.index = leads.index
@@ -151,7 +184,8 @@ def derive_lead_columns(leads: pd.DataFrame, opps: pd.DataFrame,
     for col in ("amount", "won_amount"):
         out[col] = pd.to_numeric(out[col]).astype("float64")
     stage_dates = leads[["entry_stage", "created_at", "mql_at", "sal_at", "sql_at"]].join(
-        out[["opp_at", "won_at"]])
+        out[["opp_at", "won_at"]]
+    )
     return out.join(reached_dates(stage_dates))
 
 
@@ -186,24 +220,31 @@ def opportunity_journeys(source: str, opps: pd.DataFrame) -> pd.DataFrame:
 
 def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
     both_null = a.isna().to_numpy() & b.isna().to_numpy()
-    equal = (a.astype(object).to_numpy() == b.astype(object).to_numpy())
+    equal = a.astype(object).to_numpy() == b.astype(object).to_numpy()
     return ~(both_null | equal)
 
 
-def resolve_source(conn: Connection, source: str) -> None:
+def resolve_source(conn: Connection, source: str, changes: JourneyChanges) -> None:
     """Recompute every derived journey column of one source from its raw records."""
     leads = _read(conn, _LEAD_COLUMNS, J, J.c.source == source, J.c.kind == "lead")
     opps = _read(conn, _OPP_COLUMNS, OPP, OPP.c.source == source)
-    members = _read(conn, ("member_key", "campaign_id", "lead_key", "contact_key",
-                           "created_at"), M, M.c.source == source)
+    members = _read(
+        conn,
+        ("member_key", "campaign_id", "lead_key", "contact_key", "created_at"),
+        M,
+        M.c.source == source,
+    )
     new_link = link_opportunities(leads, opps)
     changed_link = _differs(opps["journey_id"], new_link)
     if changed_link.any():
-        rows = [{"k": k, "j": j if isinstance(j, str) else None}
-                for k, j in zip(opps["opp_key"][changed_link], new_link[changed_link],
-                                strict=True)]
-        conn.execute(update(OPP).where(OPP.c.opp_key == bindparam("k")).values(
-            journey_id=bindparam("j")), rows)
+        rows = [
+            {"k": k, "j": j if isinstance(j, str) else None}
+            for k, j in zip(opps["opp_key"][changed_link], new_link[changed_link], strict=True)
+        ]
+        conn.execute(
+            update(OPP).where(OPP.c.opp_key == bindparam("k")).values(journey_id=bindparam("j")),
+            rows,
+        )
     opps = opps.assign(journey_id=new_link)
     derived = derive_lead_columns(leads, opps, members)
     changed = np.zeros(len(leads), dtype=bool)
@@ -211,15 +252,33 @@ def resolve_source(conn: Connection, source: str) -> None:
         changed |= _differs(leads[col], derived[col])
     if changed.any():
         sub = derived[changed].astype(object).where(derived[changed].notna(), None)
-        rows = [{"k": k, **{f"v_{c}": _py(v) for c, v in zip(DERIVED, vals, strict=True)}}
-                for k, vals in zip(leads["journey_id"][changed],
-                                   sub[list(DERIVED)].itertuples(index=False, name=None),
-                                   strict=True)]
-        stmt = update(J).where(J.c.journey_id == bindparam("k")).values(
-            **{c: bindparam(f"v_{c}") for c in DERIVED})
+        rows = [
+            {"k": k, **{f"v_{c}": _py(v) for c, v in zip(DERIVED, vals, strict=True)}}
+            for k, vals in zip(
+                leads["journey_id"][changed],
+                sub[list(DERIVED)].itertuples(index=False, name=None),
+                strict=True,
+            )
+        ]
+        stmt = (
+            update(J)
+            .where(J.c.journey_id == bindparam("k"))
+            .values(**{c: bindparam(f"v_{c}") for c in DERIVED})
+        )
         conn.execute(stmt, rows)
+        changes.removed(leads[changed])
+        changes.added(leads[changed].assign(**{c: derived.loc[changed, c] for c in DERIVED}))
+    _replace_opportunity_journeys(conn, source, opportunity_journeys(source, opps), changes)
+
+
+def _replace_opportunity_journeys(
+    conn: Connection, source: str, new: pd.DataFrame, changes: JourneyChanges
+) -> None:
+    current = _read(conn, NEEDED_COLUMNS, J, J.c.source == source, J.c.kind == "opp")
+    changes.removed(current)
     conn.execute(delete(J).where(J.c.source == source, J.c.kind == "opp"))
-    bulk_insert(conn, J, opportunity_journeys(source, opps))
+    bulk_insert(conn, J, new)
+    changes.added(new)
 
 
 def _py(value: object) -> object:
@@ -230,6 +289,6 @@ def _py(value: object) -> object:
     return value
 
 
-def resolve(conn: Connection, sources: Iterable[str]) -> None:
+def resolve(conn: Connection, sources: Iterable[str], changes: JourneyChanges) -> None:
     for source in sorted(set(sources)):
-        resolve_source(conn, source)
+        resolve_source(conn, source, changes)

@@ -24,33 +24,115 @@ from smarketing_data.ingest.values import (
     parse_datetimes,
 )
 
-TEXT_FIELDS = ("name", "stage", "status", "lifecycle_stage", "company", "industry", "segment",
-               "region", "channel", "disqualified_reason", "team", "first_name", "last_name",
-               "entry_stage")
-ID_FIELDS = ("record_id", "rep", "campaign", "converted_opportunity_id",
-             "converted_contact_id", "lead_id", "contact_id")
+TEXT_FIELDS = (
+    "name",
+    "stage",
+    "status",
+    "lifecycle_stage",
+    "company",
+    "industry",
+    "segment",
+    "region",
+    "channel",
+    "disqualified_reason",
+    "team",
+    "first_name",
+    "last_name",
+    "entry_stage",
+)
+ID_FIELDS = (
+    "record_id",
+    "rep",
+    "campaign",
+    "converted_opportunity_id",
+    "converted_contact_id",
+    "lead_id",
+    "contact_id",
+)
 NAME_ID_FIELDS = ("rep", "campaign")  # may hold names instead of ids (SPEC §3.8)
 LIST_FIELDS = ("associated_opp_ids", "associated_lead_ids")
-DATETIME_FIELDS = ("created_at", "mql_at", "sal_at", "sql_at", "opp_at", "won_at", "lost_at",
-                   "first_touch_at", "close_date", "first_responded_at")
+DATETIME_FIELDS = (
+    "created_at",
+    "mql_at",
+    "sal_at",
+    "sql_at",
+    "opp_at",
+    "won_at",
+    "lost_at",
+    "first_touch_at",
+    "close_date",
+    "first_responded_at",
+)
 DATE_FIELDS = ("start_date", "end_date")
 AMOUNT_FIELDS = ("amount", "won_amount", "budget", "actual_cost")
 BOOL_FIELDS = ("is_closed", "is_won", "is_deleted")
 
 # Every field each target's builder reads; those a file lacks are blank.
 TARGET_FIELDS: dict[str, tuple[str, ...]] = {
-    "leads": ("record_id", "entry_stage", "created_at", "campaign", "rep", "channel", "segment",
-              "region", "company", "industry", "mql_at", "sal_at", "sql_at", "opp_at", "won_at",
-              "lost_at", "first_touch_at", "amount", "won_amount", "disqualified_reason",
-              "status", "converted_opportunity_id", "converted_contact_id",
-              "associated_opp_ids", "is_deleted"),
-    "opportunities": ("record_id", "name", "stage", "status", "created_at", "close_date",
-                      "won_at", "lost_at", "is_closed", "is_won", "amount", "campaign", "rep",
-                      "channel", "associated_lead_ids", "is_deleted"),
-    "members": ("record_id", "campaign", "lead_id", "contact_id", "created_at",
-                "first_responded_at", "is_deleted"),
-    "campaigns": ("record_id", "name", "channel", "start_date", "end_date", "budget",
-                  "actual_cost", "is_deleted"),
+    "leads": (
+        "record_id",
+        "entry_stage",
+        "created_at",
+        "campaign",
+        "rep",
+        "channel",
+        "segment",
+        "region",
+        "company",
+        "industry",
+        "mql_at",
+        "sal_at",
+        "sql_at",
+        "opp_at",
+        "won_at",
+        "lost_at",
+        "first_touch_at",
+        "amount",
+        "won_amount",
+        "disqualified_reason",
+        "status",
+        "converted_opportunity_id",
+        "converted_contact_id",
+        "associated_opp_ids",
+        "is_deleted",
+    ),
+    "opportunities": (
+        "record_id",
+        "name",
+        "stage",
+        "status",
+        "created_at",
+        "close_date",
+        "won_at",
+        "lost_at",
+        "is_closed",
+        "is_won",
+        "amount",
+        "campaign",
+        "rep",
+        "channel",
+        "associated_lead_ids",
+        "is_deleted",
+    ),
+    "members": (
+        "record_id",
+        "campaign",
+        "lead_id",
+        "contact_id",
+        "created_at",
+        "first_responded_at",
+        "is_deleted",
+    ),
+    "campaigns": (
+        "record_id",
+        "name",
+        "channel",
+        "start_date",
+        "end_date",
+        "budget",
+        "actual_cost",
+        "is_deleted",
+    ),
     "reps": ("record_id", "name", "first_name", "last_name", "team", "region", "is_deleted"),
 }
 STAGE_ORDER = ("created_at", "mql_at", "sal_at", "sql_at", "opp_at", "won_at")
@@ -62,17 +144,36 @@ LOST_STAGES = {"closed lost", "closedlost", "lost"}
 DISQUALIFIED_STATUS_WORDS = ("disqualif", "unqualif", "junk", "not converted", "not qualified")
 
 CHANNEL_SYNONYMS: dict[str, str] = {
-    "email": "Email", "email marketing": "Email", "e-mail": "Email", "newsletter": "Email",
-    "webinar": "Webinar", "webinars": "Webinar",
-    "paid search": "Paid Search", "ppc": "Paid Search", "sem": "Paid Search",
-    "google ads": "Paid Search", "adwords": "Paid Search", "paid": "Paid Search",
-    "trade show": "Trade Show", "tradeshow": "Trade Show", "trade shows": "Trade Show",
-    "content": "Content", "content syndication": "Content",
-    "social": "Social", "social media": "Social", "paid social": "Social",
-    "organic social": "Social", "linkedin": "Social",
-    "outbound": "Outbound", "cold call": "Outbound", "prospecting": "Outbound",
-    "other": "Other", "others": "Other",
-    "referral": "Referral", "referrals": "Referral", "word of mouth": "Referral",
+    "email": "Email",
+    "email marketing": "Email",
+    "e-mail": "Email",
+    "newsletter": "Email",
+    "webinar": "Webinar",
+    "webinars": "Webinar",
+    "paid search": "Paid Search",
+    "ppc": "Paid Search",
+    "sem": "Paid Search",
+    "google ads": "Paid Search",
+    "adwords": "Paid Search",
+    "paid": "Paid Search",
+    "trade show": "Trade Show",
+    "tradeshow": "Trade Show",
+    "trade shows": "Trade Show",
+    "content": "Content",
+    "content syndication": "Content",
+    "social": "Social",
+    "social media": "Social",
+    "paid social": "Social",
+    "organic social": "Social",
+    "linkedin": "Social",
+    "outbound": "Outbound",
+    "cold call": "Outbound",
+    "prospecting": "Outbound",
+    "other": "Other",
+    "others": "Other",
+    "referral": "Referral",
+    "referrals": "Referral",
+    "word of mouth": "Referral",
 }
 
 
@@ -224,10 +325,12 @@ def parse_fields(raw: RawTable, match: Match, tz: str) -> tuple[pd.DataFrame, _E
     if match.first_touch_columns:
         touches = []
         for header in match.first_touch_columns:
-            parsed = parse_datetimes(raw.frame[header], tz=tz, excel=raw.excel,
-                                     day_first=match.profile.day_first)
-            errors.add(parsed.invalid, _invalid_reason(header, raw.frame[header],
-                                                       "unparseable date"))
+            parsed = parse_datetimes(
+                raw.frame[header], tz=tz, excel=raw.excel, day_first=match.profile.day_first
+            )
+            errors.add(
+                parsed.invalid, _invalid_reason(header, raw.frame[header], "unparseable date")
+            )
             touches.append(parsed.values)
         combined = pd.concat(touches, axis=1).min(axis=1)
         frame["first_touch_at"] = combined.where(
@@ -327,8 +430,7 @@ def _lead_records(frame: pd.DataFrame, match: Match, errors: _Errors) -> pd.Data
             **lead_values,
             "converted_opportunity_id": _keys(src, frame["converted_opportunity_id"]),
             "converted_contact_id": _keys(src, frame["converted_contact_id"]),
-            "associated_opp_ids": _key_list(src, frame["associated_opp_ids"],
-                                            sfdc=p.sfdc_ids),
+            "associated_opp_ids": _key_list(src, frame["associated_opp_ids"], sfdc=p.sfdc_ids),
             "is_deleted": frame["is_deleted"],
         },
         index=frame.index,
@@ -344,7 +446,7 @@ def _opportunity_records(frame: pd.DataFrame, match: Match, errors: _Errors) -> 
     lost_guess = stage.isin(LOST_STAGES) | (status == "lost")
     is_won = frame["is_won"].fillna(won_guess).astype(bool)
     closed_guess = is_won | lost_guess | stage.str.startswith("closed")
-    is_closed = (frame["is_closed"].fillna(closed_guess).astype(bool) | is_won)
+    is_closed = frame["is_closed"].fillna(closed_guess).astype(bool) | is_won
     close = frame["close_date"]
     close = frame["won_at"].where(is_won & frame["won_at"].notna(), close)
     close = frame["lost_at"].where(~is_won & lost_guess & frame["lost_at"].notna(), close)
@@ -369,8 +471,9 @@ def _opportunity_records(frame: pd.DataFrame, match: Match, errors: _Errors) -> 
             "campaign_id": frame["campaign"],
             "rep_id": _rep_ids(frame, match),
             "channel": frame["channel"],
-            "associated_lead_ids": leads if canonical else _key_list(p.source, leads,
-                                                                     sfdc=p.sfdc_ids),
+            "associated_lead_ids": leads
+            if canonical
+            else _key_list(p.source, leads, sfdc=p.sfdc_ids),
             "is_deleted": deleted,
         },
         index=frame.index,
@@ -460,8 +563,9 @@ def row_hashes(frame: pd.DataFrame) -> pd.Series:
     return hashed.astype("int64")
 
 
-def _dedupe(records: pd.DataFrame, key: str,
-            rejections: list[Rejection]) -> tuple[pd.DataFrame, int]:
+def _dedupe(
+    records: pd.DataFrame, key: str, rejections: list[Rejection]
+) -> tuple[pd.DataFrame, int]:
     dup = records.duplicated(key, keep=False)
     if not dup.any():
         return records, 0
@@ -473,8 +577,9 @@ def _dedupe(records: pd.DataFrame, key: str,
         if k in conflicting:
             rows = ", ".join(str(r) for r in group["row_number"])
             for r in group["row_number"]:
-                rejections.append(Rejection(int(r), f"duplicate id {k} with conflicting values "
-                                                    f"(rows {rows})"))
+                rejections.append(
+                    Rejection(int(r), f"duplicate id {k} with conflicting values (rows {rows})")
+                )
             drop[group.index] = True
     repeats = records.duplicated(key, keep="first") & ~drop
     kept = records[~drop & ~repeats]

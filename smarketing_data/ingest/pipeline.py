@@ -37,6 +37,7 @@ from smarketing_data.ingest.recognize import (
     recognize,
 )
 from smarketing_data.ingest.store import Counts, apply_records
+from smarketing_data.rollups import JourneyChanges, apply_changes
 
 Progress = Callable[[int, int], None]
 # Records that feed another table's rows are written first only for readability of history;
@@ -108,8 +109,9 @@ def _saved_mapping(engine: Engine, signature: str) -> dict[str, Any] | None:
     return {"kind": row.kind, "source": row.source, "columns": json.loads(row.columns)}
 
 
-def _match(engine: Engine, raw: RawTable, *, format_name: str, kind: str,
-           mapping: dict[str, Any] | None) -> tuple[Match, dict[str, Any] | None]:
+def _match(
+    engine: Engine, raw: RawTable, *, format_name: str, kind: str, mapping: dict[str, Any] | None
+) -> tuple[Match, dict[str, Any] | None]:
     headers = [str(c) for c in raw.frame.columns]
     if mapping is not None:
         return match_from_mapping(headers, mapping), mapping
@@ -122,12 +124,23 @@ def _match(engine: Engine, raw: RawTable, *, format_name: str, kind: str,
         return match_from_mapping(headers, saved), None
 
 
-def prepare_file(engine: Engine, item: FileInput, settings: Settings, *, format_name: str = "auto",
-                 kind: str = "auto", mapping: dict[str, Any] | None = None) -> Prepared:
+def prepare_file(
+    engine: Engine,
+    item: FileInput,
+    settings: Settings,
+    *,
+    format_name: str = "auto",
+    kind: str = "auto",
+    mapping: dict[str, Any] | None = None,
+) -> Prepared:
     """Read, recognise and map one file; raises IngestError when it cannot be used at all."""
     try:
-        raw = read_table(item.data, file_name=item.name, max_bytes=settings.max_upload_bytes,
-                         max_rows=settings.max_rows)
+        raw = read_table(
+            item.data,
+            file_name=item.name,
+            max_bytes=settings.max_upload_bytes,
+            max_rows=settings.max_rows,
+        )
         match, to_save = _match(engine, raw, format_name=format_name, kind=kind, mapping=mapping)
     except (FileError, RecognitionError) as exc:
         raise IngestError(f"{item.name}: {exc}") from exc
@@ -139,34 +152,50 @@ def prepare_file(engine: Engine, item: FileInput, settings: Settings, *, format_
 def _record_upload(conn: Connection, *, user: str | None, origin: str) -> int:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     result = conn.execute(
-        insert(schema.uploads).values(created_at=now, user_name=user, origin=origin,
-                                      status="applied").returning(schema.uploads.c.upload_id)
+        insert(schema.uploads)
+        .values(created_at=now, user_name=user, origin=origin, status="applied")
+        .returning(schema.uploads.c.upload_id)
     )
     return int(result.scalar_one())
 
 
-def _record_file(conn: Connection, upload_id: int, position: int, prep: Prepared,
-                 report: FileReport) -> None:
+def _record_file(
+    conn: Connection, upload_id: int, position: int, prep: Prepared, report: FileReport
+) -> None:
     t = schema.upload_files
     file_id = conn.execute(
-        insert(t).values(
-            upload_id=upload_id, position=position, file_name=report.file, sha256=prep.sha256,
-            format=report.format, kind=report.kind, rows=report.rows, inserted=report.inserted,
-            updated=report.updated, unchanged=report.unchanged, rejected=report.rejected,
+        insert(t)
+        .values(
+            upload_id=upload_id,
+            position=position,
+            file_name=report.file,
+            sha256=prep.sha256,
+            format=report.format,
+            kind=report.kind,
+            rows=report.rows,
+            inserted=report.inserted,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
             notes=json.dumps(report.notes),
-        ).returning(t.c.upload_file_id)
+        )
+        .returning(t.c.upload_file_id)
     ).scalar_one()
     if report.rejections:
         raw = prep.raw
         by_row = dict(zip(raw.row_numbers.tolist(), range(len(raw.frame)), strict=True))
-        data = [json.dumps(raw.frame.iloc[by_row[r.row]].to_dict()) if r.row in by_row else None
-                for r in report.rejections]
-        frame = pd.DataFrame({
-            "upload_file_id": file_id,
-            "row_number": [r.row for r in report.rejections],
-            "reason": [r.reason for r in report.rejections],
-            "data": data,
-        })
+        data = [
+            json.dumps(raw.frame.iloc[by_row[r.row]].to_dict()) if r.row in by_row else None
+            for r in report.rejections
+        ]
+        frame = pd.DataFrame(
+            {
+                "upload_file_id": file_id,
+                "row_number": [r.row for r in report.rejections],
+                "reason": [r.reason for r in report.rejections],
+                "data": data,
+            }
+        )
         if conn.dialect.name == "sqlite":
             bulk_insert(conn, schema.rejected_rows, frame)
         else:
@@ -181,38 +210,63 @@ def _save_mapping(conn: Connection, prep: Prepared) -> None:
     t = schema.mappings
     signature = header_signature(headers)
     conn.execute(t.delete().where(t.c.signature == signature))
-    conn.execute(insert(t).values(
-        signature=signature, kind=prep.match.profile.kind, source=prep.match.profile.source,
-        columns=json.dumps(mapping.get("columns", {})), headers=json.dumps(headers),
-        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-    ))
+    conn.execute(
+        insert(t).values(
+            signature=signature,
+            kind=prep.match.profile.kind,
+            source=prep.match.profile.source,
+            columns=json.dumps(mapping.get("columns", {})),
+            headers=json.dumps(headers),
+            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        )
+    )
 
 
-def _write(conn: Connection, prepared: list[Prepared], *, user: str | None, origin: str,
-           progress: Progress | None, total: int) -> IngestResult:
+def _write(
+    conn: Connection,
+    prepared: list[Prepared],
+    *,
+    user: str | None,
+    origin: str,
+    progress: Progress | None,
+    total: int,
+) -> IngestResult:
     upload_id = _record_upload(conn, user=user, origin=origin)
+    changes = JourneyChanges()
     sources: set[str] = set()
     needs_links = False
     done = 0
-    order = sorted(range(len(prepared)),
-                   key=lambda i: TARGET_ORDER.index(prepared[i].mapped.target))
+    order = sorted(
+        range(len(prepared)), key=lambda i: TARGET_ORDER.index(prepared[i].mapped.target)
+    )
     by_position: dict[int, FileReport] = {}
     for i in order:
         prep = prepared[i]
         mapped = prep.mapped
         table = TARGET_TABLES[mapped.target]
-        counts = (apply_records(conn, table, mapped.records, upload_id)
-                  if not mapped.records.empty else Counts())
+        counts = (
+            apply_records(conn, table, mapped.records, upload_id, changes)
+            if not mapped.records.empty
+            else Counts()
+        )
         report = FileReport(
-            file=prep.source.name, format=prep.match.profile.format,
-            kind=prep.match.profile.kind, rows=len(prep.raw.frame),
-            inserted=counts.inserted, updated=counts.updated,
+            file=prep.source.name,
+            format=prep.match.profile.format,
+            kind=prep.match.profile.kind,
+            rows=len(prep.raw.frame),
+            inserted=counts.inserted,
+            updated=counts.updated,
             unchanged=counts.unchanged + mapped.duplicates,
-            rejected=len(mapped.rejections), rejections=mapped.rejections, notes=mapped.notes,
+            rejected=len(mapped.rejections),
+            rejections=mapped.rejections,
+            notes=mapped.notes,
         )
         by_position[i] = report
-        if (counts.inserted or counts.updated) and mapped.target in ("leads", "opportunities",
-                                                                      "members"):
+        if (counts.inserted or counts.updated) and mapped.target in (
+            "leads",
+            "opportunities",
+            "members",
+        ):
             sources.update(mapped.records["source"].unique().tolist())
             needs_links |= mapped.target != "leads"
         _save_mapping(conn, prep)
@@ -223,7 +277,8 @@ def _write(conn: Connection, prepared: list[Prepared], *, user: str | None, orig
     for position, (prep, report) in enumerate(zip(prepared, reports, strict=True)):
         _record_file(conn, upload_id, position, prep, report)
     if sources and (needs_links or _has_links(conn, sources)):
-        resolve(conn, sources)
+        resolve(conn, sources, changes)
+    apply_changes(conn, changes)
     result = IngestResult(upload_id, reports)
     if result.changed:
         bump_data_version(conn)
@@ -233,31 +288,39 @@ def _write(conn: Connection, prepared: list[Prepared], *, user: str | None, orig
 def _has_links(conn: Connection, sources: set[str]) -> bool:
     """Whether any of the sources has opportunities or memberships the leads may link to."""
     for t in (schema.opportunities, schema.campaign_members):
-        found = conn.execute(select(t.c.source).where(t.c.source.in_(sources)).limit(1)).first()
+        found = conn.execute(select(t.c.source).where(t.c.source.in_(sources)).limit(1)).all()
         if found:
             return True
     return False
 
 
-def ingest(engine: Engine, files: Sequence[FileInput], settings: Settings, *,
-           format_name: str = "auto", kind: str = "auto", mapping: dict[str, Any] | None = None,
-           user: str | None = None, origin: str = "import",
-           progress: Progress | None = None) -> IngestResult:
+def ingest(
+    engine: Engine,
+    files: Sequence[FileInput],
+    settings: Settings,
+    *,
+    format_name: str = "auto",
+    kind: str = "auto",
+    mapping: dict[str, Any] | None = None,
+    user: str | None = None,
+    origin: str = "import",
+    progress: Progress | None = None,
+) -> IngestResult:
     """Import the files as one upload: all of it is written, or nothing."""
     if not files:
         raise IngestError("no files to import")
     prepared: list[Prepared] = []
     total = 0
     for item in files:
-        prep = prepare_file(engine, item, settings, format_name=format_name, kind=kind,
-                            mapping=mapping)
+        prep = prepare_file(
+            engine, item, settings, format_name=format_name, kind=kind, mapping=mapping
+        )
         prepared.append(prep)
         total += len(prep.raw.frame)
     if progress:
         progress(0, total)
     try:
         with write_transaction(engine) as conn:
-            return _write(conn, prepared, user=user, origin=origin, progress=progress,
-                          total=total)
+            return _write(conn, prepared, user=user, origin=origin, progress=progress, total=total)
     except SQLAlchemyError as exc:
         raise DatabaseError(describe_error(exc)) from exc

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Date, DateTime, Table, delete, func, select
 
 from smarketing_data import schema
 from smarketing_data.db import bulk_insert
+from smarketing_data.rollups import JourneyChanges
 from smarketing_data.stages import reached_dates
 
 # Bound parameters per IN (...) list: far below every backend's limit.
@@ -61,8 +62,10 @@ def existing_hashes(conn: Connection, table: Table, keys: pd.Series) -> pd.DataF
         frame = pd.DataFrame(conn.execute(select(*cols)).all(), columns=[c.name for c in cols])
         return frame[frame[key_col.name].isin(keys)]
     parts = [
-        pd.DataFrame(conn.execute(select(*cols).where(key_col.in_(list(chunk)))).all(),
-                     columns=[c.name for c in cols])
+        pd.DataFrame(
+            conn.execute(select(*cols).where(key_col.in_(list(chunk)))).all(),
+            columns=[c.name for c in cols],
+        )
         for chunk in chunks(list(keys))
     ]
     return pd.concat(parts, ignore_index=True)
@@ -106,8 +109,13 @@ def delete_keys(conn: Connection, table: Table, keys: list[str]) -> None:
         conn.execute(delete(table).where(key_col.in_(chunk)))
 
 
-def _save_history(conn: Connection, table: Table, old_rows: list[dict[str, Any]],
-                  deleted: set[str], upload_id: int) -> None:
+def _save_history(
+    conn: Connection,
+    table: Table,
+    old_rows: list[dict[str, Any]],
+    deleted: set[str],
+    upload_id: int,
+) -> None:
     key_name = schema.RAW_TABLES[table.name]
     frame = pd.DataFrame(
         {
@@ -125,8 +133,13 @@ def _save_history(conn: Connection, table: Table, old_rows: list[dict[str, Any]]
         conn.execute(schema.record_history.insert(), frame.to_dict("records"))
 
 
-def apply_records(conn: Connection, table_name: str, records: pd.DataFrame,
-                  upload_id: int) -> Counts:
+def apply_records(
+    conn: Connection,
+    table_name: str,
+    records: pd.DataFrame,
+    upload_id: int,
+    changes: JourneyChanges,
+) -> Counts:
     """Insert new rows, replace changed ones, delete rows flagged deleted; count each."""
     table = table_for(table_name)
     key = schema.RAW_TABLES[table_name]
@@ -146,10 +159,13 @@ def apply_records(conn: Connection, table_name: str, records: pd.DataFrame,
     replaced = merged.loc[update_mask | delete_mask, key].tolist()
     if replaced:
         old_rows = fetch_rows(conn, table, replaced)
+        if table_name == "journeys":
+            changes.removed(old_rows)
         _save_history(conn, table, old_rows, set(merged.loc[delete_mask, key]), upload_id)
         delete_keys(conn, table, replaced)
-    write = merged[insert_mask | update_mask].drop(columns=["is_deleted", "row_number",
-                                                            "row_hash_old"])
+    write = merged[insert_mask | update_mask].drop(
+        columns=["is_deleted", "row_number", "row_hash_old"]
+    )
     if not write.empty:
         created = write.pop("created_upload_id")
         write["created_upload_id"] = created.fillna(upload_id).astype("int64")
@@ -158,5 +174,6 @@ def apply_records(conn: Connection, table_name: str, records: pd.DataFrame,
             for derived, raw in LEAD_DERIVED.items():
                 write[derived] = write[raw]
             write = write.join(reached_dates(write))
+            changes.added(write)
         bulk_insert(conn, table, write)
     return counts

@@ -11,7 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from smarketing_data import schema
 from smarketing_data.db import DatabaseError, bump_data_version, describe_error, write_transaction
 from smarketing_data.ingest.journeys import resolve
-from smarketing_data.ingest.store import decode_row, delete_keys, table_for
+from smarketing_data.ingest.store import decode_row, delete_keys, fetch_rows, table_for
+from smarketing_data.rollups import NEEDED_COLUMNS, JourneyChanges, apply_changes
 
 H = schema.record_history
 U = schema.uploads
@@ -31,18 +32,28 @@ class UndoResult:
 def _later_conflicts(conn: Connection, upload_id: int) -> list[int]:
     """Applied uploads after this one that changed records this one wrote."""
     later = select(U.c.upload_id).where(U.c.upload_id > upload_id, U.c.status == "applied")
-    rows = conn.execute(
-        select(H.c.upload_id).where(H.c.old_upload_id == upload_id, H.c.upload_id.in_(later))
-        .distinct()
-    ).scalars().all()
+    rows = (
+        conn.execute(
+            select(H.c.upload_id)
+            .where(H.c.old_upload_id == upload_id, H.c.upload_id.in_(later))
+            .distinct()
+        )
+        .scalars()
+        .all()
+    )
     conflicts = set(rows)
     for name, key in schema.RAW_TABLES.items():
         table = table_for(name)
-        deleted_then_back = conn.execute(
-            select(table.c.last_upload_id).join(
-                H, and_(H.c.record_key == table.c[key], H.c.table_name == name)
-            ).where(H.c.upload_id == upload_id, H.c.action == "delete").distinct()
-        ).scalars().all()
+        deleted_then_back = (
+            conn.execute(
+                select(table.c.last_upload_id)
+                .join(H, and_(H.c.record_key == table.c[key], H.c.table_name == name))
+                .where(H.c.upload_id == upload_id, H.c.action == "delete")
+                .distinct()
+            )
+            .scalars()
+            .all()
+        )
         conflicts.update(deleted_then_back)
     return sorted(conflicts)
 
@@ -51,9 +62,11 @@ def _sources(conn: Connection, upload_id: int) -> set[str]:
     found: set[str] = set()
     for name in ("journeys", "opportunities", "campaign_members"):
         table = table_for(name)
-        found.update(conn.execute(
-            select(table.c.source).where(table.c.last_upload_id == upload_id).distinct()
-        ).scalars())
+        found.update(
+            conn.execute(
+                select(table.c.source).where(table.c.last_upload_id == upload_id).distinct()
+            ).scalars()
+        )
     return found
 
 
@@ -71,28 +84,55 @@ def _undo(conn: Connection, upload_id: int) -> UndoResult:
             "the same records. Undo those first, newest first."
         )
     sources = _sources(conn, upload_id)
+    changes = JourneyChanges()
+    j = schema.journeys
+    changes.removed(
+        conn.execute(
+            select(*[j.c[c] for c in NEEDED_COLUMNS]).where(
+                j.c.created_upload_id == upload_id, j.c.last_upload_id == upload_id
+            )
+        )
+        .mappings()
+        .all()
+    )
     removed = 0
     for name in schema.RAW_TABLES:
         table = table_for(name)
-        removed += conn.execute(delete(table).where(
-            table.c.created_upload_id == upload_id, table.c.last_upload_id == upload_id)
-        ).rowcount or 0
-    history = conn.execute(select(H.c.table_name, H.c.record_key, H.c.old_values)
-                           .where(H.c.upload_id == upload_id)
-                           .order_by(H.c.history_id)).all()
+        removed += (
+            conn.execute(
+                delete(table).where(
+                    table.c.created_upload_id == upload_id, table.c.last_upload_id == upload_id
+                )
+            ).rowcount
+            or 0
+        )
+    history = conn.execute(
+        select(H.c.table_name, H.c.record_key, H.c.old_values)
+        .where(H.c.upload_id == upload_id)
+        .order_by(H.c.history_id)
+    ).all()
     for name in schema.RAW_TABLES:
         entries = [h for h in history if h.table_name == name]
         if not entries:
             continue
         table = table_for(name)
-        delete_keys(conn, table, [h.record_key for h in entries])
+        keys = [h.record_key for h in entries]
         rows = [decode_row(table, h.old_values) for h in entries]
+        if name == "journeys":
+            changes.removed(fetch_rows(conn, table, keys))
+            changes.added(rows)
+        delete_keys(conn, table, keys)
         conn.execute(insert(table), rows)
-        sources.update(r["source"] for r in rows if "source" in r and name != "campaigns"
-                       and name != "reps")
-    conn.execute(update(U).where(U.c.upload_id == upload_id).values(
-        status="undone", undone_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
-    resolve(conn, sources)
+        sources.update(
+            r["source"] for r in rows if "source" in r and name != "campaigns" and name != "reps"
+        )
+    conn.execute(
+        update(U)
+        .where(U.c.upload_id == upload_id)
+        .values(status="undone", undone_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    )
+    resolve(conn, sources, changes)
+    apply_changes(conn, changes)
     bump_data_version(conn)
     return UndoResult(upload_id, removed=removed, restored=len(history))
 
