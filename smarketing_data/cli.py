@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from smarketing_data.config import ConfigError, load_settings, resolve_db_url
+from smarketing_data.config import ConfigError, Settings, load_settings, resolve_db_url
 from smarketing_data.db import DatabaseError, describe_error, init_schema, make_engine
 from smarketing_data.ingest import (
     FileInput,
@@ -40,6 +40,14 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+def load_settings_or_defaults() -> Settings:
+    """Settings for argument defaults; a bad setting is reported when the command runs."""
+    try:
+        return load_settings()
+    except ConfigError:
+        return Settings()
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -155,6 +163,42 @@ def cmd_undo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_quarters(args: argparse.Namespace) -> int:
+    from smarketing_data.metrics.reports import quarters_with_data
+
+    settings = load_settings()
+    labels = [q.label for q in quarters_with_data(
+        _engine(args), fiscal_start_month=settings.fiscal_start_month)]
+    if args.json:
+        print(json.dumps(labels))
+    else:
+        print("\n".join(labels) if labels else "no data yet")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from smarketing_data.metrics.quarters import QuarterError, parse_quarter
+    from smarketing_data.metrics.report_set import build_report_set, to_json
+    from smarketing_data.metrics.reports import ReportOptions
+    from smarketing_data.report_text import render_text
+
+    settings = load_settings()
+    try:
+        quarter = parse_quarter(args.quarter, settings.fiscal_start_month)
+    except QuarterError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.top < 1 or args.min_volume < 1:
+        raise UsageError("--top and --min-volume must be at least 1")
+    options = ReportOptions(top=args.top, min_volume=args.min_volume, base=args.base,
+                            ranking=args.rank)
+    report = build_report_set(_engine(args), quarter=quarter, options=options)
+    if args.json:
+        print(json.dumps(to_json(report), indent=2))
+    else:
+        print(render_text(report))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="SQLAlchemy database URL (default: see README)")
@@ -176,6 +220,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="auto", choices=["auto", *FORMATS])
     p.add_argument("--kind", default="auto", choices=["auto", *KIND_ALIASES])
     p.add_argument("--mapping", help="JSON file mapping canonical fields to the file's columns")
+    p.add_argument("--json", action="store_true")
+    p = add("quarters", cmd_quarters, "the quarters that have data, newest first")
+    p.add_argument("--json", action="store_true")
+    defaults = load_settings_or_defaults()
+    p = add("report", cmd_report, "the twelve reports, funnel and goals for a quarter")
+    p.add_argument("--quarter", required=True, help="e.g. 2026-Q2 (or FY2027-Q1)")
+    p.add_argument("--top", type=int, default=defaults.top_n)
+    p.add_argument("--min-volume", type=int, default=defaults.min_volume)
+    p.add_argument("--base", choices=["mql", "lead"], default="mql")
+    p.add_argument("--rank", choices=["value", "confidence"], default="value",
+                   help="rank by count/rate, or by the interval's low end")
     p.add_argument("--json", action="store_true")
     p = add("uploads", cmd_uploads, "list every upload")
     p.add_argument("--json", action="store_true")

@@ -1,0 +1,112 @@
+"""The funnel (activity basis), the cohort view and marketing's contribution (SPEC §4.1, §4.4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from smarketing_data.metrics import rollup_queries as rq
+from smarketing_data.metrics.goals import Goals
+from smarketing_data.metrics.quarters import Quarter
+from smarketing_data.metrics.stats import rate, wilson
+from smarketing_data.stages import STAGE_LABELS, STAGES
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Stage counts, pipeline and bookings of one quarter, split by having a campaign."""
+
+    counts: dict[str, int]
+    pipeline: float
+    bookings: float
+    sourced_pipeline: float
+    sourced_bookings: float
+
+
+def activity(engine: Engine, quarter: Quarter) -> Activity:
+    frame = rq.activity_by_campaign(engine, quarter.start, quarter.end)
+    counts = frame.groupby("stage")["n"].sum()
+    sourced = frame[frame["campaign_id"].notna()]
+
+    def amount(f: pd.DataFrame, stage: str) -> float:
+        return float(f.loc[f["stage"] == stage, "amount"].sum())
+
+    return Activity(
+        counts={s: int(counts.get(s, 0)) for s in STAGES},
+        pipeline=amount(frame, "opp"),
+        bookings=amount(frame, "won"),
+        sourced_pipeline=amount(sourced, "opp"),
+        sourced_bookings=amount(sourced, "won"),
+    )
+
+
+def _change(now: float, before: float) -> float | None:
+    return (now - before) / before if before else None
+
+
+def funnel_table(current: Activity, previous: Activity, goals: Goals) -> pd.DataFrame:
+    """One row per stage (activity basis).
+
+    Columns: stage, label, count, previous, change (fraction), step_rate (from the stage
+    before), step_goal, cumulative_rate (from Lead), cumulative_goal.
+    """
+    rows = []
+    leads = current.counts["lead"]
+    for i, stage in enumerate(STAGES):
+        count = current.counts[stage]
+        prev_stage = STAGES[i - 1] if i else None
+        rows.append({
+            "stage": stage,
+            "label": STAGE_LABELS[stage],
+            "count": count,
+            "previous": previous.counts[stage],
+            "change": _change(count, previous.counts[stage]),
+            "step_rate": rate(count, current.counts[prev_stage]) if prev_stage else None,
+            "step_goal": goals.adjacent(prev_stage, stage) if prev_stage else None,
+            "cumulative_rate": rate(count, leads) if i else None,
+            "cumulative_goal": goals.rate("lead", stage) if i else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def cohort_table(engine: Engine, quarter: Quarter, base: str, goals: Goals) -> pd.DataFrame:
+    """The quarter's cohort (base-stage date in the quarter) and how far it got, as of now.
+
+    Columns: stage, label, reached, rate (of the cohort), ci_low, ci_high, goal.
+    """
+    frame = rq.cohort_by_rep(engine, quarter.start, quarter.end, base)
+    reached = frame.groupby("stage")["n"].sum()
+    size = int(reached.get(base, 0))
+    rows = []
+    for stage in STAGES[STAGES.index(base):]:
+        n = int(reached.get(stage, 0))
+        low, high = wilson(n, size)
+        rows.append({
+            "stage": stage, "label": STAGE_LABELS[stage], "reached": n,
+            "rate": rate(n, size), "ci_low": low if size else None,
+            "ci_high": high if size else None,
+            "goal": goals.rate(base, stage) if stage != base else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def contribution(current: Activity, targets: dict[str, float | None]) -> pd.DataFrame:
+    """Marketing-sourced (journeys with a campaign) pipeline and bookings against targets.
+
+    Columns: metric, sourced, total, share, target, attainment.
+    """
+    rows = []
+    for metric, sourced, total in (
+        ("pipeline", current.sourced_pipeline, current.pipeline),
+        ("bookings", current.sourced_bookings, current.bookings),
+    ):
+        target = targets.get(f"sourced_{metric}")
+        rows.append({
+            "metric": metric, "sourced": sourced, "total": total,
+            "share": rate(sourced, total),
+            "target": target,
+            "attainment": rate(sourced, target) if target else None,
+        })
+    return pd.DataFrame(rows)

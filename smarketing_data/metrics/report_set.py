@@ -1,0 +1,105 @@
+"""The full report set for a quarter (twelve reports, funnel, contribution) and its JSON form,
+exactly the shape of SPEC §6 ``report --json``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from smarketing_data.metrics.funnel import Activity, activity, contribution, funnel_table
+from smarketing_data.metrics.goals import Goals, load_goals, load_targets
+from smarketing_data.metrics.quarters import Quarter
+from smarketing_data.metrics.reports import (
+    REPORT_STAGES,
+    Report,
+    ReportOptions,
+    campaign_counts,
+    campaign_report,
+    rep_cohorts,
+    rep_report,
+)
+from smarketing_data.metrics.stats import r6
+
+
+@dataclass
+class ReportSet:
+    quarter: Quarter
+    options: ReportOptions
+    goals: Goals
+    activity: Activity
+    previous: Activity
+    funnel: pd.DataFrame
+    contribution: pd.DataFrame
+    campaigns: dict[str, Report]
+    reps: dict[str, Report]
+    campaign_counts: pd.DataFrame
+    rep_cohorts: pd.DataFrame
+
+    @property
+    def has_data(self) -> bool:
+        return any(self.activity.counts.values())
+
+
+def build_report_set(engine: Engine, *, quarter: Quarter,
+                     options: ReportOptions | None = None) -> ReportSet:
+    """Every number of the quarter's QBR, from the rollups."""
+    options = options or ReportOptions()
+    goals = load_goals(engine, quarter=quarter.label)
+    current = activity(engine, quarter)
+    previous = activity(engine, quarter.previous())
+    counts = campaign_counts(engine, quarter)
+    cohorts = rep_cohorts(engine, quarter, options.base)
+    return ReportSet(
+        quarter=quarter,
+        options=options,
+        goals=goals,
+        activity=current,
+        previous=previous,
+        funnel=funnel_table(current, previous, goals),
+        contribution=contribution(current, load_targets(engine, quarter=quarter.label)),
+        campaigns={s: campaign_report(counts, s, goals, options) for s in REPORT_STAGES},
+        reps={s: rep_report(cohorts, s, goals, options) for s in REPORT_STAGES},
+        campaign_counts=counts,
+        rep_cohorts=cohorts,
+    )
+
+
+def _campaign_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {"id": r.id, "name": r.name, "value": int(r.value), "upstream": int(r.upstream),
+         "expected": r6(r.expected)}
+        for r in frame.itertuples(index=False)
+    ]
+
+
+def _rep_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {"id": r.id, "name": r.name, "rate": r6(r.rate), "numerator": int(r.numerator),
+         "denominator": int(r.denominator), "ci_low": r6(r.ci_low), "ci_high": r6(r.ci_high),
+         "goal": r6(r.goal), "verdict": r.verdict}
+        for r in frame.itertuples(index=False)
+    ]
+
+
+def to_json(report: ReportSet) -> dict[str, Any]:
+    """The SPEC §6 ``report --json`` document."""
+    a = report.activity
+    return {
+        "quarter": report.quarter.label,
+        "start": report.quarter.start.isoformat(),
+        "end": report.quarter.end.isoformat(),
+        "base": report.options.base,
+        "funnel": {
+            "leads": a.counts["lead"], "mql": a.counts["mql"], "sal": a.counts["sal"],
+            "sql": a.counts["sql"], "opp": a.counts["opp"], "won": a.counts["won"],
+            "pipeline": r6(a.pipeline), "bookings": r6(a.bookings),
+        },
+        "campaigns": {s: {"top": _campaign_rows(r.top), "bottom": _campaign_rows(r.bottom)}
+                      for s, r in report.campaigns.items()},
+        "reps": {s: {"top": _rep_rows(r.top), "bottom": _rep_rows(r.bottom)}
+                 for s, r in report.reps.items()},
+        "goals": {k: r6(v) for k, v in report.goals.adjacent_goals().items()},
+    }

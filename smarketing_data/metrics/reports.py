@@ -1,0 +1,238 @@
+"""The twelve reports of SPEC §4.2: campaigns by SQLs, Opps and Closed Won (activity), reps by
+conversion to SQL, Opp and Won (cohort), each with a top and a bottom list.
+
+Counts come from the monthly rollups only; nothing here scans the journeys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from smarketing_data import schema
+from smarketing_data.metrics import rollup_queries as rq
+from smarketing_data.metrics.goals import Goals
+from smarketing_data.metrics.quarters import Quarter
+from smarketing_data.metrics.stats import verdict, wilson
+
+REPORT_STAGES = ("sql", "opp", "won")
+# The upstream stage whose count times the goal gives the count expected at goal (SPEC §4.2).
+UPSTREAM = {"sql": "mql", "opp": "sql", "won": "opp"}
+RANKINGS = ("value", "confidence")
+NO_CAMPAIGN = "(no campaign)"
+UNASSIGNED = "(unassigned)"
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    top: int = 5
+    min_volume: int = 10
+    base: str = "mql"
+    ranking: str = "value"  # 'value' (count or rate) or 'confidence' (interval's low end)
+
+
+@dataclass
+class Report:
+    """One of the twelve: the ranked top and bottom lists and every eligible entity."""
+
+    key: str  # e.g. 'campaigns.sql', 'reps.won'
+    top: pd.DataFrame
+    bottom: pd.DataFrame
+    eligible: pd.DataFrame
+    left_out: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """Names sort case-insensitively (Unicode case folding), then by code point (SPEC §3.9)."""
+    return (name.casefold(), name)
+
+
+def _sorted(frame: pd.DataFrame, keys: list[tuple[str, bool]]) -> pd.DataFrame:
+    """Sort by (column, ascending) pairs, then by name (SPEC §3.9), then id."""
+    if frame.empty:
+        return frame
+    order = frame.assign(_fold=frame["name"].map(str.casefold), _name=frame["name"])
+    cols = [c for c, _ in keys] + ["_fold", "_name", "id"]
+    asc = [a for _, a in keys] + [True, True, True]
+    return order.sort_values(cols, ascending=asc, kind="mergesort").drop(
+        columns=["_fold", "_name"]).reset_index(drop=True)
+
+
+def top_and_bottom(frame: pd.DataFrame, *, n: int, top_keys: list[tuple[str, bool]],
+                   bottom_keys: list[tuple[str, bool]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The top n, then the bottom n among the rest, so no entity is in both (SPEC §4.2)."""
+    top = _sorted(frame, top_keys).head(n)
+    rest = frame[~frame["id"].isin(top["id"])] if not frame.empty else frame
+    bottom = _sorted(rest, bottom_keys).head(n)
+    return top, bottom
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+def campaign_directory(engine: Engine) -> pd.DataFrame:
+    """Every campaign record. Columns: id, name, channel, start_date, end_date, budget,
+    actual_cost."""
+    c = schema.campaigns
+    stmt = select(c.c.campaign_id.label("id"), c.c.name, c.c.channel, c.c.start_date,
+                  c.c.end_date, c.c.budget, c.c.actual_cost)
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).all(),
+                             columns=[col.name for col in stmt.selected_columns])
+    for col in ("start_date", "end_date"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    return frame
+
+
+def overlaps(start: object, end: object, quarter: Quarter) -> bool:
+    """Whether inclusive campaign dates overlap the quarter; no start date overlaps nothing."""
+    if start is None or pd.isna(start):
+        return False
+    if start >= quarter.end:  # type: ignore[operator]
+        return False
+    return end is None or pd.isna(end) or end >= quarter.start  # type: ignore[operator]
+
+
+def campaign_counts(engine: Engine, quarter: Quarter,
+                    directory: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Activity per eligible campaign in the quarter.
+
+    Columns: id, name, channel (the campaign's, else its journeys'), lead, mql, sal, sql, opp,
+    won (counts), pipeline, bookings.
+    """
+    directory = campaign_directory(engine) if directory is None else directory
+    activity = rq.activity_by_campaign(engine, quarter.start, quarter.end)
+    activity = activity[activity["campaign_id"].notna()]
+    counts = activity.pivot_table(index="campaign_id", columns="stage", values="n",
+                                  aggfunc="sum", fill_value=0)
+    amounts = activity.pivot_table(index="campaign_id", columns="stage", values="amount",
+                                   aggfunc="sum", fill_value=0.0)
+    seen_channel = (activity.sort_values("n", ascending=False)
+                    .drop_duplicates("campaign_id").set_index("campaign_id")["channel"])
+    by_dates = directory[[overlaps(s, e, quarter) for s, e in
+                          zip(directory["start_date"], directory["end_date"], strict=True)]]
+    ids = sorted(set(counts.index) | set(by_dates["id"]))
+    info = directory.set_index("id")
+    rows = []
+    for cid in ids:
+        known = cid in info.index
+        name = info.at[cid, "name"] if known and pd.notna(info.at[cid, "name"]) else cid
+        channel = info.at[cid, "channel"] if known and pd.notna(info.at[cid, "channel"]) else (
+            seen_channel.get(cid))
+        row: dict[str, object] = {"id": cid, "name": str(name), "channel": channel}
+        for stage in ("lead", "mql", "sal", "sql", "opp", "won"):
+            row[stage] = int(counts.at[cid, stage]) if (
+                cid in counts.index and stage in counts.columns) else 0
+        row["pipeline"] = float(amounts.at[cid, "opp"]) if (
+            cid in amounts.index and "opp" in amounts.columns) else 0.0
+        row["bookings"] = float(amounts.at[cid, "won"]) if (
+            cid in amounts.index and "won" in amounts.columns) else 0.0
+        rows.append(row)
+    columns = ["id", "name", "channel", "lead", "mql", "sal", "sql", "opp", "won", "pipeline",
+               "bookings"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def campaign_report(counts: pd.DataFrame, stage: str, goals: Goals,
+                    options: ReportOptions) -> Report:
+    """Campaigns ranked by the stage's activity count, with upstream and expected at goal."""
+    upstream = UPSTREAM[stage]
+    goal = goals.rate(upstream, stage)
+    frame = pd.DataFrame({
+        "id": counts["id"], "name": counts["name"], "channel": counts["channel"],
+        "value": counts[stage].astype("int64"), "upstream": counts[upstream].astype("int64"),
+    })
+    frame["goal"] = goal
+    frame["expected"] = frame["upstream"] * goal
+    frame["vs_expected"] = frame["value"] - frame["expected"]
+    top, bottom = top_and_bottom(frame, n=options.top, top_keys=[("value", False)],
+                                 bottom_keys=[("value", True)])
+    return Report(key=f"campaigns.{stage}", top=top, bottom=bottom, eligible=frame)
+
+
+# --- reps ------------------------------------------------------------------------------------
+
+def rep_directory(engine: Engine) -> pd.DataFrame:
+    """Every rep record. Columns: id, name, team, region."""
+    r = schema.reps
+    stmt = select(r.c.rep_id.label("id"), r.c.name, r.c.team, r.c.region)
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).all(),
+                            columns=[c.name for c in stmt.selected_columns])
+
+
+def rep_cohorts(engine: Engine, quarter: Quarter, base: str,
+                directory: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per rep: the quarter's cohort size and how many of it reached each later stage.
+
+    Columns: id, name, team, cohort, lead, mql, sal, sql, opp, won.
+    """
+    directory = rep_directory(engine) if directory is None else directory
+    cohort = rq.cohort_by_rep(engine, quarter.start, quarter.end, base)
+    cohort = cohort[cohort["rep_id"].notna()]
+    wide = cohort.pivot_table(index="rep_id", columns="stage", values="n", aggfunc="sum",
+                              fill_value=0)
+    info = directory.set_index("id")
+    rows = []
+    for rid in wide.index:
+        known = rid in info.index
+        name = info.at[rid, "name"] if known and pd.notna(info.at[rid, "name"]) else rid
+        row: dict[str, object] = {"id": rid, "name": str(name),
+                                  "team": info.at[rid, "team"] if known else None}
+        for stage in ("lead", "mql", "sal", "sql", "opp", "won"):
+            row[stage] = int(wide.at[rid, stage]) if stage in wide.columns else 0
+        row["cohort"] = row[base]
+        rows.append(row)
+    columns = ["id", "name", "team", "cohort", "lead", "mql", "sal", "sql", "opp", "won"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def rep_report(cohorts: pd.DataFrame, stage: str, goals: Goals,
+               options: ReportOptions) -> Report:
+    """Reps ranked by cohort conversion from the base stage to ``stage``."""
+    goal = goals.rate(options.base, stage)
+    frame = pd.DataFrame({
+        "id": cohorts["id"], "name": cohorts["name"], "team": cohorts["team"],
+        "numerator": cohorts[stage].astype("int64"),
+        "denominator": cohorts["cohort"].astype("int64"),
+    })
+    frame = frame[frame["denominator"] > 0]
+    frame["rate"] = frame["numerator"] / frame["denominator"]
+    bounds = [wilson(int(x), int(n)) for x, n in zip(frame["numerator"],
+                                                      frame["denominator"], strict=True)]
+    frame["ci_low"] = [b[0] for b in bounds]
+    frame["ci_high"] = [b[1] for b in bounds]
+    frame["goal"] = goal
+    frame["verdict"] = [verdict(lo, hi, goal) for lo, hi in
+                        zip(frame["ci_low"], frame["ci_high"], strict=True)]
+    eligible = frame[frame["denominator"] >= options.min_volume].reset_index(drop=True)
+    left_out = _sorted(frame[frame["denominator"] < options.min_volume], [])
+    by = "ci_low" if options.ranking == "confidence" else "rate"
+    top, bottom = top_and_bottom(
+        eligible, n=options.top,
+        top_keys=[(by, False), ("denominator", False)],
+        bottom_keys=[(by, True), ("denominator", False)],
+    )
+    return Report(key=f"reps.{stage}", top=top, bottom=bottom, eligible=eligible,
+                  left_out=left_out)
+
+
+def quarters_with_data(engine: Engine, *, fiscal_start_month: int = 1) -> list[Quarter]:
+    """Quarters in which any journey was created or reached a stage, newest first."""
+    from smarketing_data.metrics.quarters import quarter_of
+
+    months = rq.activity_months(engine)
+    found = {quarter_of(m, fiscal_start_month) for m in months}
+    return sorted(found, reverse=True)
+
+
+def default_quarter(engine: Engine, *, today: dt.date,
+                    fiscal_start_month: int = 1) -> Quarter | None:
+    """The last complete quarter with data, else the newest quarter with data."""
+    quarters = quarters_with_data(engine, fiscal_start_month=fiscal_start_month)
+    complete = [q for q in quarters if q.end <= today]
+    if complete:
+        return complete[0]
+    return quarters[0] if quarters else None
