@@ -200,7 +200,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--db", help="SQLAlchemy database URL (default: see README)")
     parser = _Parser(prog="python -m smarketing_data", parents=[common],
                      description="Smarketing QBR: import CRM exports and check the numbers.")

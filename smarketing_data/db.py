@@ -192,16 +192,16 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
         _duckdb_insert(conn, table, frame[columns])
         return
     records = frame[columns].astype(object).where(frame[columns].notna(), None)
-    rows = [
+    mappings: list[dict[str, Any]] = [
         {c: _python_value(v) for c, v in zip(columns, row, strict=True)}
         for row in records.itertuples(index=False, name=None)
     ]
-    for start in range(0, len(rows), 10_000):
-        conn.execute(insert(table), rows[start : start + 10_000])
+    for start in range(0, len(mappings), 10_000):
+        conn.execute(insert(table), mappings[start : start + 10_000])
 
 
 def _duckdb_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
-    raw = conn.connection.driver_connection
+    raw: Any = conn.connection.driver_connection
     view = f"_bulk_{table.name}"
     prepared = frame.copy()
     for c in prepared.columns:

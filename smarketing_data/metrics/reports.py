@@ -22,8 +22,6 @@ REPORT_STAGES = ("sql", "opp", "won")
 # The upstream stage whose count times the goal gives the count expected at goal (SPEC §4.2).
 UPSTREAM = {"sql": "mql", "opp": "sql", "won": "opp"}
 RANKINGS = ("value", "confidence")
-NO_CAMPAIGN = "(no campaign)"
-UNASSIGNED = "(unassigned)"
 
 
 @dataclass(frozen=True)
@@ -43,11 +41,6 @@ class Report:
     bottom: pd.DataFrame
     eligible: pd.DataFrame
     left_out: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
-def name_key(name: str) -> tuple[str, str]:
-    """Names sort case-insensitively (Unicode case folding), then by code point (SPEC §3.9)."""
-    return (name.casefold(), name)
 
 
 def _sorted(frame: pd.DataFrame, keys: list[tuple[str, bool]]) -> pd.DataFrame:
@@ -111,8 +104,10 @@ def campaign_counts(engine: Engine, quarter: Quarter,
                                    aggfunc="sum", fill_value=0.0)
     seen_channel = (activity.sort_values("n", ascending=False)
                     .drop_duplicates("campaign_id").set_index("campaign_id")["channel"])
-    by_dates = directory[[overlaps(s, e, quarter) for s, e in
-                          zip(directory["start_date"], directory["end_date"], strict=True)]]
+    overlapping = pd.Series([overlaps(s, e, quarter) for s, e in
+                             zip(directory["start_date"], directory["end_date"], strict=True)],
+                            index=directory.index, dtype=bool)
+    by_dates = directory[overlapping]
     ids = sorted(set(counts.index) | set(by_dates["id"]))
     info = directory.set_index("id")
     rows = []
