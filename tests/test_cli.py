@@ -83,3 +83,56 @@ def test_unreachable_database_is_one_line_exit_1():
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert proc.stderr.startswith("error: database error")
+
+
+QBR = DATA / "qbr"
+
+
+def _qbr_db(tmp_path, capsys) -> str:  # type: ignore[no-untyped-def]
+    db = f"sqlite:///{tmp_path / 'qbr.db'}"
+    files = [str(QBR / n) for n in ("campaigns.csv", "reps.csv", "journeys.csv")]
+    assert run(capsys, "ingest", *files, "--db", db)[0] == 0
+    return db
+
+
+def test_quarters_json_newest_first(tmp_path, capsys):
+    db = _qbr_db(tmp_path, capsys)
+    code, out, _ = run(capsys, "quarters", "--json", "--db", db)
+    assert code == 0
+    assert json.loads(out) == ["2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4"]
+
+
+def test_report_json_shape_and_options(tmp_path, capsys):
+    db = _qbr_db(tmp_path, capsys)
+    code, out, err = run(capsys, "report", "--quarter", "2026-Q2", "--top", "1",
+                         "--min-volume", "2", "--base", "lead", "--json", "--db", db)
+    assert code == 0, err
+    data = json.loads(out)
+    assert list(data) == ["quarter", "start", "end", "base", "funnel", "campaigns", "reps",
+                          "goals"]
+    assert (data["quarter"], data["start"], data["end"], data["base"]) == (
+        "2026-Q2", "2026-04-01", "2026-07-01", "lead")
+    assert list(data["funnel"]) == ["leads", "mql", "sal", "sql", "opp", "won", "pipeline",
+                                    "bookings"]
+    assert [r["name"] for r in data["campaigns"]["sql"]["top"]] == ["Alpha"]
+    assert list(data["campaigns"]["sql"]["top"][0]) == ["id", "name", "value", "upstream",
+                                                        "expected"]
+    rep = data["reps"]["sql"]["top"][0]
+    assert list(rep) == ["id", "name", "rate", "numerator", "denominator", "ci_low", "ci_high",
+                         "goal", "verdict"]
+    assert (rep["name"], rep["numerator"], rep["denominator"]) == ("Rita", 2, 2)
+
+
+def test_report_text_and_empty_quarter(tmp_path, capsys):
+    db = _qbr_db(tmp_path, capsys)
+    code, out, _ = run(capsys, "report", "--quarter", "2026-Q2", "--db", db)
+    assert code == 0
+    assert "Campaigns by SQLs" in out and "Alpha" in out
+    code, out, _ = run(capsys, "report", "--quarter", "2023-Q1", "--db", db)
+    assert code == 0 and "no data in this quarter" in out
+
+
+def test_report_bad_quarter_is_usage_error(tmp_path, capsys):
+    db = _qbr_db(tmp_path, capsys)
+    code, _, err = run(capsys, "report", "--quarter", "Q2-2026", "--db", db)
+    assert code == 2 and "not a quarter" in err
