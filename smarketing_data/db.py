@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
@@ -129,6 +130,17 @@ def data_version(engine: Engine) -> int:
         return int(get_meta(conn, "data_version") or 0)
 
 
+def read_frame(source: Engine | Connection, stmt: Any) -> pd.DataFrame:
+    """Run a select and return its rows as a DataFrame named by the select's columns."""
+    if isinstance(source, Engine):
+        with source.connect() as conn:
+            return read_frame(conn, stmt)
+    result = source.execute(stmt)
+    # Plain tuples build a DataFrame many times faster than Row objects do.
+    rows = [tuple(r) for r in result.all()]
+    return pd.DataFrame(rows, columns=list(result.keys()))
+
+
 # --- bulk writes -----------------------------------------------------------------------------
 
 _SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -139,16 +151,12 @@ def _sqlite_column(series: pd.Series, column_type: Any) -> np.ndarray:
     from sqlalchemy import Date, DateTime
 
     if isinstance(column_type, DateTime):
-        ts = pd.to_datetime(series)
-        text = np.datetime_as_string(ts.to_numpy(dtype="datetime64[us]"), unit="us")
-        out = np.char.replace(text.astype(str), "T", " ").astype(object)
-        out[ts.isna().to_numpy()] = None
-        return out
+        # pyarrow writes timestamps as 'YYYY-MM-DD HH:MM:SS.ffffff', SQLAlchemy's SQLite format.
+        ts = pd.to_datetime(series).to_numpy(dtype="datetime64[us]")
+        return np.array(pa.array(ts).cast(pa.string()).to_pylist(), dtype=object)
     if isinstance(column_type, Date):
-        ts = pd.to_datetime(series)
-        text = np.datetime_as_string(ts.to_numpy(dtype="datetime64[D]"), unit="D").astype(object)
-        text[ts.isna().to_numpy()] = None
-        return text
+        days = pd.to_datetime(series).to_numpy(dtype="datetime64[D]")
+        return np.array(pa.array(days).cast(pa.string()).to_pylist(), dtype=object)
     return _plain_column(series)
 
 

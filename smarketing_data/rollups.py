@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Table, delete, func, select
 
 from smarketing_data import schema
-from smarketing_data.db import bulk_insert
+from smarketing_data.db import bulk_insert, read_frame
 from smarketing_data.stages import REACHED_COLUMNS, STAGES
 
 ACTIVITY: dict[str, tuple[str, ...]] = {
@@ -175,8 +175,7 @@ def _compact(conn: Connection, table: Table) -> None:
     """Fold the appended deltas into one row per key, dropping keys that net to zero."""
     keys = [c for c in table.c if c.name not in ("n", "amount")]
     sums = [func.sum(table.c[v]).label(v) for v in ("n", "amount") if v in table.c]
-    rows = conn.execute(select(*keys, *sums).group_by(*keys)).all()
-    frame = pd.DataFrame(rows, columns=[c.name for c in keys] + [s.name for s in sums])
+    frame = read_frame(conn, select(*keys, *sums).group_by(*keys))
     conn.execute(delete(table))
     nonzero = np.zeros(len(frame), dtype=bool)
     for s in sums:
@@ -202,8 +201,7 @@ def apply_changes(conn: Connection, changes: JourneyChanges) -> None:
 def rebuild(conn: Connection) -> None:
     """Recompute every rollup from the journeys (repair, and a reference for tests)."""
     j = schema.journeys
-    rows = conn.execute(select(*[j.c[c] for c in NEEDED_COLUMNS])).all()
-    frame = pd.DataFrame(rows, columns=list(NEEDED_COLUMNS))
+    frame = read_frame(conn, select(*[j.c[c] for c in NEEDED_COLUMNS]))
     for name in (*ACTIVITY, *COHORT):
         conn.execute(delete(_table(name)))
     changes = JourneyChanges()

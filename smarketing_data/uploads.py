@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from smarketing_data import schema
+from smarketing_data.db import read_frame
 
 U = schema.uploads
 F = schema.upload_files
@@ -25,9 +26,7 @@ def list_uploads(engine: Engine) -> pd.DataFrame:
         .join(F, F.c.upload_id == U.c.upload_id, isouter=True)
         .order_by(U.c.upload_id.desc(), F.c.position)
     )
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    return pd.DataFrame(rows, columns=[c.name for c in stmt.selected_columns])
+    return read_frame(engine, stmt)
 
 
 def rejected_rows(engine: Engine, upload_id: int) -> pd.DataFrame:
@@ -38,6 +37,4 @@ def rejected_rows(engine: Engine, upload_id: int) -> pd.DataFrame:
         .where(F.c.upload_id == upload_id)
         .order_by(F.c.position, R.c.row_number)
     )
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    return pd.DataFrame(rows, columns=["file_name", "row_number", "reason", "data"])
+    return read_frame(engine, stmt)

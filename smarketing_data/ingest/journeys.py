@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, DateTime, Double, Table, bindparam, delete, select, update
 
 from smarketing_data import schema
-from smarketing_data.db import bulk_insert
+from smarketing_data.db import bulk_insert, read_frame
 from smarketing_data.ids import opp_journey_key
 from smarketing_data.rollups import NEEDED_COLUMNS, JourneyChanges
 from smarketing_data.stages import REACHED_COLUMNS, reached_dates
@@ -64,8 +64,7 @@ def _read(
     conn: Connection, columns: Iterable[str], table: Table, *conditions: object
 ) -> pd.DataFrame:
     cols = [table.c[c] for c in columns]
-    rows = conn.execute(select(*cols).where(*conditions)).all()  # type: ignore[arg-type]
-    frame = pd.DataFrame(rows, columns=[c.name for c in cols])
+    frame = read_frame(conn, select(*cols).where(*conditions))  # type: ignore[arg-type]
     for c in cols:
         if isinstance(c.type, DateTime):
             frame[c.name] = pd.to_datetime(frame[c.name]).astype("datetime64[us]")

@@ -240,9 +240,15 @@ def _column(raw: RawTable, match: Match, fname: str) -> pd.Series | None:
     return raw.frame[header]
 
 
-def _invalid_reason(header: str, values: pd.Series, what: str) -> pd.Series:
-    shown = values.astype(str).str.slice(0, 60)
-    return f"{what} in '{header}': '" + shown + "'"
+def _invalid_reason(header: str, values: pd.Series, what: str,
+                    mask: pd.Series | np.ndarray) -> pd.Series:
+    """The rejection message for the masked rows (only those: messages cost time)."""
+    out = pd.Series(None, index=values.index, dtype=object)
+    m = np.asarray(mask, dtype=bool)
+    if m.any():
+        shown = values[m].astype(str).str.slice(0, 60)
+        out[m] = (f"{what} in '{header}': '" + shown + "'").to_numpy(dtype=object)
+    return out
 
 
 def _parse_field(raw: RawTable, match: Match, fname: str, tz: str, errors: _Errors) -> pd.Series:
@@ -273,7 +279,8 @@ def _parse_field(raw: RawTable, match: Match, fname: str, tz: str, errors: _Erro
         parsed = parse_amounts(col)
         what = "unreadable amount"
         negative = parsed.values < 0
-        errors.add(negative & ~parsed.invalid, _invalid_reason(header, col, "negative amount"))
+        bad = negative & ~parsed.invalid
+        errors.add(bad, _invalid_reason(header, col, "negative amount", bad))
     elif fname in BOOL_FIELDS:
         parsed = parse_booleans(col)
         what = "not a true/false value"
@@ -284,7 +291,7 @@ def _parse_field(raw: RawTable, match: Match, fname: str, tz: str, errors: _Erro
         note = f"{header}: {parsed.note}"
         if note not in match.notes:
             match.notes.append(note)
-    errors.add(parsed.invalid, _invalid_reason(header, col, what))
+    errors.add(parsed.invalid, _invalid_reason(header, col, what, parsed.invalid))
     return parsed.values
 
 
@@ -329,7 +336,8 @@ def parse_fields(raw: RawTable, match: Match, tz: str) -> tuple[pd.DataFrame, _E
                 raw.frame[header], tz=tz, excel=raw.excel, day_first=match.profile.day_first
             )
             errors.add(
-                parsed.invalid, _invalid_reason(header, raw.frame[header], "unparseable date")
+                parsed.invalid,
+                _invalid_reason(header, raw.frame[header], "unparseable date", parsed.invalid),
             )
             touches.append(parsed.values)
         combined = pd.concat(touches, axis=1).min(axis=1)

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, Select, and_
 from sqlalchemy.sql.elements import ColumnElement
 
+from smarketing_data.db import read_frame
 from smarketing_data.metrics.quarters import Quarter
 
 NO_CAMPAIGN = "(no campaign)"
@@ -16,9 +17,7 @@ UNASSIGNED = "(unassigned)"
 
 def fetch(engine: Engine, stmt: Select[Any]) -> pd.DataFrame:
     """Run a select and return its rows, with the select's column names."""
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    return pd.DataFrame(rows, columns=[c.name for c in stmt.selected_columns])
+    return read_frame(engine, stmt)
 
 
 def name_order(names: pd.Series) -> pd.Series:

@@ -8,20 +8,12 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from smarketing_data import schema
+from smarketing_data.db import read_frame
 
 AC = schema.agg_activity_campaign
 AR = schema.agg_activity_rep
 CC = schema.agg_cohort_campaign
 CR = schema.agg_cohort_rep
-
-
-def _frame(conn: Connection | Engine, stmt) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    if isinstance(conn, Engine):
-        with conn.connect() as c:
-            rows = c.execute(stmt).all()
-    else:
-        rows = conn.execute(stmt).all()
-    return pd.DataFrame(rows, columns=[c.name for c in stmt.selected_columns])
 
 
 def activity_by_campaign(conn: Connection | Engine, start: dt.date, end: dt.date
@@ -36,7 +28,7 @@ def activity_by_campaign(conn: Connection | Engine, start: dt.date, end: dt.date
         .where(AC.c.month >= start, AC.c.month < end)
         .group_by(AC.c.campaign_id, AC.c.channel, AC.c.stage)
     )
-    return _numeric(_frame(conn, stmt))
+    return _numeric(read_frame(conn, stmt))
 
 
 def activity_by_rep(conn: Connection | Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -47,7 +39,7 @@ def activity_by_rep(conn: Connection | Engine, start: dt.date, end: dt.date) -> 
         .where(AR.c.month >= start, AR.c.month < end)
         .group_by(AR.c.rep_id, AR.c.stage)
     )
-    return _numeric(_frame(conn, stmt))
+    return _numeric(read_frame(conn, stmt))
 
 
 def cohort_by_rep(conn: Connection | Engine, start: dt.date, end: dt.date, base: str
@@ -61,7 +53,7 @@ def cohort_by_rep(conn: Connection | Engine, start: dt.date, end: dt.date, base:
         .where(CR.c.month >= start, CR.c.month < end, CR.c.base == base)
         .group_by(CR.c.rep_id, CR.c.stage)
     )
-    return _numeric(_frame(conn, stmt))
+    return _numeric(read_frame(conn, stmt))
 
 
 def cohort_by_campaign(conn: Connection | Engine, start: dt.date, end: dt.date, base: str
@@ -75,13 +67,13 @@ def cohort_by_campaign(conn: Connection | Engine, start: dt.date, end: dt.date, 
         .where(CC.c.month >= start, CC.c.month < end, CC.c.base == base)
         .group_by(CC.c.campaign_id, CC.c.channel, CC.c.stage)
     )
-    return _numeric(_frame(conn, stmt))
+    return _numeric(read_frame(conn, stmt))
 
 
 def activity_months(conn: Connection | Engine) -> list[dt.date]:
     """Months in which any journey was created or reached a stage."""
     stmt = select(AC.c.month).group_by(AC.c.month).having(func.sum(AC.c.n) != 0)
-    frame = _frame(conn, stmt)
+    frame = read_frame(conn, stmt)
     return sorted(pd.to_datetime(frame["month"]).dt.date.tolist())
 
 
