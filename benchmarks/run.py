@@ -1,0 +1,75 @@
+"""Command line of the benchmarks: one subcommand per figure, each writing one JSON file.
+
+    python -m benchmarks.run i1 [--rows 1000000] [--repeat 3] [--out benchmarks/results/i1.json]
+
+A figure is registered in FIGURES with the function that adds its own options and the one
+that measures it; the runner adds ``--repeat`` and ``--out`` and writes the JSON with the
+machine description.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks import import_bench, phases
+from benchmarks.common import RESULTS_DIR, log, write_json
+
+
+@dataclass(frozen=True)
+class Figure:
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], dict[str, Any]]
+    default_repeat: int = 3
+
+
+FIGURES: dict[str, Figure] = {
+    "i1": Figure(
+        "I1: import of an N-row export into SQLite vs csv.reader + sqlite3.executemany",
+        import_bench.add_arguments, import_bench.run,
+    ),
+    "i1-phases": Figure(
+        "I1 import and re-import broken down by phase (one run, optional cProfile)",
+        phases.add_arguments, phases.run, default_repeat=1,
+    ),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="figure", required=True, metavar="FIGURE")
+    for name, figure in FIGURES.items():
+        one = sub.add_parser(name, help=figure.help, description=figure.help)
+        one.add_argument("--repeat", type=int, default=figure.default_repeat,
+                         help="timed runs; the median is reported")
+        one.add_argument("--out", type=Path, default=None,
+                         help=f"JSON output (default {RESULTS_DIR.name}/<figure>.json)")
+        figure.add_arguments(one)
+    return parser
+
+
+def default_out(name: str) -> Path:
+    return RESULTS_DIR / f"{name.replace('-', '_')}.json"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.repeat < 1:
+        raise SystemExit("--repeat must be at least 1")
+    result = FIGURES[args.figure].run(args)
+    out = args.out or default_out(args.figure)
+    write_json(result, out)
+    log(f"wrote {out}")
+    print(json.dumps({k: v for k, v in result.items() if k not in ("import", "reimport")},
+                     indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
