@@ -199,6 +199,9 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     if name == "duckdb":
         _duckdb_insert(conn, table, frame[columns])
         return
+    if name == "postgresql" and conn.dialect.driver == "psycopg":
+        _postgres_copy(conn, table, frame[columns])
+        return
     records = frame[columns].astype(object).where(frame[columns].notna(), None)
     mappings: list[dict[str, Any]] = [
         {c: _python_value(v) for c, v in zip(columns, row, strict=True)}
@@ -206,6 +209,17 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     ]
     for start in range(0, len(mappings), 10_000):
         conn.execute(insert(table), mappings[start : start + 10_000])
+
+
+def _postgres_copy(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
+    """COPY is PostgreSQL's bulk path: an order of magnitude faster than INSERTs."""
+    raw: Any = conn.connection.driver_connection
+    columns = list(frame.columns)
+    records = frame.astype(object).where(frame.notna(), None)
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in records.itertuples(index=False, name=None):
+            copy.write_row([_python_value(v) for v in row])
 
 
 def _duckdb_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
