@@ -171,3 +171,12 @@ def test_quoted_line_breaks_and_row_numbers(engine):
     result = put(engine, "ml.csv", text)
     assert [(r.row, r.reason[:16]) for r in result.files[0].rejections] == [
         (3, "unparseable date")]
+
+
+def test_progress_reports_rows_done_of_total(engine):
+    seen: list[tuple[int, int]] = []
+    ingest(engine, [FileInput("a.csv", f"{CANON}\nc:1,2026-01-01,,,1,Email\n".encode()),
+                    FileInput("b.csv", f"{CANON}\nc:2,2026-01-01,,,1,Email\n"
+                                       f"c:3,2026-01-01,,,1,Email\n".encode())],
+           Settings(), progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 3), (1, 3), (3, 3)]

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Date, DateTime, Table, delete, func, select
 
 from smarketing_data import schema
-from smarketing_data.db import bulk_insert
+from smarketing_data.db import bulk_insert, read_frame
 from smarketing_data.rollups import JourneyChanges
 from smarketing_data.stages import reached_dates
 
@@ -59,15 +59,10 @@ def existing_hashes(conn: Connection, table: Table, keys: pd.Series) -> pd.DataF
     if total == 0:
         return pd.DataFrame(columns=[key_col.name, "row_hash", "created_upload_id"])
     if total <= WHOLE_TABLE_FACTOR * len(keys):
-        frame = pd.DataFrame(conn.execute(select(*cols)).all(), columns=[c.name for c in cols])
+        frame = read_frame(conn, select(*cols))
         return frame[frame[key_col.name].isin(keys)]
-    parts = [
-        pd.DataFrame(
-            conn.execute(select(*cols).where(key_col.in_(list(chunk)))).all(),
-            columns=[c.name for c in cols],
-        )
-        for chunk in chunks(list(keys))
-    ]
+    parts = [read_frame(conn, select(*cols).where(key_col.in_(list(chunk))))
+             for chunk in chunks(list(keys))]
     return pd.concat(parts, ignore_index=True)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
 from smarketing_data import schema
-from smarketing_data.db import bump_data_version, write_transaction
+from smarketing_data.db import bump_data_version, read_frame, write_transaction
 from smarketing_data.stages import STAGES
 
 G = schema.goals
@@ -121,9 +121,7 @@ def goals_set(engine: Engine) -> pd.DataFrame:
     rate, updated_at, updated_by."""
     stmt = select(G.c.quarter, G.c.from_stage, G.c.to_stage, G.c.rate, G.c.updated_at,
                   G.c.updated_by).order_by(G.c.quarter, G.c.from_stage, G.c.to_stage)
-    with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(),
-                            columns=[c.name for c in stmt.selected_columns])
+    return read_frame(engine, stmt)
 
 
 def set_target(engine: Engine, *, quarter: str, metric: str, amount: float,

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from smarketing_data import schema
+from smarketing_data.db import read_frame
 from smarketing_data.metrics import rollup_queries as rq
 from smarketing_data.metrics.goals import Goals
 from smarketing_data.metrics.quarters import Quarter
@@ -71,9 +72,7 @@ def campaign_directory(engine: Engine) -> pd.DataFrame:
     c = schema.campaigns
     stmt = select(c.c.campaign_id.label("id"), c.c.name, c.c.channel, c.c.start_date,
                   c.c.end_date, c.c.budget, c.c.actual_cost)
-    with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(),
-                             columns=[col.name for col in stmt.selected_columns])
+    frame = read_frame(engine, stmt)
     for col in ("start_date", "end_date"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
     return frame
@@ -153,9 +152,7 @@ def rep_directory(engine: Engine) -> pd.DataFrame:
     """Every rep record. Columns: id, name, team, region."""
     r = schema.reps
     stmt = select(r.c.rep_id.label("id"), r.c.name, r.c.team, r.c.region)
-    with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(),
-                            columns=[c.name for c in stmt.selected_columns])
+    return read_frame(engine, stmt)
 
 
 def rep_cohorts(engine: Engine, quarter: Quarter, base: str,

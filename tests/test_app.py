@@ -1,0 +1,39 @@
+"""The app: first start on an empty database loads the sample data and says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_first_start_loads_and_labels_the_sample(tmp_path, monkeypatch):
+    monkeypatch.setenv("SMARKETING_DB_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert any("sample data" in i.value for i in at.info)
+    sizes = at.dataframe[0].value
+    assert sizes["quarter"].iloc[0] >= "2026-Q3"
+    assert int(sizes["journeys"].sum()) > 8_000
+
+
+def test_unreachable_database_shows_a_message_not_a_traceback(monkeypatch):
+    monkeypatch.setenv("SMARKETING_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "cannot be reached" in at.error[0].value
