@@ -1,0 +1,47 @@
+"""Small pieces of page furniture: notices, KPI tiles, definitions, safe text."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from ui.data import Context, metric
+
+# Larger type for a projector; static CSS only, never user text.
+PROJECTOR_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+h1 { font-size: 2.2rem !important; }
+</style>
+"""
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def safe(text: object) -> str:
+    """User text (names from files, notes) made inert for st.markdown: no markup, no HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def page_setup() -> None:
+    st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+
+
+def sample_notice(ctx: Context) -> None:
+    if metric(ctx, "sample_ids"):
+        st.info("You are looking at **sample data** (a generated Salesforce export). Import "
+                "your own exports on the **Data** page; you can clear the sample there.",
+                icon="🧪")
+
+
+def no_data(message: str = "No data yet.") -> None:
+    st.warning(f"{message} Import your CRM exports on the **Data** page.")
+    st.page_link("pages/data.py", label="Go to Data", icon="📥")
+    st.stop()
+
+
+def definition(text: str) -> None:
+    """The one-line definition shown under a chart: what it counts and on which basis."""
+    st.caption(text)

@@ -1,0 +1,48 @@
+"""Controls shared by the pages, kept in session state so every page shows the same quarter."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from smarketing_data.metrics.reports import ReportOptions
+from ui.data import Context, default_quarter_label, quarters
+
+QUARTER_KEY = "quarter"
+BASE_LABELS = {"mql": "MQL (default)", "lead": "Lead"}
+RANK_LABELS = {"value": "By count / rate", "confidence": "Confidence-adjusted"}
+CONFIDENCE_HELP = ("Confidence-adjusted ranks by the low end of the 95% interval, so a rep "
+                   "with few leads and a lucky streak does not outrank a steady performer.")
+
+
+def quarter_picker(ctx: Context) -> str | None:
+    """The quarter everything on the page is about (sidebar), or None when there is no data."""
+    labels = quarters(ctx)
+    if not labels:
+        return None
+    current = st.session_state.get(QUARTER_KEY)
+    if current not in labels:
+        default = default_quarter_label(ctx)
+        st.session_state[QUARTER_KEY] = default if default in labels else labels[0]
+    return st.sidebar.selectbox("Quarter", labels, key=QUARTER_KEY,
+                                help="Default: the last complete quarter with data.")
+
+
+def report_options(ctx: Context, *, with_volume: bool = False,
+                   with_ranking: bool = False) -> ReportOptions:
+    """Top N, cohort base, and (on the Reps page) minimum volume and ranking."""
+    s = ctx.settings
+    top = st.sidebar.number_input("Top / bottom N", min_value=1, max_value=25, value=s.top_n,
+                                  key="top_n")
+    base = st.sidebar.radio("Cohort base for reps", list(BASE_LABELS),
+                            format_func=BASE_LABELS.get, key="base", horizontal=True)
+    min_volume = s.min_volume
+    ranking = "value"
+    if with_volume:
+        min_volume = st.sidebar.number_input("Minimum cohort size", min_value=1,
+                                             max_value=100_000, value=s.min_volume,
+                                             key="min_volume")
+    if with_ranking:
+        ranking = st.sidebar.radio("Ranking", list(RANK_LABELS), format_func=RANK_LABELS.get,
+                                   key="ranking", help=CONFIDENCE_HELP)
+    return ReportOptions(top=int(top), min_volume=int(min_volume), base=str(base),
+                         ranking=str(ranking))
