@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from ui.data import Context, metric
@@ -40,6 +41,11 @@ def no_data(message: str = "No data yet.") -> None:
     st.warning(f"{message} Import your CRM exports on the **Data** page.")
     st.page_link("pages/data.py", label="Go to Data", icon="📥")
     st.stop()
+
+
+def chart(figure: go.Figure, *, key: str) -> None:
+    """A chart as the package built it: our projector styling, not the theme's."""
+    st.plotly_chart(figure, theme=None, key=key, config={"displaylogo": False})
 
 
 def definition(text: str) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from smarketing_data.config import ConfigError, Settings, load_settings, resolve_db_url
 from smarketing_data.db import DatabaseError, data_version, describe_error, init_schema, make_engine
+from smarketing_data.definitions import current_definitions, definition_history
 from smarketing_data.demo import ensure_sample, sample_upload_ids
 from smarketing_data.metrics import drill, followup, referral, spend, velocity
 from smarketing_data.metrics.goals import goals_set, load_goals, load_targets
@@ -125,11 +126,13 @@ def report_set(ctx: Context, quarter: str, options: ReportOptions) -> ReportSet:
 def _metric(_engine: Engine, url: str, version: int, name: str, fiscal: int,
             kwargs: tuple[tuple[str, Any], ...]) -> Any:
     args = dict(kwargs)
-    if "quarter" in args:
+    if name in _TAKES_QUARTER and "quarter" in args:
         args["quarter"] = parse_quarter(args["quarter"], fiscal)
     return _METRICS[name](_engine, **args)
 
 
+# Metrics that take a Quarter; the others (goals, targets) take its label.
+_TAKES_QUARTER = {"referral", "velocity", "fastest", "followup", "spend", "journeys_page"}
 _METRICS: dict[str, Any] = {
     "referral": referral.referral_comparison,
     "velocity": velocity.stage_velocity,
@@ -145,6 +148,8 @@ _METRICS: dict[str, Any] = {
     "uploads": list_uploads,
     "rejected_rows": rejected_rows,
     "sample_ids": sample_upload_ids,
+    "definitions": current_definitions,
+    "definition_history": definition_history,
 }
 
 

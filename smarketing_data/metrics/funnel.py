@@ -110,3 +110,21 @@ def contribution(current: Activity, targets: dict[str, float | None]) -> pd.Data
             "attainment": rate(sourced, target) if target else None,
         })
     return pd.DataFrame(rows)
+
+
+KPI_TILES = (("Leads", "lead"), ("MQLs", "mql"), ("SQLs", "sql"), ("Opportunities", "opp"),
+             ("Closed Won", "won"))
+
+
+def kpis(current: Activity, previous: Activity) -> pd.DataFrame:
+    """The KPI tiles: stage counts, pipeline and bookings against the previous quarter.
+
+    Columns: label, kind ('count' or 'money'), value, previous, change (fraction or None).
+    """
+    rows: list[tuple[str, str, float, float]] = [
+        (label, "count", current.counts[s], previous.counts[s]) for label, s in KPI_TILES]
+    rows += [("Pipeline", "money", current.pipeline, previous.pipeline),
+             ("Bookings", "money", current.bookings, previous.bookings)]
+    return pd.DataFrame(
+        [{"label": label, "kind": kind, "value": value, "previous": before,
+          "change": _change(value, before)} for label, kind, value, before in rows])

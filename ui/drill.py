@@ -1,0 +1,61 @@
+"""Drilling into one campaign or rep: its funnel by quarter and its journeys, page by page."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from smarketing_data import charts
+from ui import components, tables
+from ui.data import Context, metric
+
+PAGE_SIZE = 50
+
+
+def _pick(label: str, entities: pd.DataFrame, key: str) -> tuple[str, str] | None:
+    if entities.empty:
+        st.text("Nothing to drill into in this quarter.")
+        return None
+    ids = entities["id"].tolist()
+    names = dict(zip(entities["id"], entities["name"], strict=True))
+    chosen = st.selectbox(label, ids, format_func=lambda i: str(names[i]), key=key)
+    return (chosen, names[chosen]) if chosen is not None else None
+
+
+def _journeys(ctx: Context, quarter: str, key: str, **who: object) -> None:
+    first = metric(ctx, "journeys_page", quarter=quarter, offset=0, limit=1, **who)
+    total = int(first[1])
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = st.number_input(f"Page (of {pages}, {total} journeys in {quarter})", min_value=1,
+                           max_value=pages, value=1, key=f"{key}_page")
+    frame, _ = metric(ctx, "journeys_page", quarter=quarter, offset=(int(page) - 1) * PAGE_SIZE,
+                      limit=PAGE_SIZE, **who)
+    st.dataframe(tables.journeys_table(frame), hide_index=True, key=f"{key}_journeys")
+
+
+def campaign_drill(ctx: Context, campaigns: pd.DataFrame, quarter: str) -> None:
+    picked = _pick("Campaign", campaigns, "campaign_drill")
+    if picked is None:
+        return
+    campaign_id, _ = picked
+    by_quarter = metric(ctx, "campaign_funnel", campaign_id=campaign_id,
+                        fiscal_start_month=ctx.settings.fiscal_start_month)
+    components.chart(charts.drill_chart(by_quarter), key="campaign_drill_chart")
+    st.dataframe(tables.funnel_by_quarter_table(by_quarter), hide_index=True,
+                 key="campaign_drill_table")
+    _journeys(ctx, quarter, "campaign_drill", campaign_id=campaign_id)
+
+
+def rep_drill(ctx: Context, reps: pd.DataFrame, quarter: str) -> None:
+    picked = _pick("Rep", reps, "rep_drill")
+    if picked is None:
+        return
+    rep_id, _ = picked
+    by_quarter = metric(ctx, "rep_funnel", rep_id=rep_id,
+                        fiscal_start_month=ctx.settings.fiscal_start_month)
+    components.chart(charts.drill_chart(by_quarter), key="rep_drill_chart")
+    st.dataframe(tables.funnel_by_quarter_table(by_quarter), hide_index=True,
+                 key="rep_drill_table")
+    _journeys(ctx, quarter, "rep_drill", rep_id=rep_id)

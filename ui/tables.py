@@ -1,0 +1,106 @@
+"""Tables as people read them: chosen columns, human headers, formatted numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from smarketing_data import format as fmt
+
+
+def pct(value: float | None) -> str:
+    return fmt.pct(value)
+
+
+def _fmt(frame: pd.DataFrame, spec: dict[str, tuple[str, object]]) -> pd.DataFrame:
+    """Columns renamed and formatted: {column: (header, formatter or None)}."""
+    out = pd.DataFrame(index=frame.index)
+    for col, (header, formatter) in spec.items():
+        if col not in frame:
+            continue
+        values = frame[col]
+        out[header] = values.map(formatter) if callable(formatter) else values
+    return out.reset_index(drop=True)
+
+
+def spend_table(spend: pd.DataFrame) -> pd.DataFrame:
+    return _fmt(spend, {
+        "name": ("Campaign", None), "channel": ("Channel", None),
+        "cost": ("Spend in quarter", fmt.money), "cost_basis": ("Cost basis", None),
+        "mql": ("MQLs", fmt.count), "sql": ("SQLs", fmt.count), "opp": ("Opps", fmt.count),
+        "won": ("Won", fmt.count), "cost_per_mql": ("Cost / MQL", fmt.money),
+        "cost_per_sql": ("Cost / SQL", fmt.money), "cost_per_opp": ("Cost / Opp", fmt.money),
+        "cost_per_won": ("Cost / Won", fmt.money), "bookings": ("Bookings", fmt.money),
+        "roi": ("ROI", fmt.pct),
+    })
+
+
+def channel_table(channels: pd.DataFrame) -> pd.DataFrame:
+    return _fmt(channels, {
+        "channel": ("Channel", None), "campaigns": ("Campaigns", fmt.count),
+        "mql": ("MQLs", fmt.count), "sql": ("SQLs", fmt.count), "opp": ("Opps", fmt.count),
+        "won": ("Won", fmt.count), "spend": ("Spend", fmt.money),
+        "cost_per_sql": ("Cost / SQL", fmt.money), "bookings": ("Bookings", fmt.money),
+    })
+
+
+def left_out_table(left_out: pd.DataFrame, base: str) -> pd.DataFrame:
+    return _fmt(left_out, {"name": ("Rep", None), "team": ("Team", None),
+                           "denominator": (f"{base}s this quarter", fmt.count)})
+
+
+def fastest_table(fastest: pd.DataFrame) -> pd.DataFrame:
+    return _fmt(fastest, {
+        "company": ("Company", None), "channel": ("Channel", None),
+        "campaign_name": ("Campaign", None), "rep_name": ("Rep", None),
+        "days_to_win": ("Days to win", fmt.days), "won_amount": ("Won", fmt.money),
+    })
+
+
+def open_mqls_table(open_mqls: pd.DataFrame) -> pd.DataFrame:
+    return _fmt(open_mqls, {
+        "company": ("Company", None), "rep_name": ("Rep", None),
+        "campaign_id": ("Campaign", None), "mql_at": ("MQL since", None),
+        "age_days": ("Age", fmt.days),
+    })
+
+
+def journeys_table(journeys: pd.DataFrame) -> pd.DataFrame:
+    return _fmt(journeys, {
+        "journey_id": ("Journey", None), "company": ("Company", None),
+        "channel": ("Channel", None), "created_at": ("Created", None),
+        "mql_at": ("MQL", None), "sql_at": ("SQL", None), "opp_at": ("Opp", None),
+        "won_at": ("Won", None), "lost_at": ("Lost", None), "amount": ("Pipeline", fmt.money),
+        "won_amount": ("Bookings", fmt.money),
+    })
+
+
+def funnel_by_quarter_table(by_quarter: pd.DataFrame) -> pd.DataFrame:
+    return _fmt(by_quarter, {
+        "quarter": ("Quarter", None), "leads": ("Leads", fmt.count), "mql": ("MQLs", fmt.count),
+        "sql": ("SQLs", fmt.count), "opp": ("Opps", fmt.count), "won": ("Won", fmt.count),
+        "pipeline": ("Pipeline", fmt.money), "bookings": ("Bookings", fmt.money),
+    })
+
+
+VERDICTS = {"above": "above goal", "below": "below goal", "on_par": "on par"}
+
+
+def campaign_report_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return _fmt(frame, {
+        "name": ("Campaign", None), "value": ("Count", fmt.count),
+        "upstream": ("Upstream", fmt.count),
+        "expected": ("Expected at goal", lambda v: f"{v:.1f}"),
+    })
+
+
+def rep_report_table(frame: pd.DataFrame) -> pd.DataFrame:
+    out = _fmt(frame, {"name": ("Rep", None), "rate": ("Rate", fmt.pct)})
+    if frame.empty:
+        return out
+    out["Of"] = [f"{int(x)}/{int(n)}" for x, n in zip(frame["numerator"], frame["denominator"],
+                                                        strict=True)]
+    out["95% interval"] = [f"{fmt.pct(lo)}–{fmt.pct(hi)}" for lo, hi in
+                           zip(frame["ci_low"], frame["ci_high"], strict=True)]
+    out["Goal"] = frame["goal"].map(fmt.pct).to_numpy()
+    out["Verdict"] = frame["verdict"].map(VERDICTS).to_numpy()
+    return out
