@@ -1,0 +1,700 @@
+"""Chart builders: pure functions from the metric DataFrames to Plotly figures, drawn for a
+projector with one colour-blind-safe palette and one way of showing goals (SPEC §9).
+
+Conventions shared by every chart:
+- a single goal is a black dashed line labelled "Goal 36%"; a goal per bar is a short black
+  dashed segment across each bar, with one legend entry and the goal in its hover text;
+- bars sit at numeric positions 0, 1, 2… with the names as tick labels, so namesakes never
+  merge into one bar and a name that looks like a number or a date stays a name;
+- horizontal bars put the first row of the frame (rank 1) at the top;
+- every name that comes from the data is escaped (Plotly renders an HTML subset in labels and
+  hover text), and user text never goes into a hover template, only into the values it shows.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from smarketing_data import format as fmt
+from smarketing_data.metrics.referral import REFERRAL
+from smarketing_data.metrics.stats import verdict
+from smarketing_data.stages import STAGE_LABELS
+
+# Okabe & Ito, "Color Universal Design" (2008): told apart with every common colour-vision
+# deficiency, and still distinct when a projector washes colours out.
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+BLUISH_GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+REDDISH_PURPLE = "#CC79A7"
+PALETTE = (BLACK, ORANGE, SKY_BLUE, BLUISH_GREEN, YELLOW, BLUE, VERMILLION, REDDISH_PURPLE)
+ABOVE = BLUISH_GREEN  # at or above the goal
+BELOW = VERMILLION  # under the goal
+ON_PAR = "#999999"  # the interval straddles the goal: neither a win nor a worry
+NEUTRAL = BLUE  # nothing to judge against
+# Series without a goal; yellow is left out because it vanishes on a white projected screen.
+SERIES = (BLUE, ORANGE, SKY_BLUE, REDDISH_PURPLE)
+GOAL_COLOR = BLACK
+VERDICT_COLORS = {"above": ABOVE, "below": BELOW, "on_par": ON_PAR}
+WHISKER_COLOR = "#333333"
+GRID_COLOR = "#E0E0E0"
+MUTED_TEXT = "#555555"
+
+NO_DATA = "No data for this quarter"
+FONT_SIZE = 18  # legible from the back of a meeting room
+TITLE_SIZE = 24
+ROW_HEIGHT = 64  # px per horizontal bar
+CHROME_HEIGHT = 200  # title, legend, axis and margins around the rows
+MIN_HEIGHT = 320
+COLUMN_HEIGHT = 540  # charts with vertical bars
+BAR_WIDTH = 0.7  # in rows; bars are one unit apart
+TICK_HALF = 0.4  # half the length of a per-bar goal segment: a little wider than the bar
+NAME_LIMIT = 40  # longer names are cut in tick labels (the hover keeps them whole)
+TOLERANCE = 1e-9  # upstream × goal is a float product: 25 × 0.36 may land a hair above 9
+HEADROOM = 1.3  # value axis past the longest bar, for the label outside it
+
+FOLLOWUP_STATUSES = (("within_sla", "Within SLA", ABOVE), ("late", "Late", ORANGE),
+                     ("never", "Never touched", BELOW))
+TRAIT_LIMIT = 12
+
+
+# --- text and numbers -------------------------------------------------------------------------
+
+def escape_label(text: object) -> str:
+    """User text (names from files) made inert for Plotly's HTML subset: ``&``, ``<`` and ``>``
+    become entities, which Plotly shows as the characters. Missing values become "—"."""
+    if _num_or_text_missing(text):
+        return "—"
+    return html.escape(str(text), quote=False)
+
+
+def _num_or_text_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _name(text: object) -> str:
+    """A tick label: escaped, cut to NAME_LIMIT characters before escaping."""
+    raw = "—" if _num_or_text_missing(text) else str(text)
+    cut = raw if len(raw) <= NAME_LIMIT else raw[: NAME_LIMIT - 1].rstrip() + "…"
+    return html.escape(cut, quote=False)
+
+
+def _num(value: Any) -> float | None:
+    """A float, or None for None / NaN / NA (metric frames use both for "undefined")."""
+    if _num_or_text_missing(value):
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _nums(column: pd.Series) -> list[float | None]:
+    return [_num(v) for v in column.tolist()]
+
+
+def _judge(value: float | None, goal: float | None) -> str:
+    """ABOVE when the value meets the goal, BELOW when not, NEUTRAL with nothing to judge."""
+    if value is None or goal is None:
+        return NEUTRAL
+    return ABOVE if value >= goal - TOLERANCE else BELOW
+
+
+def _rate(value: float | None) -> str:
+    """A rate for a label; one decimal under 10%, where whole percents hide real differences
+    ('1.8%' against '1%'), but never a trailing '.0'."""
+    if value is None or not 0 < abs(value) < 0.1:
+        return fmt.pct(value)
+    return fmt.pct(value, 1).replace(".0%", "%")
+
+
+def _rate_and_goal(value: float | None, goal: float | None) -> tuple[str, str]:
+    """Both as labels, with one more decimal when rounding would make a miss look like a hit
+    (59.8% against a 60% goal)."""
+    text, goal_text = _rate(value), _rate(goal)
+    if value is not None and goal is not None and text == goal_text and (
+            abs(value - goal) > TOLERANCE):
+        return fmt.pct(value, 1), fmt.pct(goal, 1)
+    return text, goal_text
+
+
+def _lift(value: float | None) -> str:
+    return "—" if value is None else f"{fmt.count(value)}×"
+
+
+def _roi(value: float | None) -> str:
+    """ROI as a percentage; past ±1,000% in short form ('7.4k%')."""
+    if value is None:
+        return "—"
+    return fmt.pct(value) if abs(value) < 10 else f"{fmt.count(value * 100)}%"
+
+
+# --- layout -----------------------------------------------------------------------------------
+
+def _height(rows: int, per_row: int = ROW_HEIGHT) -> int:
+    return max(MIN_HEIGHT, CHROME_HEIGHT + rows * per_row)
+
+
+def _layout(fig: go.Figure, title: str, height: int, *, right: int = 60) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        title=dict(text=title, font=dict(size=TITLE_SIZE), x=0, xref="paper", xanchor="left",
+                   y=1, yref="container", yanchor="top", pad=dict(t=20)),
+        font=dict(size=FONT_SIZE, color=BLACK),
+        height=height,
+        margin=dict(l=40, r=right, t=120, b=70, pad=6),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=list(SERIES),
+        legend=dict(orientation="h", x=0, xanchor="left", y=1, yanchor="bottom",
+                    traceorder="normal", font=dict(size=FONT_SIZE)),
+        hoverlabel=dict(font=dict(size=FONT_SIZE), align="left"),
+        uniformtext=dict(minsize=14, mode="hide"),
+        bargap=0.25,
+    )
+    return fig
+
+
+def _no_data(title: str) -> go.Figure:
+    """The figure for an empty frame: the title and a centred notice, no axes."""
+    fig = go.Figure()
+    fig.add_annotation(text=NO_DATA, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=TITLE_SIZE, color=MUTED_TEXT))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, MIN_HEIGHT)
+
+
+def _axes(fig: go.Figure, labels: Sequence[str], *, horizontal: bool, title: str = "",
+          **value_axis: Any) -> None:
+    """Rows at 0, 1, 2… labelled with the names; the value axis with a light grid."""
+    rows = dict(tickmode="array", tickvals=list(range(len(labels))), ticktext=list(labels),
+                showgrid=False, zeroline=False, automargin=True, ticks="")
+    values = dict(showgrid=True, gridcolor=GRID_COLOR, zeroline=True, zerolinecolor=GRID_COLOR,
+                  automargin=True, title=dict(text=title))
+    values.update(value_axis)
+    if horizontal:
+        fig.update_yaxes(rows, autorange="reversed")
+        fig.update_xaxes(values)
+    else:
+        fig.update_xaxes(rows)
+        fig.update_yaxes(values)
+
+
+def _span(*groups: Sequence[float | None]) -> float:
+    """The largest value of several columns, at least 1 so an all-zero axis still has a size."""
+    found = [v for group in groups for v in group if v is not None]
+    return max([*found, 0.0]) or 1.0
+
+
+# --- marks ------------------------------------------------------------------------------------
+
+def _bars(values: Sequence[float | None], *, horizontal: bool, colors: str | Sequence[str],
+          text: Sequence[str], hover: Sequence[str], name: str = "", **extra: Any) -> go.Bar:
+    """One bar per row at positions 0, 1, 2…; the hover shows the prepared (escaped) text."""
+    positions = list(range(len(values)))
+    x, y = (list(values), positions) if horizontal else (positions, list(values))
+    options: dict[str, Any] = dict(textposition="outside", cliponaxis=False, showlegend=False)
+    options.update(extra)
+    return go.Bar(x=x, y=y, orientation="h" if horizontal else "v", name=name,
+                  marker=dict(color=colors if isinstance(colors, str) else list(colors)),
+                  text=list(text), hovertext=list(hover),
+                  hovertemplate="%{hovertext}<extra></extra>", **options)
+
+
+def _goal_ticks(fig: go.Figure, values: Sequence[float | None], hover: Sequence[str], *,
+                horizontal: bool, name: str) -> None:
+    """The goal of each bar as a short black dashed segment across it, one legend entry."""
+    along: list[float | None] = []
+    across: list[float | None] = []
+    text: list[str] = []
+    for position, value, tip in zip(range(len(values)), values, hover, strict=True):
+        if value is None:
+            continue
+        along += [value, value, value, None]
+        across += [position - TICK_HALF, position, position + TICK_HALF, None]
+        text += [tip, tip, tip, ""]
+    if not text:
+        return
+    x, y = (along, across) if horizontal else (across, along)
+    fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=name, text=text,
+                             hovertemplate="%{text}<extra></extra>", showlegend=True,
+                             line=dict(color=GOAL_COLOR, width=4, dash="dash")))
+
+
+def _goal_line(fig: go.Figure, goal: float, *, horizontal: bool) -> None:
+    """One goal for every bar: a black dashed line across the chart labelled "Goal 36%"."""
+    _reference_line(fig, goal, f"Goal {_rate(goal)}", horizontal=horizontal,
+                    line=dict(color=GOAL_COLOR, width=3, dash="dash"))
+
+
+def _reference_line(fig: go.Figure, value: float, label: str, *, horizontal: bool,
+                    line: dict[str, Any]) -> None:
+    """A line across all bars at a value, labelled just outside the plot area."""
+    font = dict(size=FONT_SIZE, color=line["color"])
+    if horizontal:
+        fig.add_vline(x=value, line=line, annotation_text=label, annotation_position="top",
+                      annotation_font=font)
+    else:
+        fig.add_hline(y=value, line=line, annotation_text=label,
+                      annotation_position="top right", annotation_font=font)
+
+
+def _whiskers(rates: Sequence[float | None], lows: Sequence[float | None],
+              highs: Sequence[float | None]) -> dict[str, Any]:
+    """Asymmetric error bars from the rate down to ci_low and up to ci_high."""
+    plus: list[float] = []
+    minus: list[float] = []
+    for r, lo, hi in zip(rates, lows, highs, strict=True):
+        if r is None or lo is None or hi is None:
+            plus.append(0.0)
+            minus.append(0.0)
+        else:
+            plus.append(hi - r)
+            minus.append(r - lo)
+    return dict(type="data", symmetric=False, array=plus, arrayminus=minus,
+                color=WHISKER_COLOR, thickness=2, width=10)
+
+
+def _end_labels(fig: go.Figure, ends: Sequence[float | None], text: Sequence[str], *,
+                horizontal: bool) -> None:
+    """Text just past each whisker's end, where it cannot collide with the whisker."""
+    positions = list(range(len(ends)))
+    at = [0.0 if e is None else e for e in ends]
+    x, y = (at, positions) if horizontal else (positions, at)
+    fig.add_trace(go.Scatter(x=x, y=y, mode="text", text=list(text), cliponaxis=False,
+                             textposition="middle right" if horizontal else "top center",
+                             textfont=dict(size=FONT_SIZE), hoverinfo="skip",
+                             showlegend=False))
+
+
+# --- the funnel -------------------------------------------------------------------------------
+
+def funnel_chart(funnel: pd.DataFrame) -> go.Figure:
+    """The quarter's funnel (activity basis): one bar per stage, Lead at the top, labelled with
+    its count and its conversion from the stage before ("85 · 57% of SAL"); from the second
+    stage on, a goal marker where the previous stage's count × the step goal would put it."""
+    title = "Funnel this quarter"
+    if funnel.empty:
+        return _no_data(title)
+    counts = [_num(c) or 0.0 for c in funnel["count"].tolist()]
+    labels = [_name(v) for v in funnel["label"].tolist()]
+    rates, goals = _nums(funnel["step_rate"]), _nums(funnel["step_goal"])
+    expected: list[float | None] = [None, *(
+        None if g is None else prev * g for prev, g in zip(counts[:-1], goals[1:], strict=True))]
+    text = [fmt.count(counts[0])] + [
+        fmt.count(c) if r is None else f"{fmt.count(c)} · {fmt.pct(r)} of {prev}"
+        for c, r, prev in zip(counts[1:], rates[1:], labels[:-1], strict=True)]
+    hover = [f"{label}: {t}" for label, t in zip(labels, text, strict=True)]
+    fig = go.Figure(_bars(counts, horizontal=True, text=text, hover=hover, width=BAR_WIDTH,
+                          colors=[_judge(c, e) for c, e in zip(counts, expected, strict=True)]))
+    _goal_ticks(fig, expected, [f"expected at goal: {fmt.count(e)}" for e in expected],
+                horizontal=True, name="Expected at goal")
+    _axes(fig, labels, horizontal=True, title="Count (activity in the quarter)",
+          range=[0, _span(counts, expected) * HEADROOM])
+    return _layout(fig, title, _height(len(labels)))
+
+
+def conversion_chart(funnel: pd.DataFrame) -> go.Figure:
+    """Stage-to-stage conversion (step_rate) of the quarter's funnel, one bar per transition,
+    green when it meets its step goal and vermillion when not, with the goal marked per bar."""
+    title = "Stage-to-stage conversion against goal"
+    steps = funnel.iloc[1:] if len(funnel) > 1 else funnel.iloc[0:0]
+    if steps.empty:
+        return _no_data(title)
+    names = [_name(v) for v in funnel["label"].tolist()]
+    labels = [f"{a}→{b}" for a, b in zip(names[:-1], names[1:], strict=True)]
+    rates, goals = _nums(steps["step_rate"]), _nums(steps["step_goal"])
+    pairs = [_rate_and_goal(r, g) for r, g in zip(rates, goals, strict=True)]
+    text = [r if g is None else f"{r} (goal {rg})"
+            for (r, rg), g in zip(pairs, goals, strict=True)]
+    hover = [f"{label}: {t}" for label, t in zip(labels, text, strict=True)]
+    colors = [_judge(r, g) for r, g in zip(rates, goals, strict=True)]
+    fig = go.Figure(_bars(rates, horizontal=False, colors=colors, text=text, hover=hover,
+                          width=BAR_WIDTH))
+    _goal_ticks(fig, goals, [f"goal: {_rate(g)}" for g in goals], horizontal=False,
+                name="Goal")
+    _axes(fig, labels, horizontal=False, title="Conversion from the stage before",
+          tickformat=".0%", range=[0, _span(rates, goals) * HEADROOM])
+    return _layout(fig, title, COLUMN_HEIGHT)
+
+
+def cohort_chart(cohort: pd.DataFrame) -> go.Figure:
+    """How far the quarter's cohort got: the share of it that reached each later stage, with
+    Wilson 95% whiskers, the goal from the base stage marked per bar, and the bar coloured by
+    whether the whole interval is above the goal, below it, or straddles it."""
+    if cohort.empty:
+        return _no_data("Cohort conversion")
+    base = _name(cohort["label"].iloc[0])
+    title = f"Cohort conversion from {base}"
+    size = _num(cohort["reached"].iloc[0]) or 0.0
+    later = cohort.iloc[1:]
+    if later.empty or not size:
+        return _no_data(title)
+    labels = [_name(v) for v in later["label"].tolist()]
+    rates, goals = _nums(later["rate"]), _nums(later["goal"])
+    lows, highs = _nums(later["ci_low"]), _nums(later["ci_high"])
+    text = [f"{_rate(r)} ({fmt.count(n)}/{fmt.count(size)})"
+            for r, n in zip(rates, later["reached"].tolist(), strict=True)]
+    hover = [f"Reached {label}: {t}<br>95% interval {_rate(lo)}–{_rate(hi)}"
+             for label, t, lo, hi in zip(labels, text, lows, highs, strict=True)]
+    fig = go.Figure(_bars(rates, horizontal=False, colors=_verdict_colors(lows, highs, goals),
+                          text=["" for _ in rates], hover=hover, width=BAR_WIDTH,
+                          error_y=_whiskers(rates, lows, highs)))
+    _end_labels(fig, highs, text, horizontal=False)
+    _goal_ticks(fig, goals, [f"goal: {_rate(g)}" for g in goals], horizontal=False,
+                name="Goal")
+    _axes(fig, labels, horizontal=False, title=f"Share of the {base} cohort",
+          tickformat=".0%", range=[0, min(1.0, _span(highs, goals)) * 1.15])
+    return _layout(fig, title, COLUMN_HEIGHT)
+
+
+def _verdict_colors(lows: Sequence[float | None], highs: Sequence[float | None],
+                    goals: Sequence[float | None]) -> list[str]:
+    return [NEUTRAL if lo is None or hi is None or g is None
+            else VERDICT_COLORS[verdict(lo, hi, g)]
+            for lo, hi, g in zip(lows, highs, goals, strict=True)]
+
+
+# --- the twelve reports -----------------------------------------------------------------------
+
+def campaign_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
+    """One campaign report (a top or bottom list): the stage's count per campaign, rank 1 at
+    the top, with the count expected at goal (upstream × goal rate) marked on each bar; green
+    when the count meets it, vermillion when not, blue when nothing is expected."""
+    stage = escape_label(stage_label)
+    title = f"Campaigns by {stage}"
+    if report.empty:
+        return _no_data(title)
+    labels = [_name(v) for v in report["name"].tolist()]
+    values = [_num(v) or 0.0 for v in report["value"].tolist()]
+    expected = _nums(report["expected"])
+    text = [fmt.count(v) if e is None else f"{fmt.count(v)} (exp. {fmt.count(e)})"
+            for v, e in zip(values, expected, strict=True)]
+    hover = [f"{escape_label(n)}<br>channel: {escape_label(c)}<br>{stage}: {t}"
+             for n, c, t in zip(report["name"].tolist(), report["channel"].tolist(), text,
+                                strict=True)]
+    colors = [_judge(v, e) for v, e in zip(values, expected, strict=True)]
+    fig = go.Figure(_bars(values, horizontal=True, colors=colors, text=text, hover=hover,
+                          width=BAR_WIDTH))
+    _goal_ticks(fig, expected, [f"expected at goal: {fmt.count(e)}" for e in expected],
+                horizontal=True, name="Expected at goal")
+    _axes(fig, labels, horizontal=True, title=f"{stage} in the quarter",
+          range=[0, _span(values, expected) * HEADROOM])
+    return _layout(fig, title, _height(len(labels)))
+
+
+def rep_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
+    """One rep report (a top or bottom list): each rep's cohort conversion, rank 1 at the top,
+    with Wilson 95% whiskers and the shared goal as one dashed line; coloured by verdict
+    (interval above the goal, below it, or straddling it)."""
+    stage = escape_label(stage_label)
+    title = f"Reps by conversion to {stage}"
+    if report.empty:
+        return _no_data(title)
+    labels = [_name(v) for v in report["name"].tolist()]
+    rates = _nums(report["rate"])
+    lows, highs = _nums(report["ci_low"]), _nums(report["ci_high"])
+    text = [f"{_rate(r)} ({fmt.count(x)}/{fmt.count(n)})" for r, x, n in
+            zip(rates, report["numerator"].tolist(), report["denominator"].tolist(),
+                strict=True)]
+    teams = [f" ({escape_label(t)})" if not _num_or_text_missing(t) else ""
+             for t in report["team"].tolist()]
+    hover = [f"{escape_label(n)}{team}<br>{stage}: {t}<br>"
+             f"95% interval {_rate(lo)}–{_rate(hi)}"
+             for n, team, t, lo, hi in zip(report["name"].tolist(), teams, text, lows, highs,
+                                           strict=True)]
+    colors = [VERDICT_COLORS.get(str(v), NEUTRAL) for v in report["verdict"].tolist()]
+    fig = go.Figure(_bars(rates, horizontal=True, colors=colors, text=["" for _ in rates],
+                          hover=hover, width=BAR_WIDTH, error_x=_whiskers(rates, lows, highs)))
+    _end_labels(fig, highs, text, horizontal=True)
+    goal = next((g for g in _nums(report["goal"]) if g is not None), None)
+    if goal is not None:
+        _goal_line(fig, goal, horizontal=True)
+    _axes(fig, labels, horizontal=True, tickformat=".0%", range=[0, 1],
+          title=f"Conversion to {stage} (whiskers: 95% interval)")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, _height(len(labels)), right=190)
+
+
+# --- around the reports -----------------------------------------------------------------------
+
+def contribution_chart(contribution: pd.DataFrame) -> go.Figure:
+    """Marketing's contribution: for pipeline and bookings, the marketing-sourced amount as a
+    bar inside the quarter's total, labelled "$1.4M of $1.5M (92%)", with the target marked
+    on it when one is set (green when the target is met, vermillion when not)."""
+    title = "Marketing-sourced pipeline and bookings"
+    if contribution.empty:
+        return _no_data(title)
+    sourced, totals = _nums(contribution["sourced"]), _nums(contribution["total"])
+    targets, shares = _nums(contribution["target"]), _nums(contribution["share"])
+    metrics = [escape_label(m).capitalize() for m in contribution["metric"].tolist()]
+    labels = [m if t is None else f"{m}<br>target {fmt.money(t)}"
+              for m, t in zip(metrics, targets, strict=True)]
+    text = [f"{fmt.money(s)} of {fmt.money(t)} ({fmt.pct(sh)})"
+            for s, t, sh in zip(sourced, totals, shares, strict=True)]
+    hover = [f"{m}: {t} marketing-sourced" for m, t in zip(metrics, text, strict=True)]
+    fig = go.Figure([
+        _bars(totals, horizontal=True, colors=ON_PAR, text=text, hover=hover, width=BAR_WIDTH,
+              opacity=0.45, name="Total", showlegend=True),
+        _bars(sourced, horizontal=True, text=["" for _ in sourced], hover=hover, width=0.4,
+              colors=[_judge(s, t) for s, t in zip(sourced, targets, strict=True)],
+              name="Marketing-sourced", showlegend=True),
+    ])
+    _goal_ticks(fig, targets, [f"target: {fmt.money(t)}" for t in targets], horizontal=True,
+                name="Target")
+    _axes(fig, labels, horizontal=True, tickprefix=fmt.CURRENCY, tickformat="~s",
+          range=[0, _span(sourced, totals, targets) * 1.6])
+    fig.update_layout(barmode="overlay")
+    return _layout(fig, title, _height(len(labels), per_row=90))
+
+
+def channel_chart(channels: pd.DataFrame) -> go.Figure:
+    """The channel roll-up: SQLs, Opps and Closed Won per channel as grouped horizontal bars,
+    the channel with the most SQLs at the top (then by name)."""
+    title = "Results by channel"
+    if channels.empty:
+        return _no_data(title)
+    rows = channels.assign(_name=channels["channel"].map(lambda c: str(c).casefold()))
+    rows = rows.sort_values(["sql", "_name"], ascending=[False, True], kind="mergesort")
+    names = rows["channel"].tolist()
+    labels = [_name(c) for c in names]
+    context = [f"{escape_label(c)}<br>MQLs: {fmt.count(m)} · spend {fmt.money(s)}"
+               for c, m, s in zip(names, rows["mql"].tolist(), rows["spend"].tolist(),
+                                  strict=True)]
+    fig = go.Figure()
+    for (column, series_name), color in zip(
+            (("sql", "SQLs"), ("opp", "Opps"), ("won", "Closed Won")), SERIES, strict=False):
+        values = [_num(v) or 0.0 for v in rows[column].tolist()]
+        fig.add_trace(_bars(values, horizontal=True, colors=color, name=series_name,
+                            showlegend=True, text=[fmt.count(v) for v in values],
+                            hover=[f"{c}<br>{series_name}: {fmt.count(v)}"
+                                   for c, v in zip(context, values, strict=True)]))
+    _axes(fig, labels, horizontal=True, title="Count (activity in the quarter)",
+          range=[0, _span(*[_nums(rows[c]) for c in ("sql", "opp", "won")]) * 1.15])
+    fig.update_layout(barmode="group")
+    return _layout(fig, title, _height(len(labels), per_row=3 * 36))
+
+
+def spend_chart(spend: pd.DataFrame) -> go.Figure:
+    """Cost per SQL per campaign, cheapest at the top; campaigns with no SQL or no known cost
+    are left out (their cost per SQL is undefined)."""
+    title = "Cost per SQL by campaign"
+    rows = spend[[_num(v) is not None for v in spend["cost_per_sql"].tolist()]] if len(
+        spend) else spend
+    rows = rows[rows["sql"] > 0] if len(rows) else rows
+    if rows.empty:
+        return _no_data(title)
+    rows = _by_value(rows, "cost_per_sql", ascending=True)
+    costs = _nums(rows["cost_per_sql"])
+    hover = [f"{escape_label(n)}<br>cost per SQL: {fmt.money(c)}<br>{fmt.count(s)} SQLs for "
+             f"{fmt.money(_num(t))} ({escape_label(b)}, prorated)"
+             for n, c, s, t, b in zip(rows["name"].tolist(), costs, rows["sql"].tolist(),
+                                      rows["cost"].tolist(), rows["cost_basis"].tolist(),
+                                      strict=True)]
+    fig = go.Figure(_bars(costs, horizontal=True, colors=NEUTRAL, hover=hover,
+                          text=[fmt.money(c) for c in costs], width=BAR_WIDTH))
+    _axes(fig, [_name(n) for n in rows["name"].tolist()], horizontal=True,
+          title="Cost per SQL", tickprefix=fmt.CURRENCY, tickformat="~s",
+          range=[0, _span(costs) * HEADROOM])
+    return _layout(fig, title, _height(len(rows)))
+
+
+def roi_chart(spend: pd.DataFrame) -> go.Figure:
+    """ROI per campaign, (bookings − cost) / cost, best at the top; green when the campaign
+    paid for itself, vermillion when not, with a line at break-even (0%). Campaigns with no
+    known cost are left out."""
+    title = "Return on campaign spend"
+    rows = spend[[_num(v) is not None for v in spend["roi"].tolist()]] if len(spend) else spend
+    if rows.empty:
+        return _no_data(title)
+    rows = _by_value(rows, "roi", ascending=False)
+    rois = _nums(rows["roi"])
+    hover = [f"{escape_label(n)}<br>ROI {_roi(r)}<br>bookings {fmt.money(_num(b))} on "
+             f"{fmt.money(_num(c))} spend"
+             for n, r, b, c in zip(rows["name"].tolist(), rois, rows["bookings"].tolist(),
+                                   rows["cost"].tolist(), strict=True)]
+    colors = [ABOVE if r is not None and r >= 0 else BELOW for r in rois]
+    fig = go.Figure(_bars(rois, horizontal=True, colors=colors, hover=hover, width=BAR_WIDTH,
+                          text=[_roi(r) for r in rois]))
+    _reference_line(fig, 0.0, "break-even", horizontal=True,
+                    line=dict(color=BLACK, width=2, dash="solid"))
+    low = min([r for r in rois if r is not None] + [0.0])
+    _axes(fig, [_name(n) for n in rows["name"].tolist()], horizontal=True, tickformat="~%",
+          title="ROI: (bookings − cost) / cost", range=[low * HEADROOM, _span(rois) * HEADROOM],
+          zeroline=False)
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, _height(len(rows)))
+
+
+def _by_value(rows: pd.DataFrame, column: str, *, ascending: bool) -> pd.DataFrame:
+    """Rows by a numeric column, then by name (case-folded), then by campaign id."""
+    order = rows.assign(_v=[_num(v) for v in rows[column].tolist()],
+                        _fold=rows["name"].map(lambda n: str(n).casefold()))
+    order = order.sort_values(["_v", "_fold", "campaign_id"], ascending=[ascending, True, True],
+                              kind="mergesort")
+    return order.drop(columns=["_v", "_fold"]).reset_index(drop=True)
+
+
+def velocity_chart(velocity: pd.DataFrame) -> go.Figure:
+    """Days between adjacent stages over the cohort: median and 75th percentile per
+    transition, Lead→MQL at the top; transitions with no measured journey are left out."""
+    title = "Days between stages"
+    if velocity.empty:
+        return _no_data(title)
+    known = [_num(m) is not None or _num(p) is not None for m, p in
+             zip(velocity["median_days"].tolist(), velocity["p75_days"].tolist(), strict=True)]
+    rows = velocity[known]
+    if rows.empty:
+        return _no_data(title)
+    labels = [f"{_stage(a)}→{_stage(b)}" for a, b in
+              zip(rows["from_stage"].tolist(), rows["to_stage"].tolist(), strict=True)]
+    journeys = rows["journeys"].tolist()
+    fig = go.Figure()
+    for column, series_name, color in (("median_days", "Median", BLUE),
+                                       ("p75_days", "75th percentile", SKY_BLUE)):
+        values = _nums(rows[column])
+        hover = [f"{label}: {series_name.lower()} {fmt.days(v)}<br>over {fmt.count(n)} journeys"
+                 for label, v, n in zip(labels, values, journeys, strict=True)]
+        fig.add_trace(_bars(values, horizontal=True, colors=color, name=series_name,
+                            showlegend=True, text=[fmt.days(v) for v in values], hover=hover))
+    _axes(fig, labels, horizontal=True, title="Days",
+          range=[0, _span(_nums(rows["median_days"]), _nums(rows["p75_days"])) * HEADROOM])
+    fig.update_layout(barmode="group")
+    return _layout(fig, title, _height(len(labels), per_row=2 * 44))
+
+
+def _stage(key: object) -> str:
+    return STAGE_LABELS.get(str(key), escape_label(key))
+
+
+def fastest_traits_chart(traits: pd.DataFrame) -> go.Figure:
+    """What the fastest-won quartile has in common: the lift of each trait value (its share
+    among the fastest over its share among all wins), the 12 highest at the top, with a
+    line at 1 where a value is as common among the fastest as among all wins."""
+    title = "What the fastest-won customers have in common"
+    if traits.empty:
+        return _no_data(title)
+    order = traits.assign(_lift=[_num(v) or 0.0 for v in traits["lift"].tolist()])
+    rows = order.sort_values("_lift", ascending=False, kind="mergesort").head(TRAIT_LIMIT)
+    lifts = [_num(v) for v in rows["lift"].tolist()]
+    labels = [f"{escape_label(d).capitalize()}: {_name(v)}" for d, v in
+              zip(rows["dimension"].tolist(), rows["value"].tolist(), strict=True)]
+    hover = [f"{label}<br>lift {_lift(lift)}<br>fastest quartile: {fmt.pct(_num(fs))} "
+             f"({fmt.count(fc)})<br>all wins: {fmt.pct(_num(als))} ({fmt.count(ac)})"
+             for label, lift, fs, fc, als, ac in zip(
+                 labels, lifts, rows["fastest_share"].tolist(), rows["fastest_count"].tolist(),
+                 rows["all_share"].tolist(), rows["all_count"].tolist(), strict=True)]
+    colors = [NEUTRAL if v is not None and v >= 1 else ON_PAR for v in lifts]
+    fig = go.Figure(_bars(lifts, horizontal=True, colors=colors, hover=hover, width=BAR_WIDTH,
+                          text=[_lift(v) for v in lifts]))
+    _reference_line(fig, 1.0, "as common as among all wins", horizontal=True,
+                    line=dict(color=MUTED_TEXT, width=2, dash="dot"))
+    _axes(fig, labels, horizontal=True, title="Lift: share among the fastest ÷ among all wins",
+          range=[0, _span(lifts, [1.0]) * HEADROOM])
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, _height(len(labels)))
+
+
+def followup_chart(totals: pd.DataFrame) -> go.Figure:
+    """Follow-up of the quarter's MQLs as one bar split into within SLA, late and never
+    touched, each labelled with its share and count ("72% (179)")."""
+    title = "Follow-up of the quarter's MQLs"
+    mqls = _num(totals["mqls"].iloc[0]) if len(totals) else None
+    if not mqls:
+        return _no_data(title)
+    by_status = totals.set_index("status")
+    fig = go.Figure()
+    for status, series_name, color in FOLLOWUP_STATUSES:
+        n = _num(by_status.at[status, "count"]) if status in by_status.index else 0.0
+        share = (n or 0.0) / mqls
+        text = f"{fmt.pct(share)} ({fmt.count(n)})"
+        fig.add_trace(_bars([share], horizontal=True, colors=color, name=series_name,
+                            showlegend=True, text=[text], hover=[f"{series_name}: {text}"],
+                            textposition="inside", insidetextanchor="middle", width=0.6))
+    _axes(fig, [""], horizontal=True, tickformat=".0%", range=[0, 1],
+          title=f"Share of {fmt.count(mqls)} MQLs")
+    fig.update_layout(barmode="stack")
+    return _layout(fig, title, MIN_HEIGHT)
+
+
+def followup_rep_chart(by_rep: pd.DataFrame) -> go.Figure:
+    """Follow-up per rep: each rep's MQLs of the quarter as a bar split into within SLA, late
+    and never touched, in the order of the frame (by name, unassigned last)."""
+    title = "Follow-up by rep"
+    if by_rep.empty:
+        return _no_data(title)
+    names = by_rep["rep_name"].tolist()
+    totals = [_num(v) or 0.0 for v in by_rep["mqls"].tolist()]
+    fig = go.Figure()
+    for status, series_name, color in FOLLOWUP_STATUSES:
+        counts = [_num(v) or 0.0 for v in by_rep[status].tolist()]
+        hover = [f"{escape_label(n)}<br>{series_name}: {fmt.count(c)} of {fmt.count(t)} MQLs"
+                 f" ({fmt.pct(c / t if t else None)})"
+                 for n, c, t in zip(names, counts, totals, strict=True)]
+        fig.add_trace(_bars(counts, horizontal=True, colors=color, name=series_name,
+                            showlegend=True, hover=hover, width=BAR_WIDTH,
+                            text=[fmt.count(c) if c else "" for c in counts],
+                            textposition="inside", insidetextanchor="middle"))
+    _axes(fig, [_name(n) for n in names], horizontal=True, title="MQLs of the quarter",
+          range=[0, _span(totals) * 1.05])
+    fig.update_layout(barmode="stack")
+    return _layout(fig, title, _height(len(names)))
+
+
+def referral_chart(referral: pd.DataFrame) -> go.Figure:
+    """The referral program against everything else: Lead→Closed Won conversion of the
+    quarter's Lead cohort for each group, with Wilson 95% whiskers."""
+    title = "Referral leads against all other leads: Lead→Closed Won"
+    sizes = [_num(v) or 0.0 for v in referral["cohort"].tolist()] if len(referral) else []
+    if not any(sizes):
+        return _no_data(title)
+    rates, lows, highs = (_nums(referral[c]) for c in ("rate", "ci_low", "ci_high"))
+    lifts = _nums(referral["lift"])
+    text = [f"{_rate(r)} ({fmt.count(w)}/{fmt.count(n)})" if n else "no leads"
+            for r, w, n in zip(rates, referral["won"].tolist(), sizes, strict=True)]
+    text = [t if lift is None else f"{t} · {_lift(lift)} the others"
+            for t, lift in zip(text, lifts, strict=True)]
+    labels = [_name(g) for g in referral["group"].tolist()]
+    hover = [f"{g}: {t}<br>95% interval {_rate(lo)}–{_rate(hi)}"
+             for g, t, lo, hi in zip(labels, text, lows, highs, strict=True)]
+    colors = [NEUTRAL if g == REFERRAL else ON_PAR for g in referral["group"].tolist()]
+    fig = go.Figure(_bars(rates, horizontal=True, colors=colors, text=["" for _ in rates],
+                          hover=hover, width=0.6, error_x=_whiskers(rates, lows, highs)))
+    _end_labels(fig, highs, text, horizontal=True)
+    top = _span(highs)
+    _axes(fig, labels, horizontal=True, title="Leads of the quarter that reached Closed Won",
+          tickformat=".0%" if top >= 0.05 else ".1%", range=[0, top * 1.1])
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, _height(len(labels), per_row=90), right=300)
+
+
+def drill_chart(by_quarter: pd.DataFrame) -> go.Figure:
+    """One campaign's or rep's funnel over time: MQLs, SQLs, Opps and Closed Won per quarter
+    as grouped bars, the oldest quarter on the left."""
+    title = "Funnel by quarter"
+    if by_quarter.empty:
+        return _no_data(title)
+    rows = by_quarter.sort_values("quarter", kind="mergesort")
+    labels = [_name(q) for q in rows["quarter"].tolist()]
+    fig = go.Figure()
+    for (column, series_name), color in zip(
+            (("mql", "MQLs"), ("sql", "SQLs"), ("opp", "Opps"), ("won", "Closed Won")), SERIES,
+            strict=True):
+        values = [_num(v) or 0.0 for v in rows[column].tolist()]
+        fig.add_trace(_bars(values, horizontal=False, colors=color, name=series_name,
+                            showlegend=True, text=[fmt.count(v) for v in values],
+                            hover=[f"{q}<br>{series_name}: {fmt.count(v)}"
+                                   for q, v in zip(labels, values, strict=True)]))
+    top = _span(*[_nums(rows[c]) for c in ("mql", "sql", "opp", "won")])
+    _axes(fig, labels, horizontal=False, title="Count (activity in the quarter)",
+          range=[0, top * 1.15])
+    fig.update_layout(barmode="group")
+    return _layout(fig, title, COLUMN_HEIGHT)
