@@ -1,28 +1,65 @@
-"""Overview: what data is loaded, per quarter."""
+"""Overview: the quarter at a glance — KPIs, the funnel against goals, contribution, highlights."""
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from smarketing_data.config import resolve_db_url
-from smarketing_data.db import DatabaseError, describe_error
-from ui import data
+from smarketing_data import charts
+from smarketing_data import format as fmt
+from smarketing_data.metrics.funnel import kpis
+from smarketing_data.metrics.highlights import highlights
+from ui import components, data, filters
+from ui.definitions import show_definitions
 
-st.title("Smarketing QBR")
-try:
-    eng = data.engine()
-    version = data.version(eng)
-    url = resolve_db_url()
-    sizes = data.quarter_sizes(eng, url, version, data.settings().fiscal_start_month)
-    samples = data.sample_ids(eng, url, version)
-except (DatabaseError, SQLAlchemyError) as exc:
-    st.error(f"The database cannot be reached: {describe_error(exc)}")
-    st.stop()
+components.page_setup()
+ctx = data.context()
+quarter = filters.quarter_picker(ctx)
+st.title(f"Overview · {quarter}" if quarter else "Overview")
+components.sample_notice(ctx)
+if quarter is None:
+    components.no_data()
+options = filters.report_options(ctx)
+report = data.report_set(ctx, quarter, options)
+if not report.has_data:
+    components.no_data(f"{quarter} has no data.")
 
-if samples:
-    st.info("You are looking at **sample data** (a generated Salesforce export). "
-            "Import your own exports with `python -m smarketing_data ingest FILE…`.")
-if sizes.empty:
-    st.warning("No data yet. Import your CRM exports with `python -m smarketing_data ingest`.")
-else:
-    st.subheader("Journeys per quarter (by created date)")
-    st.dataframe(sizes, hide_index=True, width="stretch")
+tiles = kpis(report.activity, report.previous)
+for col, tile in zip(st.columns(len(tiles)), tiles, strict=True):
+    value = fmt.money(tile.value) if tile.kind == "money" else fmt.count(tile.value)
+    col.metric(tile.label, value, fmt.change(tile.change) if tile.change is not None else None)
+st.caption(f"Change against {report.quarter.previous().label}. Activity basis: a stage counts "
+           "in the quarter its date falls in; a skipped stage takes the date of the next.")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Funnel against goals")
+    components.chart(charts.funnel_chart(report.funnel), key="funnel_chart")
+    components.definition("Counts of each stage reached in the quarter; the black marks are "
+                          "the count expected from the stage before at the agreed goal rate.")
+with right:
+    st.subheader("Stage-to-stage conversion")
+    components.chart(charts.conversion_chart(report.funnel), key="conversion_chart")
+    components.definition("This quarter's count of each stage divided by the count of the "
+                          "stage before it (activity basis), against the goal for that step.")
+show_definitions(ctx, ["lead", "mql", "sal", "sql", "opp", "won"])
+
+st.subheader("Marketing contribution")
+components.chart(charts.contribution_chart(report.contribution), key="contribution_chart")
+components.definition("Marketing-sourced = journeys with a campaign. Pipeline: amounts of "
+                      "journeys that became opportunities in the quarter; bookings: won "
+                      "amounts of journeys won in the quarter. Targets are set on Goals.")
+
+found = highlights(report)
+wins, attention = st.columns(2)
+with wins:
+    st.subheader("Wins to celebrate")
+    rows = found[found["kind"] == "win"]
+    if rows.empty:
+        st.text("No goal clearly met this quarter.")
+    for text in rows["text"]:
+        st.success(components.safe(text), icon=":material/celebration:")
+with attention:
+    st.subheader("Needs attention")
+    rows = found[found["kind"] == "attention"]
+    if rows.empty:
+        st.text("Nothing clearly below goal this quarter.")
+    for text in rows["text"]:
+        st.warning(components.safe(text), icon=":material/warning:")

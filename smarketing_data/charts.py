@@ -61,6 +61,8 @@ TICK_HALF = 0.4  # half the length of a per-bar goal segment: a little wider tha
 NAME_LIMIT = 40  # longer names are cut in tick labels (the hover keeps them whole)
 TOLERANCE = 1e-9  # upstream × goal is a float product: 25 × 0.36 may land a hair above 9
 HEADROOM = 1.3  # value axis past the longest bar, for the label outside it
+# Up to this many, a count axis ticks every whole number.
+SMALL_COUNT_AXIS = 10
 
 FOLLOWUP_STATUSES = (("within_sla", "Within SLA", ABOVE), ("late", "Late", ORANGE),
                      ("never", "Never touched", BELOW))
@@ -188,6 +190,11 @@ def _axes(fig: go.Figure, labels: Sequence[str], *, horizontal: bool, title: str
         fig.update_yaxes(values)
 
 
+def _count_ticks(span: float) -> dict[str, Any]:
+    """Whole-number ticks on a count axis (no '0.5 SQLs' on small quarters)."""
+    return {"tickformat": ",d", "dtick": 1} if span <= SMALL_COUNT_AXIS else {}
+
+
 def _span(*groups: Sequence[float | None]) -> float:
     """The largest value of several columns, at least 1 so an all-zero axis still has a size."""
     found = [v for group in groups for v in group if v is not None]
@@ -297,8 +304,9 @@ def funnel_chart(funnel: pd.DataFrame) -> go.Figure:
                           colors=[_judge(c, e) for c, e in zip(counts, expected, strict=True)]))
     _goal_ticks(fig, expected, [f"expected at goal: {fmt.count(e)}" for e in expected],
                 horizontal=True, name="Expected at goal")
+    span = _span(counts, expected)
     _axes(fig, labels, horizontal=True, title="Count (activity in the quarter)",
-          range=[0, _span(counts, expected) * HEADROOM])
+          range=[0, span * HEADROOM], **_count_ticks(span))
     return _layout(fig, title, _height(len(labels)))
 
 
@@ -386,8 +394,9 @@ def campaign_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
                           width=BAR_WIDTH))
     _goal_ticks(fig, expected, [f"expected at goal: {fmt.count(e)}" for e in expected],
                 horizontal=True, name="Expected at goal")
+    span = _span(values, expected)
     _axes(fig, labels, horizontal=True, title=f"{stage} in the quarter",
-          range=[0, _span(values, expected) * HEADROOM])
+          range=[0, span * HEADROOM], **_count_ticks(span))
     return _layout(fig, title, _height(len(labels)))
 
 

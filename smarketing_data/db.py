@@ -24,7 +24,6 @@ from smarketing_data import schema
 # Long enough to outlast a large import holding the write lock, short of a hung UI.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 WRITE_OPTION = "smarketing_write"
-SQLITE_CACHE_KIB = 256 * 1024
 
 
 class DatabaseError(RuntimeError):
@@ -62,9 +61,6 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
-        # Large imports insert keys in no particular order; the default 2 MB page cache makes
-        # every index insert a disk read. Pages are only allocated as they are used.
-        cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cur.close()
 
     @event.listens_for(engine, "begin")

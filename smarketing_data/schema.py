@@ -94,6 +94,12 @@ journeys = Table(
     Column("last_upload_id", Integer),
 )
 Index("ix_journeys_source", journeys.c.source)
+# The pages that read journeys (velocity, follow-up, drill-down) filter on these; everything
+# else reads the rollups.
+Index("ix_journeys_reach_mql", journeys.c.reach_mql_at)
+Index("ix_journeys_reach_won", journeys.c.reach_won_at)
+Index("ix_journeys_campaign", journeys.c.campaign_id)
+Index("ix_journeys_rep", journeys.c.rep_id)
 
 opportunities = Table(
     "opportunities",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+
+from smarketing_data.metrics.quarters import parse_quarter
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -26,9 +29,12 @@ def test_first_start_loads_and_labels_the_sample(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert any("sample data" in i.value for i in at.info)
-    sizes = at.dataframe[0].value
-    assert sizes["quarter"].iloc[0] >= "2026-Q3"
-    assert int(sizes["journeys"].sum()) > 8_000
+    # the default quarter is the last complete one with data
+    picker = at.selectbox(key="quarter")
+    complete = [q for q in picker.options if parse_quarter(q).end <= dt.date.today()]
+    assert picker.value == max(complete)
+    leads = next(m for m in at.metric if m.label == "Leads")
+    assert int(leads.value.replace("k", "00").replace(".", "")) > 0
 
 
 def test_unreachable_database_shows_a_message_not_a_traceback(monkeypatch):

@@ -34,12 +34,12 @@ def sample_notice(ctx: Context) -> None:
     if metric(ctx, "sample_ids"):
         st.info("You are looking at **sample data** (a generated Salesforce export). Import "
                 "your own exports on the **Data** page; you can clear the sample there.",
-                icon="🧪")
+                icon=":material/science:")
 
 
 def no_data(message: str = "No data yet.") -> None:
     st.warning(f"{message} Import your CRM exports on the **Data** page.")
-    st.page_link("pages/data.py", label="Go to Data", icon="📥")
+    st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
     st.stop()
 
 

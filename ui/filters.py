@@ -8,6 +8,8 @@ from smarketing_data.metrics.reports import ReportOptions
 from ui.data import Context, default_quarter_label, quarters
 
 QUARTER_KEY = "quarter"
+# Widget state is dropped on pages that do not draw the widget (Data); this key is not.
+CHOSEN_KEY = "chosen_quarter"
 BASE_LABELS = {"mql": "MQL (default)", "lead": "Lead"}
 RANK_LABELS = {"value": "By count / rate", "confidence": "Confidence-adjusted"}
 CONFIDENCE_HELP = ("Confidence-adjusted ranks by the low end of the 95% interval, so a rep "
@@ -19,12 +21,15 @@ def quarter_picker(ctx: Context) -> str | None:
     labels = quarters(ctx)
     if not labels:
         return None
-    current = st.session_state.get(QUARTER_KEY)
-    if current not in labels:
+    chosen = st.session_state.get(QUARTER_KEY, st.session_state.get(CHOSEN_KEY))
+    if chosen not in labels:
         default = default_quarter_label(ctx)
-        st.session_state[QUARTER_KEY] = default if default in labels else labels[0]
-    return st.sidebar.selectbox("Quarter", labels, key=QUARTER_KEY,
-                                help="Default: the last complete quarter with data.")
+        chosen = default if default in labels else labels[0]
+    st.session_state[QUARTER_KEY] = chosen
+    picked = st.sidebar.selectbox("Quarter", labels, key=QUARTER_KEY,
+                                  help="Default: the last complete quarter with data.")
+    st.session_state[CHOSEN_KEY] = picked
+    return picked
 
 
 def report_options(ctx: Context, *, with_volume: bool = False,

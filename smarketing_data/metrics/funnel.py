@@ -116,15 +116,20 @@ KPI_TILES = (("Leads", "lead"), ("MQLs", "mql"), ("SQLs", "sql"), ("Opportunitie
              ("Closed Won", "won"))
 
 
-def kpis(current: Activity, previous: Activity) -> pd.DataFrame:
-    """The KPI tiles: stage counts, pipeline and bookings against the previous quarter.
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    kind: str  # 'count' or 'money'
+    value: float
+    previous: float
+    change: float | None  # relative change; None when the previous quarter had none
 
-    Columns: label, kind ('count' or 'money'), value, previous, change (fraction or None).
-    """
+
+def kpis(current: Activity, previous: Activity) -> list[Kpi]:
+    """The KPI tiles: stage counts, pipeline and bookings against the previous quarter."""
     rows: list[tuple[str, str, float, float]] = [
         (label, "count", current.counts[s], previous.counts[s]) for label, s in KPI_TILES]
     rows += [("Pipeline", "money", current.pipeline, previous.pipeline),
              ("Bookings", "money", current.bookings, previous.bookings)]
-    return pd.DataFrame(
-        [{"label": label, "kind": kind, "value": value, "previous": before,
-          "change": _change(value, before)} for label, kind, value, before in rows])
+    return [Kpi(label, kind, value, before, _change(value, before))
+            for label, kind, value, before in rows]

@@ -1,0 +1,58 @@
+"""Velocity & follow-up: how fast leads move, what fast wins share, which MQLs were worked."""
+
+import datetime as dt
+
+import streamlit as st
+
+from smarketing_data import charts
+from smarketing_data.metrics.followup import NO_FIRST_TOUCH_MESSAGE
+from ui import components, data, filters, tables
+
+components.page_setup()
+ctx = data.context()
+quarter = filters.quarter_picker(ctx)
+st.title(f"Velocity & follow-up · {quarter}" if quarter else "Velocity & follow-up")
+components.sample_notice(ctx)
+if quarter is None:
+    components.no_data()
+base = st.sidebar.radio("Cohort base", ["mql", "lead"], format_func=str.upper, key="vel_base",
+                        horizontal=True)
+
+st.subheader("Velocity")
+velocity = data.metric(ctx, "velocity", quarter=quarter, base=base)
+components.chart(charts.velocity_chart(velocity), key="velocity_chart")
+components.definition(f"Days between the two stages' own dates (skipped stages excluded), over "
+                      f"journeys whose {base.upper()} date is in {quarter}: median and 75th "
+                      "percentile.")
+
+st.subheader("Fastest customers")
+fastest = data.metric(ctx, "fastest", quarter=quarter)
+left, right = st.columns(2)
+with left:
+    components.chart(charts.fastest_traits_chart(fastest.traits), key="traits_chart")
+    components.definition("Journeys won in the quarter, fastest quartile by days from created "
+                          "to won: how much more common each trait is among them than among "
+                          "all wins (lift).")
+with right:
+    st.dataframe(tables.fastest_table(fastest.fastest), hide_index=True, key="fastest_table")
+
+st.subheader("Follow-up of MQLs")
+now = dt.datetime.now().replace(minute=0, second=0, microsecond=0)
+follow = data.metric(ctx, "followup", quarter=quarter, sla_hours=ctx.settings.followup_sla_hours,
+                     as_of=now)
+if not follow.has_first_touch:
+    st.info(NO_FIRST_TOUCH_MESSAGE, icon=":material/info:")
+else:
+    components.definition(
+        f"MQLs of {quarter}: first sales touch within {ctx.settings.followup_sla_hours:g} hours "
+        "of becoming an MQL, later, or never. Open: no SAL/SQL yet, not disqualified or lost.")
+    components.chart(charts.followup_chart(follow.totals), key="followup_chart")
+    components.chart(charts.followup_rep_chart(follow.by_rep), key="followup_rep_chart")
+    st.markdown("**Open MQLs**")
+    st.dataframe(tables.open_mqls_table(follow.open_mqls), hide_index=True, key="open_mqls")
+
+st.subheader("Referral program")
+referral = data.metric(ctx, "referral", quarter=quarter)
+components.chart(charts.referral_chart(referral), key="referral_chart")
+components.definition("Lead cohort of the quarter: Referral (channel or campaign channel) "
+                      "against all other journeys, Lead → Closed Won so far, with 95% intervals.")
