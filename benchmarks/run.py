@@ -1,6 +1,7 @@
 """Command line of the benchmarks: one subcommand per figure, each writing one JSON file.
 
     python -m benchmarks.run i1 [--rows 1000000] [--repeat 3] [--out benchmarks/results/i1.json]
+    python -m benchmarks.run r1|r2|m1 [--journeys 100000 1000000 5000000] [--repeat 5]
 
 A figure is registered in FIGURES with the function that adds its own options and the one
 that measures it; the runner adds ``--repeat`` and ``--out`` and writes the JSON with the
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import import_bench, phases
+from benchmarks import import_bench, memory_bench, phases, report_bench
 from benchmarks.common import RESULTS_DIR, log, write_json
 
 
@@ -36,6 +37,18 @@ FIGURES: dict[str, Figure] = {
     "i1-phases": Figure(
         "I1 import and re-import broken down by phase (one run, optional cProfile)",
         phases.add_arguments, phases.run, default_repeat=1,
+    ),
+    "r1": Figure(
+        "R1: the report set on SQLite vs a raw DuckDB GROUP BY and the pandas approach",
+        report_bench.add_r1_arguments, report_bench.run_r1, default_repeat=5,
+    ),
+    "r2": Figure(
+        "R2: the report set on PostgreSQL and DuckDB vs each engine's own raw GROUP BY",
+        report_bench.add_r2_arguments, report_bench.run_r2, default_repeat=5,
+    ),
+    "m1": Figure(
+        "M1: peak RSS of a process computing every page's numbers vs the pandas approach",
+        memory_bench.add_arguments, memory_bench.run,
     ),
 }
 
