@@ -25,8 +25,10 @@ class Activity:
     sourced_bookings: float
 
 
-def activity(engine: Engine, quarter: Quarter) -> Activity:
-    frame = rq.activity_by_campaign(engine, quarter.start, quarter.end)
+def activity(engine: Engine, quarter: Quarter, frame: pd.DataFrame | None = None) -> Activity:
+    """The quarter's activity; ``frame`` is its activity_by_campaign when already read."""
+    if frame is None:
+        frame = rq.activity_by_campaign(engine, quarter.start, quarter.end)
     counts = frame.groupby("stage")["n"].sum()
     sourced = frame[frame["campaign_id"].notna()]
 

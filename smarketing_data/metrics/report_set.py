@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from smarketing_data.metrics import rollup_queries as rq
 from smarketing_data.metrics.funnel import Activity, activity, contribution, funnel_table
 from smarketing_data.metrics.goals import Goals, load_goals, load_targets
 from smarketing_data.metrics.quarters import Quarter
@@ -48,9 +49,10 @@ def build_report_set(engine: Engine, *, quarter: Quarter,
     """Every number of the quarter's QBR, from the rollups."""
     options = options or ReportOptions()
     goals = load_goals(engine, quarter=quarter.label)
-    current = activity(engine, quarter)
+    by_campaign = rq.activity_by_campaign(engine, quarter.start, quarter.end)
+    current = activity(engine, quarter, by_campaign)
     previous = activity(engine, quarter.previous())
-    counts = campaign_counts(engine, quarter)
+    counts = campaign_counts(engine, quarter, activity=by_campaign)
     cohorts = rep_cohorts(engine, quarter, options.base)
     return ReportSet(
         quarter=quarter,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -23,6 +24,9 @@ REPORT_STAGES = ("sql", "opp", "won")
 # The upstream stage whose count times the goal gives the count expected at goal (SPEC §4.2).
 UPSTREAM = {"sql": "mql", "opp": "sql", "won": "opp"}
 RANKINGS = ("value", "confidence")
+COUNT_STAGES = ("lead", "mql", "sal", "sql", "opp", "won")
+# Rollup amounts of these stages: pipeline (Opp date in the period), bookings (Won date).
+AMOUNT_COLUMN = {"opp": "pipeline", "won": "bookings"}
 
 
 @dataclass(frozen=True)
@@ -45,14 +49,19 @@ class Report:
 
 
 def _sorted(frame: pd.DataFrame, keys: list[tuple[str, bool]]) -> pd.DataFrame:
-    """Sort by (column, ascending) pairs, then by name (SPEC §3.9), then id."""
+    """Sort by numeric (column, ascending) pairs, then by name (SPEC §3.9), then id.
+
+    Plain Python: these frames hold tens of rows, where pandas' sort costs more than it saves.
+    """
     if frame.empty:
         return frame
-    order = frame.assign(_fold=frame["name"].map(str.casefold), _name=frame["name"])
-    cols = [c for c, _ in keys] + ["_fold", "_name", "id"]
-    asc = [a for _, a in keys] + [True, True, True]
-    return order.sort_values(cols, ascending=asc, kind="mergesort").drop(
-        columns=["_fold", "_name"]).reset_index(drop=True)
+    records = frame.to_dict("records")
+
+    def key(r: dict[str, Any]) -> tuple[Any, ...]:
+        ranks = tuple(r[c] if ascending else -r[c] for c, ascending in keys)
+        return (*ranks, str(r["name"]).casefold(), str(r["name"]), str(r["id"]))
+
+    return pd.DataFrame(sorted(records, key=key), columns=frame.columns)
 
 
 def top_and_bottom(frame: pd.DataFrame, *, n: int, top_keys: list[tuple[str, bool]],
@@ -87,45 +96,41 @@ def overlaps(start: object, end: object, quarter: Quarter) -> bool:
     return end is None or pd.isna(end) or end >= quarter.start  # type: ignore[operator]
 
 
-def campaign_counts(engine: Engine, quarter: Quarter,
-                    directory: pd.DataFrame | None = None) -> pd.DataFrame:
+def campaign_counts(engine: Engine, quarter: Quarter, directory: pd.DataFrame | None = None,
+                    activity: pd.DataFrame | None = None) -> pd.DataFrame:
     """Activity per eligible campaign in the quarter.
 
     Columns: id, name, channel (the campaign's, else its journeys'), lead, mql, sal, sql, opp,
     won (counts), pipeline, bookings.
     """
     directory = campaign_directory(engine) if directory is None else directory
-    activity = rq.activity_by_campaign(engine, quarter.start, quarter.end)
-    activity = activity[activity["campaign_id"].notna()]
-    counts = activity.pivot_table(index="campaign_id", columns="stage", values="n",
-                                  aggfunc="sum", fill_value=0)
-    amounts = activity.pivot_table(index="campaign_id", columns="stage", values="amount",
-                                   aggfunc="sum", fill_value=0.0)
-    seen_channel = (activity.sort_values("n", ascending=False)
-                    .drop_duplicates("campaign_id").set_index("campaign_id")["channel"])
-    overlapping = pd.Series([overlaps(s, e, quarter) for s, e in
-                             zip(directory["start_date"], directory["end_date"], strict=True)],
-                            index=directory.index, dtype=bool)
-    by_dates = directory[overlapping]
-    ids = sorted(set(counts.index) | set(by_dates["id"]))
-    info = directory.set_index("id")
+    if activity is None:
+        activity = rq.activity_by_campaign(engine, quarter.start, quarter.end)
+    counts: dict[str, dict[str, float]] = {}
+    seen_channel: dict[str, tuple[int, object]] = {}
+    for cid, channel, stage, n, amount in activity.itertuples(index=False):
+        if cid is None or pd.isna(cid):
+            continue
+        row = counts.setdefault(cid, dict.fromkeys((*COUNT_STAGES, "pipeline", "bookings"), 0))
+        row[stage] += n
+        if stage in AMOUNT_COLUMN:
+            row[AMOUNT_COLUMN[stage]] += amount
+        if n > seen_channel.get(cid, (-1, None))[0]:
+            seen_channel[cid] = (n, channel)
+    info = {r.id: r for r in directory.itertuples(index=False)}
+    by_dates = {r.id for r in info.values() if overlaps(r.start_date, r.end_date, quarter)}
     rows = []
-    for cid in ids:
-        known = cid in info.index
-        name = info.at[cid, "name"] if known and pd.notna(info.at[cid, "name"]) else cid
-        channel = info.at[cid, "channel"] if known and pd.notna(info.at[cid, "channel"]) else (
-            seen_channel.get(cid))
-        row: dict[str, object] = {"id": cid, "name": str(name), "channel": channel}
-        for stage in ("lead", "mql", "sal", "sql", "opp", "won"):
-            row[stage] = int(counts.at[cid, stage]) if (
-                cid in counts.index and stage in counts.columns) else 0
-        row["pipeline"] = float(amounts.at[cid, "opp"]) if (
-            cid in amounts.index and "opp" in amounts.columns) else 0.0
-        row["bookings"] = float(amounts.at[cid, "won"]) if (
-            cid in amounts.index and "won" in amounts.columns) else 0.0
-        rows.append(row)
-    columns = ["id", "name", "channel", "lead", "mql", "sal", "sql", "opp", "won", "pipeline",
-               "bookings"]
+    for cid in sorted(set(counts) | by_dates):
+        record = info.get(cid)
+        name = record.name if record is not None and pd.notna(record.name) else cid
+        channel = record.channel if record is not None and pd.notna(record.channel) else (
+            seen_channel.get(cid, (0, None))[1])
+        values = counts.get(cid, dict.fromkeys((*COUNT_STAGES, "pipeline", "bookings"), 0))
+        rows.append({"id": cid, "name": str(name), "channel": channel,
+                     **{s: int(values[s]) for s in COUNT_STAGES},
+                     "pipeline": float(values["pipeline"]),
+                     "bookings": float(values["bookings"])})
+    columns = ["id", "name", "channel", *COUNT_STAGES, "pipeline", "bookings"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -163,21 +168,20 @@ def rep_cohorts(engine: Engine, quarter: Quarter, base: str,
     """
     directory = rep_directory(engine) if directory is None else directory
     cohort = rq.cohort_by_rep(engine, quarter.start, quarter.end, base)
-    cohort = cohort[cohort["rep_id"].notna()]
-    wide = cohort.pivot_table(index="rep_id", columns="stage", values="n", aggfunc="sum",
-                              fill_value=0)
-    info = directory.set_index("id")
+    reached: dict[str, dict[str, int]] = {}
+    for rid, stage, n in cohort.itertuples(index=False):
+        if rid is None or pd.isna(rid):
+            continue
+        reached.setdefault(rid, dict.fromkeys(COUNT_STAGES, 0))[stage] += int(n)
+    info = {r.id: r for r in directory.itertuples(index=False)}
     rows = []
-    for rid in wide.index:
-        known = rid in info.index
-        name = info.at[rid, "name"] if known and pd.notna(info.at[rid, "name"]) else rid
-        row: dict[str, object] = {"id": rid, "name": str(name),
-                                  "team": info.at[rid, "team"] if known else None}
-        for stage in ("lead", "mql", "sal", "sql", "opp", "won"):
-            row[stage] = int(wide.at[rid, stage]) if stage in wide.columns else 0
-        row["cohort"] = row[base]
-        rows.append(row)
-    columns = ["id", "name", "team", "cohort", "lead", "mql", "sal", "sql", "opp", "won"]
+    for rid, stages in reached.items():
+        record = info.get(rid)
+        name = record.name if record is not None and pd.notna(record.name) else rid
+        rows.append({"id": rid, "name": str(name),
+                     "team": record.team if record is not None else None,
+                     "cohort": stages[base], **stages})
+    columns = ["id", "name", "team", "cohort", *COUNT_STAGES]
     return pd.DataFrame(rows, columns=columns)
 
 
