@@ -7,7 +7,7 @@ import streamlit as st
 from smarketing_data import charts
 from smarketing_data.metrics.channels import channel_rollup
 from smarketing_data.stages import STAGE_LABELS
-from ui import components, data, drill, filters, tables
+from ui import components, data, drill, filters, reports, tables
 
 components.page_setup()
 ctx = data.context()
@@ -21,31 +21,9 @@ report = data.report_set(ctx, quarter, options)
 if not report.has_data:
     components.no_data(f"{quarter} has no data.")
 
-UPSTREAM = {"sql": "MQLs", "opp": "SQLs", "won": "Opportunities"}
 for stage, rep in report.campaigns.items():
-    label = STAGE_LABELS[stage]
-    goal = rep.eligible["goal"].iloc[0] if not rep.eligible.empty else None
-    st.subheader(f"Campaigns by {label}")
-    components.definition(
-        f"{label} reached in {quarter} per campaign (activity basis; a journey's campaign is its "
-        f"first touch). Mark: expected at goal = {UPSTREAM[stage]} in the quarter × goal "
-        f"({tables.pct(goal)}). Green: at or above expected; vermillion: below. Eligible: "
-        f"{len(rep.eligible)} campaigns active in the quarter.")
-    top, bottom = st.columns(2)
-    with top:
-        st.markdown(f"**Top {options.top}**")
-        components.chart(charts.campaign_chart(rep.top, label), key=f"camp_top_{stage}")
-        st.dataframe(tables.campaign_report_table(rep.top), hide_index=True,
-                     key=f"camp_top_t_{stage}")
-    with bottom:
-        st.markdown(f"**Bottom {options.top}**")
-        if rep.bottom.empty and not rep.eligible.empty:
-            st.caption(f"All {len(rep.eligible)} eligible campaigns are in the top list.")
-        else:
-            components.chart(charts.campaign_chart(rep.bottom, label),
-                             key=f"camp_bottom_{stage}")
-        st.dataframe(tables.campaign_report_table(rep.bottom), hide_index=True,
-                     key=f"camp_bottom_t_{stage}")
+    reports.campaign_report(rep, stage=stage, label=STAGE_LABELS[stage], quarter=quarter,
+                            n=options.top)
 
 spend = data.metric(ctx, "spend", quarter=quarter, today=dt.date.today())
 st.subheader("Spend and cost per result")

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from smarketing_data import charts
 from smarketing_data.stages import STAGE_LABELS
-from ui import components, data, drill, filters, tables
+from ui import components, data, drill, filters, reports, tables
 
 components.page_setup()
 ctx = data.context()
@@ -22,26 +21,8 @@ base = STAGE_LABELS[options.base]
 if options.ranking == "confidence":
     st.info(filters.CONFIDENCE_HELP, icon=":material/info:")
 for stage, rep in report.reps.items():
-    label = STAGE_LABELS[stage]
-    st.subheader(f"Reps by conversion {base} → {label}")
-    components.definition(
-        f"Cohort basis: of each rep's {base}s dated in {quarter}, the share that reached "
-        f"{label} by now. Whiskers: 95% Wilson interval; dashed line: the goal "
-        f"({tables.pct(rep.top['goal'].iloc[0] if not rep.top.empty else None)}). Only reps "
-        f"with at least {options.min_volume} {base}s are ranked.")
-    top, bottom = st.columns(2)
-    with top:
-        st.markdown(f"**Top {options.top}**")
-        components.chart(charts.rep_chart(rep.top, label), key=f"rep_top_{stage}")
-        st.dataframe(tables.rep_report_table(rep.top), hide_index=True, key=f"rep_top_t_{stage}")
-    with bottom:
-        st.markdown(f"**Bottom {options.top}**")
-        if rep.bottom.empty and not rep.eligible.empty:
-            st.caption(f"All {len(rep.eligible)} ranked reps are in the top list.")
-        else:
-            components.chart(charts.rep_chart(rep.bottom, label), key=f"rep_bottom_{stage}")
-        st.dataframe(tables.rep_report_table(rep.bottom), hide_index=True,
-                     key=f"rep_bottom_t_{stage}")
+    reports.rep_report(rep, stage=stage, label=STAGE_LABELS[stage], base=base, quarter=quarter,
+                       n=options.top, min_volume=options.min_volume)
 
 left_out = report.reps["sql"].left_out
 st.subheader("Left out for low volume")

@@ -45,6 +45,7 @@ class Report:
     top: pd.DataFrame
     bottom: pd.DataFrame
     eligible: pd.DataFrame
+    goal: float
     left_out: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
@@ -148,7 +149,7 @@ def campaign_report(counts: pd.DataFrame, stage: str, goals: Goals,
     frame["vs_expected"] = frame["value"] - frame["expected"]
     top, bottom = top_and_bottom(frame, n=options.top, top_keys=[("value", False)],
                                  bottom_keys=[("value", True)])
-    return Report(key=f"campaigns.{stage}", top=top, bottom=bottom, eligible=frame)
+    return Report(key=f"campaigns.{stage}", top=top, bottom=bottom, eligible=frame, goal=goal)
 
 
 # --- reps ------------------------------------------------------------------------------------
@@ -211,7 +212,7 @@ def rep_report(cohorts: pd.DataFrame, stage: str, goals: Goals,
         top_keys=[(by, False), ("denominator", False)],
         bottom_keys=[(by, True), ("denominator", False)],
     )
-    return Report(key=f"reps.{stage}", top=top, bottom=bottom, eligible=eligible,
+    return Report(key=f"reps.{stage}", top=top, bottom=bottom, eligible=eligible, goal=goal,
                   left_out=left_out)
 
 
