@@ -41,6 +41,7 @@ def fresh_engine() -> Iterator[Engine]:
 offsets = st.one_of(st.none(), st.integers(min_value=0, max_value=200))
 
 
+@hsettings(deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["lead", "opp"]), *[offsets] * 5), min_size=1,
                 max_size=30))
 def test_reached_stages_are_downward_closed_from_entry(rows):

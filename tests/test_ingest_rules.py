@@ -180,3 +180,21 @@ def test_progress_reports_rows_done_of_total(engine):
                                        f"c:3,2026-01-01,,,1,Email\n".encode())],
            Settings(), progress=lambda done, total: seen.append((done, total)))
     assert seen == [(0, 3), (1, 3), (3, 3)]
+
+
+def test_saved_mapping_keeps_the_day_month_reading(engine):
+    text = "Ref,Opened\nR-1,03/05/2026\n"
+    mapping = {"kind": "leads", "source": "eu", "day_first": True,
+               "columns": {"journey_id": "Ref", "created_at": "Opened"}}
+    put(engine, "eu.csv", text, mapping=mapping)
+    put(engine, "eu-next.csv", text + "R-2,04/05/2026\n")
+    assert_journeys(engine, {"eu:R-1": dict(created_at=ts("2026-05-03 00:00")),
+                             "eu:R-2": dict(created_at=ts("2026-05-04 00:00"))})
+
+
+def test_campaign_members_can_be_mapped(engine):
+    text = "Camp,Person,When\nC1,L1,2026-01-02\n"
+    result = put(engine, "m.csv", text, mapping={
+        "kind": "campaign_members", "source": "crm",
+        "columns": {"campaign": "Camp", "lead_id": "Person", "created_at": "When"}})
+    assert (result.files[0].kind, result.files[0].inserted) == ("campaign_members", 1)

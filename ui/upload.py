@@ -15,8 +15,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from smarketing_data.db import DatabaseError
+from smarketing_data.db import DatabaseError, describe_error
 from smarketing_data.demo import clear_sample
 from smarketing_data.exports.csv_safe import rejects_table, to_csv_bytes
 from smarketing_data.ingest import (
@@ -134,15 +135,16 @@ def check_files(ctx: Context, uploaded: list[Any]) -> list[FileCheck]:
     cache, mappings = _state(CHECKS_KEY), _state(MAPPINGS_KEY)
     checks = []
     for up in uploaded:
-        item = FileInput(up.name, up.getvalue())
         key = (up.file_id, "")
         if key not in cache:
+            item = FileInput(up.name, up.getvalue())
             cache[key] = guarded(_check, ctx, item, up.file_id, None)
         check = cache[key]
         if check.status == UNMAPPED and check.signature in mappings:
             mapping = mappings[check.signature]
             mkey = (up.file_id, json.dumps(mapping, sort_keys=True))
             if mkey not in cache:
+                item = FileInput(up.name, up.getvalue())
                 mapped = guarded(_check, ctx, item, up.file_id, mapping)
                 mapped.signature = check.signature
                 cache[mkey] = mapped
@@ -210,9 +212,10 @@ def mapping_key(signature: str) -> str:
     return f"map_{signature[:12]}"
 
 
-def mapping_step(ctx: Context, check: FileCheck, data: bytes, names: list[str]) -> None:
+def mapping_step(ctx: Context, check: FileCheck, first: Any, names: list[str]) -> None:
     """Say which column holds which field, once per header row; confirmed mappings are
-    saved with the import and reused for the next file with the same header row."""
+    saved with the import and reused for the next file with the same header row. ``first``
+    is the first uploaded file with this header row: the mapping is tried on it."""
     key = mapping_key(check.signature)
     guess, per_target = _suggestions(check)
     st.markdown(f"**Map the columns of {safe(', '.join(names))}**")
@@ -245,7 +248,7 @@ def mapping_step(ctx: Context, check: FileCheck, data: bytes, names: list[str]) 
             return
         mapping = {"kind": target, "source": suggest.clean_source(source), "columns": columns}
         try:
-            guarded(prepare_file, ctx.engine, FileInput(names[0], data), ctx.settings,
+            guarded(prepare_file, ctx.engine, FileInput(first.name, first.getvalue()), ctx.settings,
                     mapping=mapping)
         except IngestError as exc:
             st.error(safe(str(exc)))
@@ -255,17 +258,17 @@ def mapping_step(ctx: Context, check: FileCheck, data: bytes, names: list[str]) 
 
 
 def unmapped_groups(checks: list[FileCheck],
-                    uploaded: list[Any]) -> list[tuple[FileCheck, list[str], bytes]]:
-    """Files that need a mapping, one entry per header row: (first file's check, the names
-    of every file with that header row, the first file's bytes to try the mapping on)."""
-    groups: dict[str, tuple[FileCheck, list[str], bytes]] = {}
+                    uploaded: list[Any]) -> list[tuple[FileCheck, list[str], Any]]:
+    """Files that need a mapping, one entry per header row: (the first file's check, the
+    names of every file with that header row, the first uploaded file)."""
+    groups: dict[str, tuple[FileCheck, list[str], Any]] = {}
     for check, up in zip(checks, uploaded, strict=True):
         if check.status != UNMAPPED:
             continue
         if check.signature in groups:
             groups[check.signature][1].append(check.name)
         else:
-            groups[check.signature] = (check, [check.name], up.getvalue())
+            groups[check.signature] = (check, [check.name], up)
     return list(groups.values())
 
 
@@ -316,7 +319,8 @@ def _groups(checks: list[FileCheck], uploaded: list[Any]) -> list[tuple[dict[str
         key = check.signature if check.status == MAPPED else ""
         mapping, items, rows = groups.get(key, (check.mapping, [], 0))
         groups[key] = (mapping, [*items, FileInput(up.name, up.getvalue())], rows + check.rows)
-    return list(groups.values())
+    # the files recognised on their own first, then one upload per mapping
+    return [groups[k] for k in sorted(groups, key=lambda k: k != "")]
 
 
 def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> None:
@@ -335,6 +339,8 @@ def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> No
             offset += rows
     except (IngestError, DatabaseError) as exc:
         error = str(exc)
+    except SQLAlchemyError as exc:
+        error = f"The database cannot be reached: {describe_error(exc)}"
     bar.empty()
     st.session_state[REPORT_KEY] = {"results": [r.to_json() for r in results], "error": error,
                                     "file_ids": [up.file_id for up in uploaded] if results else []}
@@ -463,6 +469,8 @@ def _undo(engine: Engine, upload_id: int) -> None:
         result = undo_upload(engine, upload_id)
     except (UndoError, DatabaseError) as exc:
         _say("error", f"Upload {upload_id} was not undone: {exc}")
+    except SQLAlchemyError as exc:
+        _say("error", f"Upload {upload_id} was not undone: {describe_error(exc)}")
     else:
         _say("success", f"Upload {upload_id} undone: {result.removed:,} records removed, "
                         f"{result.restored:,} restored.")
@@ -507,6 +515,8 @@ def _clear(engine: Engine) -> None:
         count = clear_sample(engine)
     except (UndoError, DatabaseError) as exc:
         _say("error", f"The sample data was not cleared: {exc}")
+    except SQLAlchemyError as exc:
+        _say("error", f"The sample data was not cleared: {describe_error(exc)}")
     else:
         _say("success", f"Sample data cleared ({count} sample upload(s) undone).")
     st.session_state["clear_sample_confirm"] = False

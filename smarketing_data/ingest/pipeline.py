@@ -106,7 +106,11 @@ def _saved_mapping(engine: Engine, signature: str) -> dict[str, Any] | None:
         raise DatabaseError(describe_error(exc)) from exc
     if row is None:
         return None
-    return {"kind": row.kind, "source": row.source, "columns": json.loads(row.columns)}
+    saved = json.loads(row.columns)
+    # Older rows hold only the columns; newer ones also the day/month reading.
+    if "columns" not in saved:
+        saved = {"columns": saved}
+    return {"kind": row.kind, "source": row.source, **saved}
 
 
 def _match(
@@ -215,7 +219,8 @@ def _save_mapping(conn: Connection, prep: Prepared) -> None:
             signature=signature,
             kind=prep.match.profile.kind,
             source=prep.match.profile.source,
-            columns=json.dumps(mapping.get("columns", {})),
+            columns=json.dumps({"columns": mapping.get("columns", {}),
+                                "day_first": bool(mapping.get("day_first", False))}),
             headers=json.dumps(headers),
             created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         )
@@ -280,8 +285,8 @@ def _write(
         resolve(conn, sources, changes)
     apply_changes(conn, changes)
     result = IngestResult(upload_id, reports)
-    if result.changed:
-        bump_data_version(conn)
+    # Even an upload that changes no record adds to the upload history the app shows.
+    bump_data_version(conn)
     return result
 
 

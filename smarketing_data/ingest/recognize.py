@@ -143,7 +143,9 @@ def match_from_mapping(headers: list[str], mapping: dict[str, object]) -> Match:
     if not isinstance(raw_columns, dict) or not raw_columns:
         raise RecognitionError('the mapping needs "columns": {"canonical field": "header"}')
     by_norm = {normalize_header(h): h for h in headers}
-    base = next(p for p in PROFILES if p.format == "canonical" and p.target == target)
+    # The canonical profile of the target, else (campaign members) the Salesforce one.
+    candidates = [p for p in PROFILES if p.target == target]
+    base = next((p for p in candidates if p.format == "canonical"), candidates[0])
     columns: dict[str, str] = {}
     aliases = {cand: f for f, cands in base.fields.items() for cand in cands}
     for raw_field, header in raw_columns.items():
