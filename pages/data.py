@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import components, data, upload
+from ui import access, components, data, upload
 
 components.page_setup()
 ctx = data.context()
@@ -15,8 +15,12 @@ st.caption("Drop one or several exports (Salesforce, HubSpot, Pipedrive, Zoho or
            "template). Each file is checked first; nothing is written until you press Import, "
            "and then the files go in as one upload, all or nothing. Any upload can be undone "
            "below.")
+if not access.can_edit():
+    st.info("Only editors import data, undo uploads and clear the sample. You can read the "
+            "upload history below.", icon=":material/lock:")
 files = st.file_uploader("CRM exports", accept_multiple_files=True,
-                         type=["csv", "xlsx", "txt", "tsv"], key="upload_files")
+                         type=["csv", "xlsx", "txt", "tsv"], key="upload_files",
+                         disabled=not access.can_edit())
 checks = upload.check_files(ctx, files or [])
 if checks:
     st.subheader("Check before import")
@@ -35,7 +39,8 @@ if history.empty:
     st.text("No uploads yet.")
 else:
     st.dataframe(history, hide_index=True)
-    upload.undo_controls(ctx, history)
+    if access.can_edit():
+        upload.undo_controls(ctx, history)
     upload.history_rejects(ctx, history)
 
 st.header("Canonical template")

@@ -26,6 +26,7 @@ from smarketing_data.metrics.goals import (
     set_target,
 )
 from smarketing_data.stages import STAGE_LABELS, STAGES
+from ui import access
 from ui import definitions as ud
 from ui.components import page_setup, safe
 from ui.data import Context, context
@@ -37,12 +38,9 @@ TARGET_LABELS = {"sourced_pipeline": "Marketing-sourced pipeline",
 
 
 def can_edit() -> bool:
-    """Whether this visitor may change goals, targets and definitions.
-
-    Access control (SPEC §8: editors listed by e-mail or holding the editor passcode) plugs in
-    here; every write on this page goes through ``_write``, which asks this first.
-    """
-    return True
+    """Whether this visitor may change goals, targets and definitions (SPEC §8); every write
+    on this page goes through ``_write``, which asks this first."""
+    return access.can_edit()
 
 
 # --- writes: run as widget callbacks, before the page re-renders with the new data ----------

@@ -64,6 +64,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest file the import accepts, in megabytes.",
     ),
     Setting(
+        "passcode",
+        "SMARKETING_PASSCODE",
+        "",
+        "Viewer passcode (app): when set, the app asks for it before showing anything.",
+    ),
+    Setting(
+        "editor_passcode",
+        "SMARKETING_EDITOR_PASSCODE",
+        "",
+        "Editor passcode (app): whoever enters it may upload, undo and edit goals.",
+    ),
+    Setting(
+        "editors",
+        "SMARKETING_EDITORS",
+        "",
+        "Comma-separated e-mails of editors when sign-in ([auth]) is configured.",
+    ),
+    Setting(
         "max_rows",
         "SMARKETING_MAX_ROWS",
         "6000000",

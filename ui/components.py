@@ -7,6 +7,7 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui import access
 from ui.data import Context, metric
 
 # Larger type for a projector; static CSS only, never user text.
@@ -28,6 +29,7 @@ def safe(text: object) -> str:
 
 def page_setup() -> None:
     st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+    access.sidebar_status()
 
 
 def sample_notice(ctx: Context) -> None:

@@ -32,6 +32,7 @@ from smarketing_data.ingest import (
 from smarketing_data.ingest.pipeline import prepare_file
 from smarketing_data.ingest.recognize import RecognitionError, header_signature
 from smarketing_data.uploads import list_uploads
+from ui import access
 from ui.components import safe
 from ui.data import Context, guarded, metric
 
@@ -95,13 +96,9 @@ def _state(key: str) -> dict[Any, Any]:
 
 
 def viewer_name() -> str:
-    """Who is importing: the signed-in person's name or e-mail, else "app"."""
-    info = st.user.to_dict()
-    if info.get("is_logged_in"):
-        name = info.get("name") or info.get("email")
-        if name:
-            return str(name)
-    return "app"
+    """Who is importing: the signed-in person or the name given with the passcode, else
+    "app"."""
+    return access.user_name() or "app"
 
 
 # --- checking files -----------------------------------------------------------------------
@@ -325,6 +322,8 @@ def _groups(checks: list[FileCheck], uploaded: list[Any]) -> list[tuple[dict[str
 
 def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> None:
     """Import every file with a progress bar, keep the report for the next run, rerun."""
+    if not access.require_editor("import data"):
+        return
     groups = _groups(checks, uploaded)
     total = max(sum(rows for _, _, rows in groups), 1)
     bar = st.progress(0.0, text="Importing…")
@@ -465,6 +464,9 @@ def show_message() -> None:
 
 
 def _undo(engine: Engine, upload_id: int) -> None:
+    if not access.can_edit():
+        _say("error", "Only editors can undo an upload.")
+        return
     try:
         result = undo_upload(engine, upload_id)
     except (UndoError, DatabaseError) as exc:
@@ -511,6 +513,9 @@ def history_rejects(ctx: Context, history: pd.DataFrame) -> None:
 
 
 def _clear(engine: Engine) -> None:
+    if not access.can_edit():
+        _say("error", "Only editors can clear the sample data.")
+        return
     try:
         count = clear_sample(engine)
     except (UndoError, DatabaseError) as exc:
