@@ -2,10 +2,13 @@
 approach.
 
 For each N, a fresh process (``benchmarks.worker pages``) opens the N-journey SQLite database
-and computes, for the data's busiest complete quarter, everything the app's pages show: the
-report set (and its JSON), the cohort table, journeys per quarter, the referral comparison,
-stage velocity, the fastest customers, follow-up, campaign spend, the funnel by quarter of the
-busiest campaign and rep, and one page of their journeys. Its RSS high-water mark
+and computes, for the data's busiest complete quarter, what the app's pages compute
+(``pages/*.py`` through ``ui/data.py``): the quarters with data and the default quarter, the
+sample check, the report set (Overview, Campaigns, Reps) with the KPI tiles and highlights,
+campaign spend and the channel rollup, the funnel by quarter and the first page of journeys of
+the busiest campaign and rep (the drill-downs), stage velocity, the fastest customers,
+follow-up and the referral comparison (Velocity & follow-up), goals, targets and definitions
+(Goals & definitions) and the uploads (Data). Its RSS high-water mark
 (``getrusage(RUSAGE_SELF).ru_maxrss``) is the figure; the process's RSS once its imports are
 done is reported too, and the seconds of each computation. The pandas approach
 (``benchmarks.pandas_runs``) is measured the same way, or estimated above

@@ -2,6 +2,7 @@
 
     python -m benchmarks.run i1 [--rows 1000000] [--repeat 3] [--out benchmarks/results/i1.json]
     python -m benchmarks.run r1|r2|m1 [--journeys 100000 1000000 5000000] [--repeat 5]
+    python -m benchmarks.run p1 [--journeys 1000000] [--repeat 5]
 
 A figure is registered in FIGURES with the function that adds its own options and the one
 that measures it; the runner adds ``--repeat`` and ``--out`` and writes the JSON with the
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import import_bench, memory_bench, phases, report_bench
+from benchmarks import import_bench, memory_bench, page_bench, phases, report_bench
 from benchmarks.common import RESULTS_DIR, log, write_json
 
 
@@ -49,6 +50,10 @@ FIGURES: dict[str, Figure] = {
     "m1": Figure(
         "M1: peak RSS of a process computing every page's numbers vs the pandas approach",
         memory_bench.add_arguments, memory_bench.run,
+    ),
+    "p1": Figure(
+        "P1: a page's first full render in Chromium at N journeys vs an empty page's",
+        page_bench.add_arguments, page_bench.run, default_repeat=5,
     ),
 }
 

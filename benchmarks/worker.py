@@ -3,7 +3,7 @@
     python -m benchmarks.worker load URL CSV [ROWS]   import a journeys CSV into URL
     python -m benchmarks.worker rawcopy SQLITE DUCKDB copy the journeys' report columns
     python -m benchmarks.worker pandas SQLITE QUARTER the pandas approach
-    python -m benchmarks.worker pages URL QUARTER     every number the app's pages compute
+    python -m benchmarks.worker pages URL QUARTER     what the app's pages compute
 
 Each prints one JSON object on stdout, with ``maxrss_mb`` (the process's RSS high-water
 mark, ``getrusage``) and ``start_rss_mb`` (the same mark once the imports are done).
@@ -151,19 +151,35 @@ def pandas_run(sqlite_path: str, quarter_label: str) -> dict[str, Any]:
 # --- the app's pages -------------------------------------------------------------------------
 
 def _page_steps(engine: Any, q: Any) -> dict[str, Callable[[], Any]]:
-    """Every computation behind the app's pages for quarter ``q``, in page order."""
+    """What the app's pages compute for quarter ``q`` (``ui/data.py`` and ``pages/*.py``), in
+    page order; each computation once, as the app caches it per server process."""
     from smarketing_data.config import Settings
-    from smarketing_data.metrics import drill, followup, referral, spend, summary, velocity
-    from smarketing_data.metrics.funnel import cohort_table
-    from smarketing_data.metrics.report_set import build_report_set, to_json
-    from smarketing_data.metrics.reports import ReportOptions
+    from smarketing_data.definitions import current_definitions, definition_history
+    from smarketing_data.demo import sample_upload_ids
+    from smarketing_data.metrics import drill, followup, referral, spend, velocity
+    from smarketing_data.metrics.channels import channel_rollup
+    from smarketing_data.metrics.funnel import kpis
+    from smarketing_data.metrics.goals import goals_set, load_goals, load_targets
+    from smarketing_data.metrics.highlights import highlights
+    from smarketing_data.metrics.report_set import build_report_set
+    from smarketing_data.metrics.reports import ReportOptions, default_quarter, quarters_with_data
+    from smarketing_data.stages import STAGES
+    from smarketing_data.uploads import list_uploads
 
     as_of = dt.datetime.combine(TODAY, dt.time())
     state: dict[str, Any] = {}
 
     def report() -> Any:
         state["report"] = build_report_set(engine, quarter=q, options=ReportOptions())
-        return to_json(state["report"])
+        return state["report"]
+
+    def overview() -> Any:
+        r = state["report"]
+        return kpis(r.activity, r.previous), highlights(r)
+
+    def campaign_spend() -> Any:
+        state["spend"] = spend.campaign_spend(engine, quarter=q, today=TODAY)
+        return channel_rollup(state["report"].campaign_counts, state["spend"])
 
     def campaign() -> str:
         counts = state["report"].campaign_counts
@@ -173,22 +189,33 @@ def _page_steps(engine: Any, q: Any) -> dict[str, Callable[[], Any]]:
         cohorts = state["report"].rep_cohorts
         return str(cohorts.sort_values("cohort", ascending=False)["id"].iloc[0])
 
+    def journeys(**who: Any) -> Any:
+        """The drill's two reads: the count (a one-row page), then the first page of 50."""
+        return (drill.journeys_page(engine, quarter=q, offset=0, limit=1, **who),
+                drill.journeys_page(engine, quarter=q, offset=0, limit=50, **who))
+
     return {
+        "quarters_with_data": lambda: quarters_with_data(engine),
+        "default_quarter": lambda: default_quarter(engine, today=TODAY),
+        "sample_upload_ids": lambda: sample_upload_ids(engine),
         "build_report_set": report,
-        "cohort_table": lambda: cohort_table(engine, q, "mql", state["report"].goals),
-        "journeys_per_quarter": lambda: summary.journeys_per_quarter(engine),
-        "referral_comparison": lambda: referral.referral_comparison(engine, quarter=q),
-        "stage_velocity": lambda: velocity.stage_velocity(engine, quarter=q),
+        "overview_kpis_highlights": overview,
+        "campaign_spend_channels": campaign_spend,
+        "campaign_funnel_by_quarter": lambda: drill.campaign_funnel_by_quarter(
+            engine, campaign_id=campaign()),
+        "journeys_page_campaign": lambda: journeys(campaign_id=campaign()),
+        "rep_funnel_by_quarter": lambda: drill.rep_funnel_by_quarter(engine, rep_id=rep()),
+        "journeys_page_rep": lambda: journeys(rep_id=rep()),
+        "stage_velocity": lambda: velocity.stage_velocity(engine, quarter=q, base="mql"),
         "fastest_customers": lambda: velocity.fastest_customers(engine, quarter=q),
         "followup_summary": lambda: followup.followup_summary(
             engine, quarter=q, sla_hours=Settings().followup_sla_hours, as_of=as_of),
-        "campaign_spend": lambda: spend.campaign_spend(engine, quarter=q, today=TODAY),
-        "campaign_funnel_by_quarter": lambda: drill.campaign_funnel_by_quarter(
-            engine, campaign_id=campaign()),
-        "rep_funnel_by_quarter": lambda: drill.rep_funnel_by_quarter(engine, rep_id=rep()),
-        "journeys_page_campaign": lambda: drill.journeys_page(
-            engine, campaign_id=campaign(), quarter=q),
-        "journeys_page_rep": lambda: drill.journeys_page(engine, rep_id=rep(), quarter=q),
+        "referral_comparison": lambda: referral.referral_comparison(engine, quarter=q),
+        "goals_and_definitions": lambda: (
+            load_goals(engine, quarter=q.label), goals_set(engine),
+            load_targets(engine, quarter=q.label), current_definitions(engine),
+            [definition_history(engine, stage=s) for s in STAGES]),
+        "list_uploads": lambda: list_uploads(engine),
     }
 
 
@@ -199,10 +226,11 @@ def pages(url: str, quarter_label: str) -> dict[str, Any]:
 
     engine = make_engine(url)
     q = parse_quarter(quarter_label)
+    todo = _page_steps(engine, q)
     start_rss = maxrss_mb()
     steps: dict[str, float] = {}
     after: dict[str, float] = {}
-    for name, func in _page_steps(engine, q).items():
+    for name, func in todo.items():
         timed(steps, name, func)
         after[name] = maxrss_mb()
     engine.dispose()
