@@ -199,6 +199,36 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from smarketing_data.exports import export
+    from smarketing_data.metrics.quarters import QuarterError, parse_quarter
+    from smarketing_data.metrics.reports import ReportOptions
+
+    settings = load_settings()
+    try:
+        quarter = parse_quarter(args.quarter, settings.fiscal_start_month)
+    except QuarterError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.top < 1 or args.min_volume < 1:
+        raise UsageError("--top and --min-volume must be at least 1")
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise UsageError(f"cannot write {out}: no such directory {out.parent}")
+    options = ReportOptions(top=args.top, min_volume=args.min_volume, base=args.base,
+                            ranking=args.rank)
+    data = export(_engine(args), quarter=quarter, fmt=args.format, options=options)
+    # Written beside the target and renamed over it, so a failed write leaves no half file.
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    print(out)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--db", help="SQLAlchemy database URL (default: see README)")
@@ -232,6 +262,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rank", choices=["value", "confidence"], default="value",
                    help="rank by count/rate, or by the interval's low end")
     p.add_argument("--json", action="store_true")
+    p = add("export", cmd_export, "the quarter's deck (pptx), HTML pre-read or CSV bundle")
+    p.add_argument("--quarter", required=True, help="e.g. 2026-Q2 (or FY2027-Q1)")
+    p.add_argument("--format", required=True, choices=["pptx", "html", "csv"],
+                   help="pptx: slide deck; html: offline pre-read; csv: ZIP of CSV files")
+    p.add_argument("--out", required=True, help="the file to write")
+    p.add_argument("--top", type=int, default=defaults.top_n)
+    p.add_argument("--min-volume", type=int, default=defaults.min_volume)
+    p.add_argument("--base", choices=["mql", "lead"], default="mql")
+    p.add_argument("--rank", choices=["value", "confidence"], default="value",
+                   help="rank by count/rate, or by the interval's low end")
     p = add("uploads", cmd_uploads, "list every upload")
     p.add_argument("--json", action="store_true")
     p = add("undo", cmd_undo, "undo one upload")

@@ -15,7 +15,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -45,6 +55,9 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=backend == "postgresql")
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseError(f"no driver installed for {backend!r} URLs") from exc
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the folder for {parsed.database}: "
+                            f"{exc.strerror or exc}") from exc
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
@@ -71,12 +84,20 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     return engine
 
 
+# Writers take one database-wide lock, as BEGIN IMMEDIATE does on SQLite: two imports that
+# fold the rollups at once must not both read the same rows (PostgreSQL's READ COMMITTED).
+POSTGRES_WRITE_LOCK = 0x5351_4252  # an arbitrary key for pg_advisory_xact_lock
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One transaction for a write: commits whole or not at all."""
+    """One transaction for a write: commits whole or not at all; writers queue."""
     with engine.connect() as conn:
         conn.execution_options(**{WRITE_OPTION: True})
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                             {"key": POSTGRES_WRITE_LOCK})
             yield conn
 
 
@@ -219,9 +240,12 @@ def _postgres_copy(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     columns = list(frame.columns)
     records = frame.astype(object).where(frame.notna(), None)
     quoted = ", ".join(f'"{c}"' for c in columns)
-    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
-        for row in records.itertuples(index=False, name=None):
-            copy.write_row([_python_value(v) for v in row])
+    try:
+        with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in records.itertuples(index=False, name=None):
+                copy.write_row([_python_value(v) for v in row])
+    except Exception as exc:  # the driver's own errors, outside SQLAlchemy's wrapping
+        raise DatabaseError(describe_error(exc)) from exc
 
 
 def _duckdb_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:

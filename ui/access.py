@@ -128,7 +128,12 @@ def sidebar_status() -> None:
 
 
 def role() -> str:
-    return str(st.session_state.get(ROLE_KEY, VIEWER))
+    """The current role; a page run on its own (no gate) is open only when nothing is
+    configured."""
+    found = st.session_state.get(ROLE_KEY)
+    if found is None:
+        return EDITOR if config().mode == "open" else VIEWER
+    return str(found)
 
 
 def can_edit() -> bool:

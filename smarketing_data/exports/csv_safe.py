@@ -11,11 +11,15 @@ import pandas as pd
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralize(value: object) -> object:
+def neutralise(value: object) -> object:
     """A text cell that would start a formula, made inert; other values unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# The spelling the rejects download and its tests were written with.
+neutralize = neutralise
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -23,8 +27,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].astype(object).map(neutralize)
-    out.columns = [str(neutralize(str(c))) for c in out.columns]
+            out[col] = out[col].astype(object).map(neutralise)
+    out.columns = [str(neutralise(str(c))) for c in out.columns]
     return out
 
 

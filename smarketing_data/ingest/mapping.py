@@ -139,6 +139,8 @@ STAGE_ORDER = ("created_at", "mql_at", "sal_at", "sql_at", "opp_at", "won_at")
 # Exports round times differently (dates vs datetimes, time zones), so small inversions are
 # noise; SPEC §5.3 rejects only those of more than a day.
 ORDER_TOLERANCE = pd.Timedelta(days=1)
+# Dates outside these years are typos or placeholders (9999-12-31), not CRM events.
+EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-01-01")
 WON_STAGES = {"closed won", "closedwon", "won"}
 LOST_STAGES = {"closed lost", "closedlost", "lost"}
 DISQUALIFIED_STATUS_WORDS = ("disqualif", "unqualif", "junk", "not converted", "not qualified")
@@ -269,17 +271,21 @@ def _parse_field(raw: RawTable, match: Match, fname: str, tz: str, errors: _Erro
     header = match.columns[fname]
     day_first = match.profile.day_first
     parsed: Parsed
-    if fname in DATETIME_FIELDS:
-        parsed = parse_datetimes(col, tz=tz, day_first=day_first, excel=raw.excel)
+    if fname in DATETIME_FIELDS or fname in DATE_FIELDS:
+        parsed = (parse_datetimes(col, tz=tz, day_first=day_first, excel=raw.excel)
+                  if fname in DATETIME_FIELDS else
+                  parse_dates(col, day_first=day_first, excel=raw.excel))
         what = "unparseable date"
-    elif fname in DATE_FIELDS:
-        parsed = parse_dates(col, day_first=day_first, excel=raw.excel)
-        what = "unparseable date"
+        far = ((parsed.values < EARLIEST) | (parsed.values >= LATEST)).fillna(False)
+        far = far.to_numpy(bool) & ~np.asarray(parsed.invalid, bool)
+        errors.add(far, _invalid_reason(header, col, "date out of range (1900-2099)", far))
     elif fname in AMOUNT_FIELDS:
         parsed = parse_amounts(col)
         what = "unreadable amount"
         negative = parsed.values < 0
         bad = negative & ~parsed.invalid
+        endless = ~np.isfinite(parsed.values.fillna(0).to_numpy(float))
+        errors.add(endless, _invalid_reason(header, col, "unreadable amount", endless))
         errors.add(bad, _invalid_reason(header, col, "negative amount", bad))
     elif fname in BOOL_FIELDS:
         parsed = parse_booleans(col)

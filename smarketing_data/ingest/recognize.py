@@ -122,12 +122,16 @@ def recognize(headers: list[str], *, format_name: str = "auto", kind: str = "aut
             f"required column(s) {', '.join(missing)}. Accepted names: "
             f"{_accepted_names(profile, missing)}. Add the column to the export and try again."
         )
-    shown = ", ".join(f'"{h}"' for h in headers[:8]) + (" …" if len(headers) > 8 else "")
+    shown = ", ".join(f'"{_short(h)}"' for h in headers[:8]) + (" …" if len(headers) > 8 else "")
     raise RecognitionError(
         f"The columns ({shown}) do not match any export we know (Salesforce, HubSpot, "
         "Pipedrive, Zoho or the canonical template). Map its columns once (in the app's "
         "mapping step, or with --mapping FILE.json) and the mapping is reused next time."
     )
+
+
+def _short(header: str, limit: int = 60) -> str:
+    return header if len(header) <= limit else header[: limit - 1] + "…"
 
 
 def match_from_mapping(headers: list[str], mapping: dict[str, object]) -> Match:
