@@ -1,13 +1,14 @@
 """Campaigns: the six campaign reports, spend and cost per result, channels, drill-down."""
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
 from smarketing_data import charts
 from smarketing_data.metrics.channels import channel_rollup
 from smarketing_data.stages import STAGE_LABELS
-from ui import components, data, drill, filters, reports, tables
+from ui import components, data, drill, filters, meeting, reports, tables
 
 components.page_setup()
 ctx = data.context()
@@ -23,7 +24,7 @@ if not report.has_data:
 
 for stage, rep in report.campaigns.items():
     reports.campaign_report(rep, stage=stage, label=STAGE_LABELS[stage], quarter=quarter,
-                            n=options.top)
+                            n=options.top, under=partial(meeting.show_commentary, ctx, quarter))
 
 spend = data.metric(ctx, "spend", quarter=quarter, today=dt.date.today())
 st.subheader("Spend and cost per result")

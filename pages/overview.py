@@ -6,7 +6,7 @@ from smarketing_data import charts
 from smarketing_data import format as fmt
 from smarketing_data.metrics.funnel import kpis
 from smarketing_data.metrics.highlights import highlights
-from ui import components, data, filters
+from ui import components, data, filters, meeting
 from ui.definitions import show_definitions
 
 components.page_setup()
@@ -39,6 +39,7 @@ with right:
     components.chart(charts.conversion_chart(report.funnel), key="conversion_chart")
     components.definition("This quarter's count of each stage divided by the count of the "
                           "stage before it (activity basis), against the goal for that step.")
+meeting.show_commentary(ctx, quarter, "funnel")
 show_definitions(ctx, ["lead", "mql", "sal", "sql", "opp", "won"])
 
 st.subheader("Marketing contribution")
@@ -46,6 +47,7 @@ components.chart(charts.contribution_chart(report.contribution), key="contributi
 components.definition("Marketing-sourced = journeys with a campaign. Pipeline: amounts of "
                       "journeys that became opportunities in the quarter; bookings: won "
                       "amounts of journeys won in the quarter. Targets are set on Goals.")
+meeting.show_commentary(ctx, quarter, "contribution")
 
 found = highlights(report)
 wins, attention = st.columns(2)
@@ -63,3 +65,5 @@ with attention:
         st.text("Nothing clearly below goal this quarter.")
     for text in rows["text"]:
         st.warning(components.safe(text), icon=":material/warning:")
+
+meeting.last_quarter_decisions(ctx, quarter, report)

@@ -1,9 +1,11 @@
 """Reps: the six rep reports with intervals and goal lines, low-volume reps, drill-down."""
 
+from functools import partial
+
 import streamlit as st
 
 from smarketing_data.stages import STAGE_LABELS
-from ui import components, data, drill, filters, reports, tables
+from ui import components, data, drill, filters, meeting, reports, tables
 
 components.page_setup()
 ctx = data.context()
@@ -22,7 +24,8 @@ if options.ranking == "confidence":
     st.info(filters.CONFIDENCE_HELP, icon=":material/info:")
 for stage, rep in report.reps.items():
     reports.rep_report(rep, stage=stage, label=STAGE_LABELS[stage], base=base, quarter=quarter,
-                       n=options.top, min_volume=options.min_volume)
+                       n=options.top, min_volume=options.min_volume,
+                       under=partial(meeting.show_commentary, ctx, quarter))
 
 left_out = report.reps["sql"].left_out
 st.subheader("Left out for low volume")

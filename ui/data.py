@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from smarketing_data import meeting
 from smarketing_data.config import ConfigError, Settings, load_settings, resolve_db_url
 from smarketing_data.db import DatabaseError, data_version, describe_error, init_schema, make_engine
 from smarketing_data.definitions import current_definitions, definition_history
@@ -150,6 +151,9 @@ _METRICS: dict[str, Any] = {
     "sample_ids": sample_upload_ids,
     "definitions": current_definitions,
     "definition_history": definition_history,
+    "notes": meeting.notes_for,
+    "decisions": meeting.decisions_for,
+    "carried_decisions": meeting.carried_decisions,
 }
 
 

@@ -1,0 +1,19 @@
+"""Meeting: per report, Sales' and Marketing's commentary and the decisions taken on it, with
+a presenter mode for the big screen (SPEC §9 page 6)."""
+
+import streamlit as st
+
+from ui import components, data, filters, meeting
+
+components.page_setup()
+ctx = data.context()
+quarter = filters.quarter_picker(ctx)
+if quarter is None:
+    st.title("Meeting")
+    components.no_data()
+options = filters.report_options(ctx)
+report = data.report_set(ctx, quarter, options)
+if meeting.presenting():
+    meeting.presenter_view(ctx, quarter, report)
+else:
+    meeting.report_view(ctx, quarter, report)
