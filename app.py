@@ -1,13 +1,10 @@
 """Smarketing QBR: page configuration, the access gate and navigation; nothing else."""
 
-from pathlib import Path
-
 import streamlit as st
 
-from ui import access
+from ui import access, components
 
-ICON = Path(__file__).parent / "ui" / "favicon.png"
-st.set_page_config(page_title="Smarketing QBR", page_icon=str(ICON), layout="wide")
+components.configure()
 access.gate()
 st.navigation([
     st.Page("pages/overview.py", title="Overview", default=True),

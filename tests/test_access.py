@@ -121,3 +121,15 @@ def test_sign_in_with_editors_listed_by_email(db, monkeypatch):
     assert any("Ed · editor" in c.value for c in editor.sidebar.caption)
     editor.switch_page("pages/data.py").run()
     assert not editor.file_uploader(key="upload_files").disabled
+
+
+@pytest.mark.parametrize("page", ["overview", "campaigns", "reps", "velocity", "goals",
+                                  "meeting", "data"])
+def test_a_page_opened_by_its_own_url_still_asks_for_the_passcode(db, monkeypatch, page):
+    monkeypatch.setenv("SMARKETING_PASSCODE", "view-123")
+    root = Path(APP).parent
+    at = AppTest.from_file(str(root / "pages" / f"{page}.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="passcode_value")
+    assert not at.metric and not at.dataframe

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -27,7 +28,18 @@ def safe(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
+ICON = Path(__file__).parent / "favicon.png"
+
+
+def configure() -> None:
+    st.set_page_config(page_title="Smarketing QBR", page_icon=str(ICON), layout="wide")
+
+
 def page_setup() -> None:
+    """Every page starts here: a page opened by its own URL runs without the router, so it
+    sets the layout and passes the access gate itself."""
+    configure()
+    access.gate()
     st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
     access.sidebar_status()
 
