@@ -92,3 +92,36 @@ def any_engine(request, tmp_path) -> Iterator[Engine]:  # type: ignore[no-untype
 @pytest.fixture
 def settings() -> Settings:
     return Settings()
+
+
+ACCESS_VARIABLES = ("SMARKETING_PASSCODE", "SMARKETING_EDITOR_PASSCODE", "SMARKETING_EDITORS")
+
+
+@pytest.fixture(autouse=True)
+def _app_isolation(monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Streamlit's caches outlive a test, and access settings from the developer's shell must
+    not leak into the app under test."""
+    import streamlit as st
+
+    for name in ACCESS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def qbr_url(tmp_path, monkeypatch) -> str:  # type: ignore[no-untyped-def]
+    """An app database holding the hand-worked tests/data/qbr fixture, used by the app."""
+    from helpers import DATA, load
+
+    url = f"sqlite:///{tmp_path / 'qbr-app.db'}"
+    engine = make_engine(url)
+    init_schema(engine)
+    qbr = DATA / "qbr"
+    load(engine, qbr / "campaigns.csv", qbr / "reps.csv", qbr / "journeys.csv")
+    engine.dispose()
+    monkeypatch.setenv("SMARKETING_DB_URL", url)
+    return url

@@ -6,36 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from helpers import DATA, journeys, load
-from smarketing_data.db import init_schema, make_engine
+from helpers import DATA, journeys
+from smarketing_data.db import make_engine
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 QBR = DATA / "qbr"
-
-
-@pytest.fixture(autouse=True)
-def _clean(monkeypatch):
-    for name in ("SMARKETING_PASSCODE", "SMARKETING_EDITOR_PASSCODE", "SMARKETING_EDITORS"):
-        monkeypatch.delenv(name, raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'access.db'}"
-    engine = make_engine(url)
-    init_schema(engine)
-    load(engine, QBR / "campaigns.csv", QBR / "reps.csv", QBR / "journeys.csv")
-    engine.dispose()
-    monkeypatch.setenv("SMARKETING_DB_URL", url)
-    return url
 
 
 def app() -> AppTest:
@@ -53,14 +30,14 @@ def enter(at: AppTest, code: str, name: str = "Ann") -> None:
     assert not at.exception
 
 
-def test_open_on_this_machine_says_so(db):
+def test_open_on_this_machine_says_so(qbr_url):
     at = app()
     assert any("Open access" in c.value for c in at.sidebar.caption)
     at.switch_page("pages/data.py").run()
     assert not at.file_uploader(key="upload_files").disabled
 
 
-def test_viewer_passcode_is_required_and_gives_a_viewer(db, monkeypatch):
+def test_viewer_passcode_is_required_and_gives_a_viewer(qbr_url, monkeypatch):
     monkeypatch.setenv("SMARKETING_PASSCODE", "view-123")
     monkeypatch.setenv("SMARKETING_EDITOR_PASSCODE", "edit-456")
     at = app()
@@ -74,7 +51,7 @@ def test_viewer_passcode_is_required_and_gives_a_viewer(db, monkeypatch):
     assert any("Only editors" in i.value for i in at.info)
 
 
-def test_editor_passcode_makes_an_editor(db, monkeypatch):
+def test_editor_passcode_makes_an_editor(qbr_url, monkeypatch):
     monkeypatch.setenv("SMARKETING_EDITOR_PASSCODE", "edit-456")
     viewer = app()
     assert viewer.metric  # viewing is open when only the editor passcode is set
@@ -87,7 +64,7 @@ def test_editor_passcode_makes_an_editor(db, monkeypatch):
     assert not at.file_uploader(key="upload_files").disabled
 
 
-def test_undo_is_refused_to_a_viewer_at_the_moment_of_the_action(db, monkeypatch):
+def test_undo_is_refused_to_a_viewer_at_the_moment_of_the_action(qbr_url, monkeypatch):
     monkeypatch.setenv("SMARKETING_EDITOR_PASSCODE", "edit-456")
     at = app()
     enter(at, "edit-456")
@@ -96,10 +73,10 @@ def test_undo_is_refused_to_a_viewer_at_the_moment_of_the_action(db, monkeypatch
     at.session_state["access_role"] = "viewer"  # the role changes after the button was drawn
     at.button(key="undo_button").click().run()
     assert any("Only editors can undo" in e.value for e in at.error)
-    assert len(journeys(make_engine(db))) == 11  # nothing undone
+    assert len(journeys(make_engine(qbr_url))) == 11  # nothing undone
 
 
-def test_sign_in_with_editors_listed_by_email(db, monkeypatch):
+def test_sign_in_with_editors_listed_by_email(qbr_url, monkeypatch):
     monkeypatch.setenv("SMARKETING_EDITORS", "ed@example.com, boss@example.com")
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback",
@@ -125,7 +102,7 @@ def test_sign_in_with_editors_listed_by_email(db, monkeypatch):
 
 @pytest.mark.parametrize("page", ["overview", "campaigns", "reps", "velocity", "goals",
                                   "meeting", "data"])
-def test_a_page_opened_by_its_own_url_still_asks_for_the_passcode(db, monkeypatch, page):
+def test_a_page_opened_by_its_own_url_still_asks_for_the_passcode(qbr_url, monkeypatch, page):
     monkeypatch.setenv("SMARKETING_PASSCODE", "view-123")
     root = Path(APP).parent
     at = AppTest.from_file(str(root / "pages" / f"{page}.py"), default_timeout=60)

@@ -5,22 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from smarketing_data.metrics.quarters import parse_quarter
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def test_first_start_loads_and_labels_the_sample(tmp_path, monkeypatch):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from helpers import DATA, load
@@ -14,14 +13,6 @@ from smarketing_data.db import init_schema, make_engine
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 HOSTILE = DATA / "hostile"
 MARKUP = ("<script>", "<img", "](javascript:", "**Bold**")
-
-
-@pytest.fixture(autouse=True)
-def _fresh():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
 
 
 def rendered_markdown(at: AppTest) -> list[str]:

@@ -23,7 +23,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-import streamlit as st
 from sqlalchemy import Engine, case, create_engine, func, select, text
 from streamlit.testing.v1 import AppTest
 from test_rollups import assert_rollups_match
@@ -499,16 +498,6 @@ def test_cli_with_an_unreachable_database_is_one_line_and_exit_1(tmp_path):
 PAGES = re.findall(r'st\.Page\("([^"]+)"', APP.read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def _fresh_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.mark.usefixtures("_fresh_caches")
 @pytest.mark.parametrize("kind", [
     "postgresql-closed-port",
     pytest.param("sqlite-under-a-file"),

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
@@ -23,15 +22,6 @@ APP = ROOT / "app.py"
 HUBSPOT = DATA / "hubspot"
 UPLOAD = DATA / "upload"
 MYCRM_HEADERS = ["Lead No", "Opened", "Owner", "Source", "Company", "Deal Value"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

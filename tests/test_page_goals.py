@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from helpers import DATA, load
@@ -16,15 +15,6 @@ from smarketing_data.metrics.goals import load_goals, load_targets
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "goals.py"
 AGREED = ":green-badge[:material/verified: agreed]"
 NOT_AGREED = ":orange-badge[:material/pending: not yet agreed]"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -6,38 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from helpers import DATA, load
+from helpers import DATA
 from smarketing_data import meeting as mt
-from smarketing_data.db import init_schema, make_engine
+from smarketing_data.db import make_engine
 from ui.components import safe
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 QBR = DATA / "qbr"
 REPORT = "campaigns.sql.top"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def qbr_url(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'meeting.db'}"
-    engine = make_engine(url)
-    init_schema(engine)
-    load(engine, QBR / "campaigns.csv", QBR / "reps.csv", QBR / "journeys.csv")
-    engine.dispose()
-    monkeypatch.setenv("SMARKETING_DB_URL", url)
-    return url
 
 
 def meeting_page(quarter: str = "2026-Q2", report: str | None = REPORT) -> AppTest:

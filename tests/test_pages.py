@@ -5,36 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from helpers import DATA, load
-from smarketing_data.db import init_schema, make_engine
+from helpers import DATA
+from smarketing_data.db import make_engine
 from smarketing_data.metrics.goals import set_goal
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 QBR = DATA / "qbr"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def qbr_url(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'pages.db'}"
-    engine = make_engine(url)
-    init_schema(engine)
-    load(engine, QBR / "campaigns.csv", QBR / "reps.csv", QBR / "journeys.csv")
-    engine.dispose()
-    monkeypatch.setenv("SMARKETING_DB_URL", url)
-    return url
 
 
 def open_page(page: str | None, quarter: str = "2026-Q2") -> AppTest:
