@@ -10,13 +10,7 @@ from smarketing_data.metrics.channels import channel_rollup
 from smarketing_data.stages import STAGE_LABELS
 from ui import components, data, drill, filters, meeting, reports, tables
 
-components.page_setup()
-ctx = data.context()
-quarter = filters.quarter_picker(ctx)
-st.title(f"Campaigns · {quarter}" if quarter else "Campaigns")
-components.sample_notice(ctx)
-if quarter is None:
-    components.no_data()
+ctx, quarter = filters.quarter_page("Campaigns")
 options = filters.report_options(ctx)
 report = data.report_set(ctx, quarter, options)
 if not report.has_data:

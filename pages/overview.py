@@ -9,13 +9,7 @@ from smarketing_data.metrics.highlights import highlights
 from ui import components, data, filters, meeting
 from ui.definitions import show_definitions
 
-components.page_setup()
-ctx = data.context()
-quarter = filters.quarter_picker(ctx)
-st.title(f"Overview · {quarter}" if quarter else "Overview")
-components.sample_notice(ctx)
-if quarter is None:
-    components.no_data()
+ctx, quarter = filters.quarter_page("Overview")
 options = filters.report_options(ctx)
 report = data.report_set(ctx, quarter, options)
 if not report.has_data:

@@ -7,13 +7,7 @@ import streamlit as st
 from smarketing_data.stages import STAGE_LABELS
 from ui import components, data, drill, filters, meeting, reports, tables
 
-components.page_setup()
-ctx = data.context()
-quarter = filters.quarter_picker(ctx)
-st.title(f"Reps · {quarter}" if quarter else "Reps")
-components.sample_notice(ctx)
-if quarter is None:
-    components.no_data()
+ctx, quarter = filters.quarter_page("Reps")
 options = filters.report_options(ctx, with_volume=True, with_ranking=True)
 report = data.report_set(ctx, quarter, options)
 if not report.has_data:

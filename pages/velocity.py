@@ -8,13 +8,7 @@ from smarketing_data import charts
 from smarketing_data.metrics.followup import NO_FIRST_TOUCH_MESSAGE
 from ui import components, data, filters, tables
 
-components.page_setup()
-ctx = data.context()
-quarter = filters.quarter_picker(ctx)
-st.title(f"Velocity & follow-up · {quarter}" if quarter else "Velocity & follow-up")
-components.sample_notice(ctx)
-if quarter is None:
-    components.no_data()
+ctx, quarter = filters.quarter_page("Velocity & follow-up")
 base = st.sidebar.radio("Cohort base", ["mql", "lead"], format_func=str.upper, key="vel_base",
                         horizontal=True)
 

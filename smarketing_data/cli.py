@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,6 +27,10 @@ from smarketing_data.ingest import (
 )
 from smarketing_data.ingest.formats import FORMATS, KIND_ALIASES
 from smarketing_data.uploads import list_uploads
+
+if TYPE_CHECKING:
+    from smarketing_data.metrics.quarters import Quarter
+    from smarketing_data.metrics.reports import ReportOptions
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -176,11 +180,10 @@ def cmd_quarters(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def _quarter_and_options(args: argparse.Namespace) -> tuple[Quarter, ReportOptions]:
+    """The --quarter and report options shared by report and export."""
     from smarketing_data.metrics.quarters import QuarterError, parse_quarter
-    from smarketing_data.metrics.report_set import build_report_set, to_json
     from smarketing_data.metrics.reports import ReportOptions
-    from smarketing_data.report_text import render_text
 
     settings = load_settings()
     try:
@@ -189,8 +192,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     if args.top < 1 or args.min_volume < 1:
         raise UsageError("--top and --min-volume must be at least 1")
-    options = ReportOptions(top=args.top, min_volume=args.min_volume, base=args.base,
-                            ranking=args.rank)
+    return quarter, ReportOptions(top=args.top, min_volume=args.min_volume, base=args.base,
+                                  ranking=args.rank)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from smarketing_data.metrics.report_set import build_report_set, to_json
+    from smarketing_data.report_text import render_text
+
+    quarter, options = _quarter_and_options(args)
     report = build_report_set(_engine(args), quarter=quarter, options=options)
     if args.json:
         print(json.dumps(to_json(report), indent=2))
@@ -201,21 +211,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from smarketing_data.exports import export
-    from smarketing_data.metrics.quarters import QuarterError, parse_quarter
-    from smarketing_data.metrics.reports import ReportOptions
 
-    settings = load_settings()
-    try:
-        quarter = parse_quarter(args.quarter, settings.fiscal_start_month)
-    except QuarterError as exc:
-        raise UsageError(str(exc)) from exc
-    if args.top < 1 or args.min_volume < 1:
-        raise UsageError("--top and --min-volume must be at least 1")
+    quarter, options = _quarter_and_options(args)
     out = Path(args.out)
     if not out.parent.is_dir():
         raise UsageError(f"cannot write {out}: no such directory {out.parent}")
-    options = ReportOptions(top=args.top, min_volume=args.min_volume, base=args.base,
-                            ranking=args.rank)
     data = export(_engine(args), quarter=quarter, fmt=args.format, options=options)
     # Written beside the target and renamed over it, so a failed write leaves no half file.
     partial = out.with_name(f".{out.name}.partial")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NoReturn
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -51,7 +52,7 @@ def sample_notice(ctx: Context) -> None:
                 icon=":material/science:")
 
 
-def no_data(message: str = "No data yet.") -> None:
+def no_data(message: str = "No data yet.") -> NoReturn:
     st.warning(f"{message} Import your CRM exports on the **Data** page.")
     st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
     st.stop()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from smarketing_data.metrics.reports import ReportOptions
-from ui.data import Context, default_quarter_label, quarters
+from ui import components
+from ui.data import Context, context, default_quarter_label, quarters
 
 QUARTER_KEY = "quarter"
 # Widget state is dropped on pages that do not draw the widget (Data); this key is not.
@@ -51,3 +52,16 @@ def report_options(ctx: Context, *, with_volume: bool = False,
                                    key="ranking", help=CONFIDENCE_HELP)
     return ReportOptions(top=int(top), min_volume=int(min_volume), base=str(base),
                          ranking=str(ranking))
+
+
+def quarter_page(title: str) -> tuple[Context, str]:
+    """The head of every quarter page: setup, quarter picker, title, sample notice; stops
+    with a pointer to the Data page when there is no data at all."""
+    components.page_setup()
+    ctx = context()
+    quarter = quarter_picker(ctx)
+    st.title(f"{title} · {quarter}" if quarter else title)
+    components.sample_notice(ctx)
+    if quarter is None:
+        components.no_data()
+    return ctx, quarter
