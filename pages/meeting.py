@@ -17,3 +17,4 @@ if meeting.presenting():
     meeting.presenter_view(ctx, quarter, report)
 else:
     meeting.report_view(ctx, quarter, report)
+    meeting.exports_section(ctx, quarter, options)

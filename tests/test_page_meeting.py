@@ -156,3 +156,13 @@ def test_presenter_mode_walks_the_reports(qbr_url):
     assert at.selectbox(key="meeting_report").value == REPORT
     assert at.title[0].value == "Meeting · 2026-Q2"
     assert at.toggle(key="presenter").value is False
+
+
+def test_exports_are_offered_for_download(qbr_url):
+    at = meeting_page()
+    assert not at.get("download_button")
+    at.button(key="exports_prepare").click().run()
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == [
+        "Slide deck (.pptx)", "Pre-read (HTML, opens offline)", "Every report as CSV (.zip)"]

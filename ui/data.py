@@ -21,6 +21,7 @@ from smarketing_data.config import ConfigError, Settings, load_settings, resolve
 from smarketing_data.db import DatabaseError, data_version, describe_error, init_schema, make_engine
 from smarketing_data.definitions import current_definitions, definition_history
 from smarketing_data.demo import ensure_sample, sample_upload_ids
+from smarketing_data.exports import export
 from smarketing_data.metrics import drill, followup, referral, spend, velocity
 from smarketing_data.metrics.goals import goals_set, load_goals, load_targets
 from smarketing_data.metrics.quarters import Quarter, parse_quarter
@@ -133,7 +134,8 @@ def _metric(_engine: Engine, url: str, version: int, name: str, fiscal: int,
 
 
 # Metrics that take a Quarter; the others (goals, targets) take its label.
-_TAKES_QUARTER = {"referral", "velocity", "fastest", "followup", "spend", "journeys_page"}
+_TAKES_QUARTER = {"referral", "velocity", "fastest", "followup", "spend", "journeys_page",
+                  "export"}
 _METRICS: dict[str, Any] = {
     "referral": referral.referral_comparison,
     "velocity": velocity.stage_velocity,
@@ -149,6 +151,7 @@ _METRICS: dict[str, Any] = {
     "uploads": list_uploads,
     "rejected_rows": rejected_rows,
     "sample_ids": sample_upload_ids,
+    "export": export,
     "definitions": current_definitions,
     "definition_history": definition_history,
     "notes": meeting.notes_for,

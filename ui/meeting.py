@@ -21,8 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from smarketing_data import charts
 from smarketing_data import meeting as mt
 from smarketing_data.db import DatabaseError, describe_error
+from smarketing_data.exports import MEDIA_TYPES, file_name
 from smarketing_data.metrics import catalog
 from smarketing_data.metrics.report_set import ReportSet
+from smarketing_data.metrics.reports import ReportOptions
 from smarketing_data.stages import STAGE_LABELS
 from ui import components
 from ui.components import safe
@@ -493,3 +495,25 @@ def presenter_view(ctx: Context, quarter: str, rs: ReportSet) -> None:
             due = f", due {safe(row['due_quarter'])}" if row["due_quarter"] else ""
             st.markdown(f"{paragraphs(row['what'])}  \n*{safe(row['owner'])}{due} · "
                         f"{STATUS_LABELS.get(row['status'], '')}*")
+
+
+EXPORT_LABELS = {"pptx": "Slide deck (.pptx)", "html": "Pre-read (HTML, opens offline)",
+                 "csv": "Every report as CSV (.zip)"}
+
+
+def exports_section(ctx: Context, quarter: str, options: ReportOptions) -> None:
+    """Download buttons for the quarter's deck, pre-read and CSVs, made on request (a deck
+    takes a moment) and cached until the data changes."""
+    st.header("Exports")
+    st.caption("Each export states the quarter, the basis of every number, the goals used and "
+               "when the data was last imported; commentary goes in the slide notes.")
+    if not st.button("Prepare the exports", key="exports_prepare"):
+        if not st.session_state.get("exports_ready"):
+            return
+    st.session_state["exports_ready"] = True
+    q = ctx.quarter(quarter)
+    columns = st.columns(len(EXPORT_LABELS))
+    for column, (fmt, label) in zip(columns, EXPORT_LABELS.items(), strict=True):
+        payload = metric(ctx, "export", quarter=quarter, fmt=fmt, options=options)
+        column.download_button(label, payload, file_name=file_name(q, fmt),
+                               mime=MEDIA_TYPES[fmt], key=f"export_{fmt}")
