@@ -26,13 +26,12 @@ from smarketing_data.metrics.goals import (
     set_target,
 )
 from smarketing_data.stages import STAGE_LABELS, STAGES
-from ui import access
+from ui import access, components
 from ui import definitions as ud
 from ui.components import page_setup, safe
 from ui.data import Context, context
 from ui.filters import quarter_picker
 
-FLASH = "goals_page_flash"
 TARGET_LABELS = {"sourced_pipeline": "Marketing-sourced pipeline",
                  "sourced_bookings": "Marketing-sourced bookings"}
 
@@ -45,33 +44,22 @@ def can_edit() -> bool:
 
 # --- writes: run as widget callbacks, before the page re-renders with the new data ----------
 
-def _flash(section: str, kind: str, text: str) -> None:
-    st.session_state.setdefault(FLASH, {})[section] = (kind, text)
-
-
-def _show_flash(section: str) -> None:
-    kind, text = st.session_state.get(FLASH, {}).pop(section, (None, ""))
-    if kind == "error":
-        st.error(safe(text), icon=":material/error:")
-    elif kind == "success":
-        st.success(safe(text), icon=":material/check_circle:")
-
-
 def _write(section: str, action: Callable[[], str]) -> None:
     """Run one write; its outcome is shown in its section, never as a traceback."""
     if not can_edit():
-        _flash(section, "error", "Only editors can change goals, targets and definitions.")
+        components.flash(section, "error",
+                         "Only editors can change goals, targets and definitions.")
         return
     try:
         done = action()
     except (GoalError, defs.DefinitionError) as exc:
-        _flash(section, "error", str(exc))
+        components.flash(section, "error", str(exc))
     except DatabaseError as exc:
-        _flash(section, "error", str(exc))
+        components.flash(section, "error", str(exc))
     except SQLAlchemyError as exc:
-        _flash(section, "error", describe_error(exc))
+        components.flash(section, "error", describe_error(exc))
     else:
-        _flash(section, "success", done)
+        components.flash(section, "success", done)
 
 
 def _scope_quarter(quarter: str | None) -> str:
@@ -174,7 +162,7 @@ def goals_section(ctx: Context, quarter: str | None) -> None:
                  column_order=["transition", "goal", "source", "used_by"],
                  column_config={"transition": "Goal", "goal": "Rate", "source": "Where it "
                                 "comes from", "used_by": "Used by"})
-    _show_flash("goals")
+    components.show_flash("goals")
     if not can_edit():
         return
     scopes = {"all": "Every quarter"} | ({"quarter": f"Only {quarter}"} if quarter else {})
@@ -212,7 +200,7 @@ def pairs_section(ctx: Context, quarter: str | None) -> None:
                  column_config={"transition": "Goal", "goal": "Rate",
                                 "source": "Where it comes from", "how": "How",
                                 "used_by": "Used by"})
-    _show_flash("pairs")
+    components.show_flash("pairs")
     if not can_edit():
         return
     scope_q = _scope_quarter(quarter)
@@ -247,7 +235,7 @@ def targets_section(ctx: Context, quarter: str | None) -> None:
         value = current[name]
         col.metric(f"{TARGET_LABELS[name]} target, {quarter}",
                    fmt.money(value) if value is not None else "not set")
-    _show_flash("targets")
+    components.show_flash("targets")
     if not can_edit():
         return
     for col, name in zip(cols, TARGET_METRICS, strict=True):
@@ -268,7 +256,7 @@ def definition_tab(ctx: Context, row: Any) -> None:
     else:
         st.caption("Built-in default, not yet signed by anyone")
     st.caption(ud.signed_line(row))
-    _show_flash(f"def_{stage}")
+    components.show_flash(f"def_{stage}")
     if can_edit():
         name_col, sales_col, marketing_col = st.columns([3, 1, 1], vertical_alignment="bottom")
         name_col.text_input("Your name", key=f"signoff_name_{stage}", max_chars=defs.MAX_NAME)

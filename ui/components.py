@@ -66,3 +66,19 @@ def chart(figure: go.Figure, *, key: str) -> None:
 def definition(text: str) -> None:
     """The one-line definition shown under a chart: what it counts and on which basis."""
     st.caption(text)
+
+
+FLASH_KEY = "flash_messages"
+
+
+def flash(section: str, kind: str, text: str) -> None:
+    """Keep the outcome of a write (run as a callback) to show in its section on the rerun."""
+    st.session_state.setdefault(FLASH_KEY, {})[section] = (kind, text)
+
+
+def show_flash(section: str) -> None:
+    kind, text = st.session_state.get(FLASH_KEY, {}).pop(section, (None, ""))
+    if kind == "error":
+        st.error(safe(text), icon=":material/error:")
+    elif kind == "success":
+        st.success(safe(text), icon=":material/check_circle:")

@@ -30,7 +30,6 @@ from ui import components
 from ui.components import safe
 from ui.data import Context, metric
 
-FLASH = "meeting_flash"
 # The report on screen; a plain key (not a widget's) so it survives presenter mode, where the
 # report selector is not drawn.
 CURRENT = "meeting_current"
@@ -130,30 +129,18 @@ def show_commentary(ctx: Context, quarter: str, report: str) -> None:
 
 # --- writes -----------------------------------------------------------------------------------
 
-def _flash(section: str, kind: str, text: str) -> None:
-    st.session_state.setdefault(FLASH, {})[section] = (kind, text)
-
-
-def show_flash(section: str) -> None:
-    kind, text = st.session_state.get(FLASH, {}).pop(section, (None, ""))
-    if kind == "error":
-        st.error(safe(text), icon=":material/error:")
-    elif kind == "success":
-        st.success(safe(text), icon=":material/check_circle:")
-
-
 def _write(section: str, action: Callable[[], str]) -> None:
     try:
         done = action()
     except mt.MeetingError as exc:
         message = str(exc)
-        _flash(section, "error", message[:1].upper() + message[1:])
+        components.flash(section, "error", message[:1].upper() + message[1:])
     except DatabaseError as exc:
-        _flash(section, "error", str(exc))
+        components.flash(section, "error", str(exc))
     except SQLAlchemyError as exc:
-        _flash(section, "error", describe_error(exc))
+        components.flash(section, "error", describe_error(exc))
     else:
-        _flash(section, "success", done)
+        components.flash(section, "success", done)
 
 
 def _add_note(engine: Engine, fiscal: int, quarter: str, report: str, side: str) -> None:
@@ -267,7 +254,7 @@ def _note_card(ctx: Context, row: Any) -> None:
                   if row["updated_at"] > row["created_at"] else "")
         st.markdown(f"**{safe(row['author'])}** · {long_time(ctx, row['created_at'])}{edited}")
         st.markdown(paragraphs(row["text"]))
-        show_flash(f"note_{note_id}")
+        components.show_flash(f"note_{note_id}")
         with st.expander("Edit", icon=":material/edit:"):
             with st.form(f"note_edit_form_{note_id}", border=False):
                 st.text_input("Your name (only the author can edit)", max_chars=mt.MAX_NAME,
@@ -287,7 +274,7 @@ def _side_column(ctx: Context, quarter: str, report: str, side: str,
         st.caption(f"No {label} commentary on this report yet.")
     for _, row in mine.iterrows():
         _note_card(ctx, row)
-    show_flash(f"notes_{side}")
+    components.show_flash(f"notes_{side}")
     with st.form(f"note_form_{side}"):
         st.text_input("Your name", max_chars=mt.MAX_NAME, key=f"note_author_{side}")
         st.text_area(f"{label} note", max_chars=mt.MAX_TEXT, key=f"note_text_{side}",
@@ -351,7 +338,7 @@ def _due_choices(ctx: Context, quarter: str) -> list[str]:
 def decisions_section(ctx: Context, quarter: str, report: str) -> None:
     st.header("Decisions and action items")
     found = decisions(ctx, quarter, report)
-    show_flash("decisions")
+    components.show_flash("decisions")
     if found.empty:
         st.caption("No decision recorded on this report yet.")
     else:
@@ -383,7 +370,7 @@ def quarter_decisions_section(ctx: Context, quarter: str) -> None:
     st.caption(f"Decisions of the {previous} meeting and older ones still open and due by "
                f"{quarter}. Mark them done or dropped here.")
     older = carried(ctx, quarter)
-    show_flash("carried")
+    components.show_flash("carried")
     if older.empty:
         st.caption("Nothing carried over.")
     else:
