@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
@@ -70,6 +69,3 @@ def clear_sample(engine: Engine) -> int:
         undo_upload(engine, upload_id)
     return len(ids)
 
-
-def sample_files() -> list[Path]:
-    return sorted(SAMPLE_DIR.glob("*.csv"))

@@ -6,7 +6,6 @@ import re
 
 _SFDC_SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _SFDC_ID = re.compile(r"^[A-Za-z0-9]{15}$")
-_SFDC_ID18 = re.compile(r"^[A-Za-z0-9]{18}$")
 SFDC_QUEUE_PREFIX = "00G"
 
 
@@ -26,14 +25,6 @@ def sfdc_id18(value: str) -> str:
                 bits |= 1 << offset
         suffix += _SFDC_SUFFIX_ALPHABET[bits]
     return value + suffix
-
-
-def looks_like_sfdc_id(value: str) -> bool:
-    return bool(_SFDC_ID.match(value) or _SFDC_ID18.match(value))
-
-
-def journey_key(source: str, record_id: str) -> str:
-    return f"{source}:{record_id}"
 
 
 def opp_journey_key(source: str, record_id: str) -> str:

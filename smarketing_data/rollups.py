@@ -197,14 +197,3 @@ def apply_changes(conn: Connection, changes: JourneyChanges) -> None:
             _compact(conn, table)
     changes.frames.clear()
 
-
-def rebuild(conn: Connection) -> None:
-    """Recompute every rollup from the journeys (repair, and a reference for tests)."""
-    j = schema.journeys
-    frame = read_frame(conn, select(*[j.c[c] for c in NEEDED_COLUMNS]))
-    for name in (*ACTIVITY, *COHORT):
-        conn.execute(delete(_table(name)))
-    changes = JourneyChanges()
-    changes.added(frame)
-    for name, delta in deltas(changes).items():
-        bulk_insert(conn, _table(name), delta)

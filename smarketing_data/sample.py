@@ -852,7 +852,7 @@ CANONICAL_COLUMNS = (
     "region", "company", "industry", "mql_at", "sal_at", "sql_at", "opp_at", "won_at", "lost_at",
     "first_touch_at", "amount", "won_amount", "disqualified_reason",
 )
-SOURCE = "sfdc"  # journey keys are "<source>:<record id>", see ids.journey_key
+SOURCE = "sfdc"  # journey keys are "<source>:<record id>"
 
 
 def _linked_rows(business: SampleBusiness) -> tuple[np.ndarray, np.ndarray]:

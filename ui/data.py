@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -168,6 +167,3 @@ def metric(ctx: Context, name: str, **kwargs: Any) -> Any:
     return guarded(_metric, ctx.engine, ctx.url, ctx.version, name,
                    ctx.settings.fiscal_start_month, key)
 
-
-def frame_or_empty(value: Any) -> pd.DataFrame:
-    return value if isinstance(value, pd.DataFrame) else pd.DataFrame()

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Record types a file can feed, with the CLI's --kind words for them.
-TARGETS = ("leads", "opportunities", "campaigns", "members", "reps")
+# The CLI's --kind words and the record type each feeds.
 KIND_ALIASES: dict[str, str] = {
     "journeys": "leads",
     "leads": "leads",

@@ -79,10 +79,6 @@ class IngestResult:
     upload_id: int
     files: list[FileReport]
 
-    @property
-    def changed(self) -> bool:
-        return any(f.inserted or f.updated for f in self.files)
-
     def to_json(self) -> dict[str, Any]:
         return {"upload_id": self.upload_id, "files": [f.to_json() for f in self.files]}
 

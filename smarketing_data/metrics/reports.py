@@ -23,7 +23,6 @@ from smarketing_data.metrics.stats import verdict, wilson
 REPORT_STAGES = ("sql", "opp", "won")
 # The upstream stage whose count times the goal gives the count expected at goal (SPEC §4.2).
 UPSTREAM = {"sql": "mql", "opp": "sql", "won": "opp"}
-RANKINGS = ("value", "confidence")
 COUNT_STAGES = ("lead", "mql", "sal", "sql", "opp", "won")
 # Rollup amounts of these stages: pipeline (Opp date in the period), bookings (Won date).
 AMOUNT_COLUMN = {"opp": "pipeline", "won": "bookings"}
