@@ -10,7 +10,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,17 +58,22 @@ def start_app(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError(f"the app did not start: {log.read_text()[-2000:]}")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{tmp / 'browser.db'}"
+def qbr_database(folder: Path) -> str:
+    """A database file holding the hand-worked tests/data/qbr fixture; returns its URL."""
+    url = f"sqlite:///{folder / 'browser.db'}"
     engine = make_engine(url)
     init_schema(engine)
     qbr = DATA / "qbr"
     load(engine, qbr / "campaigns.csv", qbr / "reps.csv", qbr / "journeys.csv")
     engine.dispose()
+    return url
+
+
+@contextmanager
+def serving(db_url: str, folder: Path) -> Iterator[str]:
+    """The app served on a free port for the duration; yields its base URL."""
     port = _free_port()
-    proc = start_app(url, port, tmp / "app.log")
+    proc = start_app(db_url, port, folder / "app.log")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -74,14 +81,29 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
+@contextmanager
+def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    with serving(qbr_database(tmp), tmp) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def settle(page, text: str | None = None) -> None:  # type: ignore[no-untyped-def]

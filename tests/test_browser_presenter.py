@@ -7,20 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SHOTS,
-    _free_port,
-    pick_quarter,
-    settle,
-    start_app,
-)
+from test_browser import SHOTS, chromium, pick_quarter, qbr_database, serving, settle
 from test_browser import pytestmark as browser_only
 
-from helpers import DATA, load
 from smarketing_data import meeting as mt
-from smarketing_data.db import init_schema, make_engine
+from smarketing_data.db import make_engine
 
 pytestmark = browser_only
 
@@ -28,11 +19,8 @@ pytestmark = browser_only
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("presenter")
-    url = f"sqlite:///{tmp / 'presenter.db'}"
+    url = qbr_database(tmp)
     engine = make_engine(url)
-    init_schema(engine)
-    qbr = DATA / "qbr"
-    load(engine, qbr / "campaigns.csv", qbr / "reps.csv", qbr / "journeys.csv")
     report = "campaigns.sql.top"
     mt.add_note(engine, quarter="2026-Q2", report=report, side="sales", author="Ann Lee",
                 text="Alpha's webinar leads were called within a day; the SQLs followed.")
@@ -42,23 +30,14 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     mt.add_decision(engine, quarter="2026-Q2", report=report, owner="Mia Chen",
                     what="Repeat the Alpha webinar format in Q3", due_quarter="2026-Q3")
     engine.dispose()
-    port = _free_port()
-    proc = start_app(url, port, tmp / "app.log")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with serving(url, tmp) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def heading(page) -> str:  # type: ignore[no-untyped-def]
