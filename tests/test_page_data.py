@@ -14,7 +14,8 @@ from helpers import DATA
 from smarketing_data import schema
 from smarketing_data.db import make_engine
 from smarketing_data.ingest.recognize import header_signature
-from ui.upload import history_table, mapping_key
+from ui.upload_history import history_table
+from ui.upload_mapping import mapping_key
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "pages" / "data.py"

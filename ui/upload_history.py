@@ -1,0 +1,184 @@
+"""The Data page's record of what went in: the upload history with undo, the rejected rows of
+any upload, the sample-data notice with a way to clear it, and the canonical templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from smarketing_data.db import DatabaseError, describe_error
+from smarketing_data.demo import clear_sample
+from smarketing_data.exports.csv_safe import rejects_table, to_csv_bytes
+from smarketing_data.ingest import UndoError, suggest, undo_upload
+from smarketing_data.uploads import list_uploads
+from ui import access
+from ui.components import safe
+from ui.data import Context, guarded, metric
+from ui.upload_check import FORMAT_LABELS
+
+MESSAGE_KEY = "data_message"
+
+
+def uploads(ctx: Context) -> pd.DataFrame:
+    # Read fresh, not through the cache: an upload that changes nothing leaves the data
+    # version alone, yet it is in the history.
+    return guarded(list_uploads, ctx.engine)
+
+
+def _when(value: Any) -> str:
+    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def history_table(files: pd.DataFrame) -> pd.DataFrame:
+    """One row per upload, newest first, from ``list_uploads`` (one row per file)."""
+    columns = ["Upload", "When", "Who", "Files", "Format / kind", "Read", "Inserted", "Updated",
+               "Unchanged", "Rejected", "Status"]
+    rows = []
+    for upload_id, group in files.groupby("upload_id", sort=False):
+        named = group[group["file_name"].notna()]
+        kinds = dict.fromkeys(f"{FORMAT_LABELS.get(f, f)} · {k}"
+                              for f, k in zip(named["format"], named["kind"], strict=True))
+        first = group.iloc[0]
+        undone = f"undone {_when(first['undone_at'])}".strip()
+        status = "applied" if first["status"] == "applied" else undone
+        counts = {
+            label: int(named[col].fillna(0).sum())
+            for label, col in (("Read", "rows"), ("Inserted", "inserted"),
+                               ("Updated", "updated"), ("Unchanged", "unchanged"),
+                               ("Rejected", "rejected"))
+        }
+        rows.append({
+            "Upload": int(upload_id), "When": _when(first["created_at"]),
+            "Who": "" if pd.isna(first["user_name"]) else str(first["user_name"]),
+            "Files": ", ".join(named["file_name"]),
+            "Format / kind": "; ".join(kinds), **counts, "Status": status,
+        })
+    return pd.DataFrame(rows, columns=columns)
+
+
+def section(ctx: Context) -> None:
+    """Every upload, newest first, with undo for editors and the rejected rows of any."""
+    st.header("Upload history")
+    history = history_table(uploads(ctx))
+    if history.empty:
+        st.text("No uploads yet.")
+        return
+    st.dataframe(history, hide_index=True)
+    if access.can_edit():
+        undo_controls(ctx, history)
+    history_rejects(ctx, history)
+
+
+def _say(kind: str, text: str) -> None:
+    st.session_state[MESSAGE_KEY] = (kind, text)
+
+
+def show_message() -> None:
+    message = st.session_state.pop(MESSAGE_KEY, None)
+    if message:
+        kind, text = message
+        (st.success if kind == "success" else st.error)(safe(text))
+
+
+def _undo(engine: Engine, upload_id: int) -> None:
+    if not access.can_edit():
+        _say("error", "Only editors can undo an upload.")
+        return
+    try:
+        result = undo_upload(engine, upload_id)
+    except (UndoError, DatabaseError) as exc:
+        _say("error", f"Upload {upload_id} was not undone: {exc}")
+    except SQLAlchemyError as exc:
+        _say("error", f"Upload {upload_id} was not undone: {describe_error(exc)}")
+    else:
+        _say("success", f"Upload {upload_id} undone: {result.removed:,} records removed, "
+                        f"{result.restored:,} restored.")
+        st.session_state.pop("undo_select", None)
+    st.session_state["undo_confirm"] = False
+
+
+def _reset_confirm() -> None:
+    st.session_state["undo_confirm"] = False
+
+
+def undo_controls(ctx: Context, history: pd.DataFrame) -> None:
+    applied = history[history["Status"] == "applied"]
+    if applied.empty:
+        st.caption("No upload to undo.")
+        return
+    labels = {int(r.Upload): f"Upload {r.Upload} · {r.When} · {r.Files}"
+              for r in applied.itertuples()}
+    choice = st.selectbox("Upload to undo", list(labels), format_func=labels.get,
+                          key="undo_select", on_change=_reset_confirm,
+                          help="Undo removes what the upload inserted and restores what it "
+                               "replaced. Later uploads that changed the same records must be "
+                               "undone first.")
+    confirm = st.checkbox(f"Yes, undo upload {choice}", key="undo_confirm")
+    st.button("Undo upload", key="undo_button", disabled=not confirm, on_click=_undo,
+              args=(ctx.engine, int(choice)))
+
+
+def rejects_download(ctx: Context, upload_id: int, key: str) -> None:
+    """The upload's rejected rows as a table and as a CSV to fix and upload again."""
+    table = rejects_table(metric(ctx, "rejected_rows", upload_id=upload_id))
+    st.dataframe(table, hide_index=True)
+    st.download_button("Download rejected rows (CSV)", to_csv_bytes(table),
+                       file_name=f"upload-{upload_id}-rejected-rows.csv", mime="text/csv",
+                       key=key)
+
+
+def history_rejects(ctx: Context, history: pd.DataFrame) -> None:
+    with_rejects = history[history["Rejected"] > 0]
+    if with_rejects.empty:
+        return
+    labels = {int(r.Upload): f"Upload {r.Upload} · {r.Rejected:,} rejected · {r.Files}"
+              for r in with_rejects.itertuples()}
+    choice = st.selectbox("Rejected rows of", list(labels), format_func=labels.get,
+                          key="rejects_select")
+    rejects_download(ctx, int(choice), key="history_rejects_download")
+
+
+def _clear(engine: Engine) -> None:
+    if not access.can_edit():
+        _say("error", "Only editors can clear the sample data.")
+        return
+    try:
+        count = clear_sample(engine)
+    except (UndoError, DatabaseError) as exc:
+        _say("error", f"The sample data was not cleared: {exc}")
+    except SQLAlchemyError as exc:
+        _say("error", f"The sample data was not cleared: {describe_error(exc)}")
+    else:
+        _say("success", f"Sample data cleared ({count} sample upload(s) undone).")
+    st.session_state["clear_sample_confirm"] = False
+
+
+def sample_controls(ctx: Context) -> None:
+    ids = metric(ctx, "sample_ids")
+    if not ids:
+        return
+    listed = ", ".join(str(i) for i in ids)
+    st.info(f"The dashboard is showing **sample data** (upload {listed}, a generated Salesforce "
+            "export). Clear it before the QBR so only your own exports count.",
+            icon=":material/science:")
+    confirm = st.checkbox("Yes, remove the sample data", key="clear_sample_confirm")
+    st.button("Clear sample data", key="clear_sample", disabled=not confirm, on_click=_clear,
+              args=(ctx.engine,))
+
+
+def template_section() -> None:
+    """The canonical template of each kind, for exports from any other system."""
+    st.header("Canonical template")
+    st.caption("For exports from any other system: put the data in these columns and upload "
+               "the file as it is, no mapping needed. Dates as 2026-04-02 or 2026-04-02 09:15.")
+    kinds = list(suggest.MAPPABLE_TARGETS)
+    target = st.selectbox("Template for", kinds, format_func=suggest.TARGET_LABELS.get,
+                          key="template_kind")
+    name = "journeys" if target == "leads" else target
+    st.download_button("Download the template (CSV)", suggest.template_csv(target),
+                       file_name=f"smarketing-{name}-template.csv", mime="text/csv",
+                       key="template_download")

@@ -1,0 +1,182 @@
+"""The Data page's import section: the uploader, the check and mapping of each file, the
+Import button with its progress bar, and the report of what the import did."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from smarketing_data.db import DatabaseError, describe_error
+from smarketing_data.ingest import FileInput, IngestError, IngestResult, ingest
+from ui import access
+from ui.components import safe
+from ui.data import Context
+from ui.upload_check import (
+    CHECKS_KEY,
+    FATAL,
+    FORMAT_LABELS,
+    MAPPED,
+    MAPPINGS_KEY,
+    UNMAPPED,
+    FileCheck,
+    check_files,
+    check_table,
+    show_check,
+)
+from ui.upload_history import rejects_download
+from ui.upload_mapping import mapping_notes, mapping_step, unmapped_groups
+
+REPORT_KEY = "import_report"
+
+
+def viewer_name() -> str:
+    """Who is importing: the signed-in person or the name given with the passcode, else
+    "app"."""
+    return access.user_name() or "app"
+
+
+def section(ctx: Context) -> None:
+    """Upload, check, map and import CRM exports, then the report of the last import."""
+    st.header("Import CRM exports")
+    st.caption("Drop one or several exports (Salesforce, HubSpot, Pipedrive, Zoho or the "
+               "canonical template). Each file is checked first; nothing is written until you "
+               "press Import, and then the files go in as one upload, all or nothing. Any "
+               "upload can be undone below.")
+    if not access.can_edit():
+        st.info("Only editors import data, undo uploads and clear the sample. You can read the "
+                "upload history below.", icon=":material/lock:")
+    files = st.file_uploader("CRM exports", accept_multiple_files=True,
+                             type=["csv", "xlsx", "txt", "tsv"], key="upload_files",
+                             disabled=not access.can_edit())
+    uploaded = files or []
+    checks = check_files(ctx, uploaded)
+    if checks:
+        st.subheader("Check before import")
+        st.dataframe(check_table(checks), hide_index=True)
+        for check in checks:
+            show_check(check)
+        for check, names, first in unmapped_groups(checks, uploaded):
+            mapping_step(ctx, check, first, names)
+        mapping_notes(checks)
+        import_button(ctx, checks, uploaded)
+    show_report(ctx)
+
+
+def import_button(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> None:
+    """The Import button: blocked while a file cannot be imported or still needs a mapping,
+    because an import takes all its files or none."""
+    fatal = [c.name for c in checks if c.status == FATAL]
+    unmapped = [c.name for c in checks if c.status == UNMAPPED]
+    if fatal:
+        st.warning(safe(f"Remove or fix {', '.join(fatal)} to import: an import takes all its "
+                        "files or none."))
+    elif unmapped:
+        st.warning(safe(f"Map the columns of {', '.join(unmapped)} (above) to import."))
+    elif any(c.status == MAPPED for c in checks) and len(checks) > 1:
+        st.caption("Files imported with your mapping are recorded as an upload of their own.")
+    done = st.session_state.get(REPORT_KEY, {}).get("file_ids", [])
+    if done and {c.file_id for c in checks} <= set(done):
+        st.caption("These files have just been imported (report below); importing them again "
+                   "changes nothing unless the files changed.")
+    if st.button("Import", key="import_button", type="primary", disabled=bool(fatal or unmapped)):
+        run_import(ctx, checks, uploaded)
+
+
+def _groups(checks: list[FileCheck], uploaded: list[Any]) -> list[tuple[dict[str, Any] | None,
+                                                                        list[FileInput], int]]:
+    """Files recognised on their own go in one upload; each confirmed mapping, whose files
+    share one header row, in an upload of its own (an upload has one mapping)."""
+    groups: dict[str, tuple[dict[str, Any] | None, list[FileInput], int]] = {}
+    for check, up in zip(checks, uploaded, strict=True):
+        key = check.signature if check.status == MAPPED else ""
+        mapping, items, rows = groups.get(key, (check.mapping, [], 0))
+        groups[key] = (mapping, [*items, FileInput(up.name, up.getvalue())], rows + check.rows)
+    # the files recognised on their own first, then one upload per mapping
+    return [groups[k] for k in sorted(groups, key=lambda k: k != "")]
+
+
+def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> None:
+    """Import every file with a progress bar, keep the report for the next run, rerun."""
+    if not access.require_editor("import data"):
+        return
+    groups = _groups(checks, uploaded)
+    total = max(sum(rows for _, _, rows in groups), 1)
+    bar = st.progress(0.0, text="Importing…")
+    results: list[IngestResult] = []
+    error = ""
+    offset = 0
+    try:
+        for mapping, items, rows in groups:
+            result = ingest(ctx.engine, items, ctx.settings, mapping=mapping, user=viewer_name(),
+                            origin="app", progress=_progress(bar, offset, total))
+            results.append(result)
+            offset += rows
+    except (IngestError, DatabaseError) as exc:
+        error = str(exc)
+    except SQLAlchemyError as exc:
+        error = f"The database cannot be reached: {describe_error(exc)}"
+    bar.empty()
+    st.session_state[REPORT_KEY] = {"results": [r.to_json() for r in results], "error": error,
+                                    "file_ids": [up.file_id for up in uploaded] if results else []}
+    if results:
+        # saved mappings changed what the next check recognises
+        st.session_state[CHECKS_KEY] = {}
+        st.session_state[MAPPINGS_KEY] = {}
+        # the undo choice starts again from the newest upload
+        st.session_state.pop("undo_select", None)
+        st.session_state.pop("undo_confirm", None)
+    st.rerun()
+
+
+def _progress(bar: Any, offset: int, total: int) -> Callable[[int, int], None]:
+    def update(done: int, _of: int) -> None:
+        rows = min(offset + done, total)
+        bar.progress(rows / total, text=f"Importing… {rows:,} of {total:,} rows")
+
+    return update
+
+
+def report_table(results: list[dict[str, Any]]) -> pd.DataFrame:
+    """The import report: one row per file with what happened to its rows."""
+    rows = [
+        {"Upload": r["upload_id"], "File": f["file"],
+         "Format": FORMAT_LABELS.get(f["format"], f["format"]), "Kind": f["kind"],
+         "Read": f["rows"], "Inserted": f["inserted"], "Updated": f["updated"],
+         "Unchanged": f["unchanged"], "Rejected": f["rejected"]}
+        for r in results for f in r["files"]
+    ]
+    columns = ["Upload", "File", "Format", "Kind", "Read", "Inserted", "Updated", "Unchanged",
+               "Rejected"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def show_report(ctx: Context) -> None:
+    report = st.session_state.get(REPORT_KEY)
+    if not report:
+        return
+    st.subheader("Import report")
+    results = report["results"]
+    if report["error"]:
+        done = " The uploads listed below were imported." if results else " Nothing was written."
+        st.error(safe(report["error"]) + done)
+    if not results:
+        return
+    ids = ", ".join(str(r["upload_id"]) for r in results)
+    totals = {k: sum(f[k] for r in results for f in r["files"])
+              for k in ("rows", "inserted", "updated", "unchanged", "rejected")}
+    st.success(f"Imported as upload {ids}: {totals['rows']:,} rows read, "
+               f"{totals['inserted']:,} inserted, {totals['updated']:,} updated, "
+               f"{totals['unchanged']:,} unchanged, {totals['rejected']:,} rejected.")
+    st.dataframe(report_table(results), hide_index=True)
+    for r in results:
+        for f in r["files"]:
+            for note in f["notes"]:
+                st.caption(safe(f"{f['file']}: {note}"))
+    for r in results:
+        if any(f["rejected"] for f in r["files"]):
+            st.markdown(f"**Rejected rows of upload {r['upload_id']}**")
+            rejects_download(ctx, r["upload_id"], key=f"rejects_download_{r['upload_id']}")
