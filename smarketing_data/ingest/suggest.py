@@ -32,8 +32,12 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from smarketing_data import schema
 from smarketing_data.config import Settings
+from smarketing_data.db import DatabaseError, describe_error
 from smarketing_data.ingest.formats import (
     PROFILES,
     Profile,
@@ -49,11 +53,16 @@ from smarketing_data.ingest.mapping import (
     DATETIME_FIELDS,
     ID_FIELDS,
     LIST_FIELDS,
+    Rejection,
     normalize_channel,
 )
 from smarketing_data.ingest.pipeline import FileInput
 from smarketing_data.ingest.read import read_table
+from smarketing_data.ingest.store import existing_hashes, table_for
+from smarketing_data.ingest.update_mode import FIELD_COLUMNS as UPDATE_FIELD_COLUMNS
+from smarketing_data.ingest.update_mode import updated_columns
 from smarketing_data.ingest.values import parse_amounts, parse_booleans, parse_datetimes
+from smarketing_data.stages import reached_dates
 
 # The targets a mapping can feed: each has a canonical profile whose fields the mapping names
 # (campaign members come only from Salesforce, which is always recognised).
@@ -1310,6 +1319,111 @@ def preview_records(records: pd.DataFrame, rows: int = 20) -> pd.DataFrame:
         out.insert(0, "row", head["row_number"].astype("int64"))
     return out.rename(columns=PREVIEW_NAMES).reset_index(drop=True)
 
+
+
+# What a person checks before an import: the record key, when it came in, the stage dates the
+# funnel will count, and who, which channel and which campaign it is counted for.
+COUNTED_COLUMNS = {
+    "leads": ["row", "record key", "entry stage", "created", "MQL", "SAL", "SQL",
+              "opportunity", "won", "lost", "rep", "channel", "campaign"],
+    "opportunities": ["row", "record key", "lead", "stage", "created", "won", "lost",
+                      "amount", "rep", "channel", "campaign"],
+}
+# A lead's stage dates as stored, in funnel order, under the journey names reached_dates reads.
+_LEAD_STAGE_DATES = {"mql_at": "mql_at", "sal_at": "sal_at", "sql_at": "sql_at",
+                     "lead_opp_at": "opp_at", "lead_won_at": "won_at"}
+
+
+def _column_or_blank(head: pd.DataFrame, name: str) -> pd.Series:
+    if name in head:
+        return head[name].astype(object).where(head[name].notna(), None)
+    return pd.Series([None] * len(head), index=head.index, dtype=object)
+
+
+def _counted_leads(head: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    stages = pd.DataFrame({"entry_stage": head["entry_stage"], "created_at": head["created_at"]})
+    recorded = set()
+    for stored, name in _LEAD_STAGE_DATES.items():
+        stages[name] = pd.to_datetime(_column_or_blank(head, stored))
+        if stored in records and records[stored].notna().any():
+            recorded.add(name.removesuffix("_at"))
+    reached = reached_dates(stages)
+    # A stage the file never dates is not tracked by it (SPEC §3.10): shown blank, not inferred.
+    return pd.DataFrame({
+        "entry stage": head["entry_stage"],
+        "created": head["created_at"],
+        **{label: reached[f"reach_{stage}_at"] if stage in recorded
+           else pd.Series(pd.NaT, index=head.index, dtype="datetime64[us]")
+           for label, stage in (("MQL", "mql"), ("SAL", "sal"), ("SQL", "sql"),
+                                ("opportunity", "opp"), ("won", "won"))},
+        "lost": pd.to_datetime(_column_or_blank(head, "lead_lost_at")),
+        "rep": _column_or_blank(head, "rep_id"),
+        "channel": _column_or_blank(head, "channel"),
+        "campaign": _column_or_blank(head, "lead_campaign_id"),
+    }, index=head.index)
+
+
+def _counted_opportunities(head: pd.DataFrame) -> pd.DataFrame:
+    won = head["is_won"].astype(bool)
+    lost = head["is_closed"].astype(bool) & ~won
+    return pd.DataFrame({
+        "lead": _column_or_blank(head, "associated_lead_ids"),
+        "stage": _column_or_blank(head, "stage"),
+        "created": head["created_at"],
+        "won": head["close_date"].where(won),
+        "lost": head["close_date"].where(lost),
+        "amount": head["amount"],
+        "rep": _column_or_blank(head, "rep_id"),
+        "channel": _column_or_blank(head, "channel"),
+        "campaign": _column_or_blank(head, "campaign_id"),
+    }, index=head.index)
+
+
+def counted_preview(records: pd.DataFrame, target: str, *, update_fields: set[str] | None = None,
+                    rows: int = 20) -> pd.DataFrame:
+    """The first mapped records as the funnel will count them (SPEC §3.1-3.3), for a person
+    to check a mapping before anything is written.
+
+    Leads: record key, entry stage, created date, the date each stage counts as reached (its
+    own date, else the earliest later one; none before the entry stage, none for a stage no
+    record of the file dates), lost date, rep,
+    channel, campaign. Opportunities: record key, linked lead, stage, created date (its
+    opportunity date), won or lost date (the close date of a won or lost deal), amount, rep,
+    channel, campaign. Other kinds, and an update (``update_fields``: the mapped fields, of
+    which only the stored columns they feed change), as ``preview_records`` shows them.
+    """
+    head = records.head(rows)
+    key = "opp_key" if target == "opportunities" else "journey_id"
+    if update_fields is not None and target in UPDATE_FIELD_COLUMNS:
+        changed = updated_columns(target, update_fields)
+        kept = [c for c in head.columns if c in changed or c in (key, "row_number")]
+        return preview_records(head[kept], rows)
+    if target not in COUNTED_COLUMNS or key not in head:
+        return preview_records(head, rows)
+    body = (_counted_leads(head, records) if target == "leads"
+            else _counted_opportunities(head))
+    body.insert(0, "record key", head[key])
+    body.insert(0, "row", head["row_number"].astype("int64"))
+    return body[COUNTED_COLUMNS[target]].reset_index(drop=True)
+
+
+def unknown_update_rows(engine: Engine, target: str, records: pd.DataFrame) -> list[Rejection]:
+    """The rows an update (SPEC §5.1 mode "update") would reject because no record with their
+    key was ever imported, found without writing anything."""
+    table_name = {"leads": "journeys", "members": "campaign_members"}.get(target, target)
+    key = schema.RAW_TABLES[table_name]
+    if records.empty:
+        return []
+    try:
+        with engine.connect() as conn:
+            known = existing_hashes(conn, table_for(table_name), records[key])
+    except SQLAlchemyError as exc:
+        raise DatabaseError(describe_error(exc)) from exc
+    found = set(known[key])
+    return [Rejection(int(row), f"unknown id {k}: update mode changes only records already "
+                                "imported")
+            for k, row in zip(records[key], records["row_number"], strict=True)
+            if k not in found]
 
 # --- templates ----------------------------------------------------------------------------
 
