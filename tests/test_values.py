@@ -107,7 +107,7 @@ def test_slash_forms_month_first(value: str, expected: pd.Timestamp) -> None:
         "2/30/2024",
         "2/29/2023",
         "13/13/2024",
-        "3/5/24",
+        "3/5/202",  # a three-digit year is no year
         "3/5/2024 14:07 PM",
         "3/5/2024 0:07 AM",
         "3/5/2024 25:00",
@@ -191,10 +191,12 @@ def test_contradicting_orders_make_the_minority_invalid() -> None:
     assert parsed.note is not None and "mixed" in parsed.note and "D/M/YYYY" in parsed.note
 
 
-def test_dotted_dates_are_always_day_first() -> None:
+def test_ambiguous_dotted_dates_are_day_first() -> None:
     parsed = parse_datetimes(pd.Series(["1.2.2024", "3.4.2024"]))
     assert parsed.values.tolist() == [T("2024-02-01"), T("2024-04-03")]
-    assert parsed.note is None
+    assert parsed.note == (
+        "day/month order ambiguous; read as D.M.YYYY (the usual order for dotted dates)"
+    )
 
 
 @pytest.mark.parametrize(
