@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from typing import Any
 
 import pandas as pd
@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 from smarketing_data import format as fmt
 from smarketing_data.metrics.referral import REFERRAL
 from smarketing_data.metrics.stats import verdict
+from smarketing_data.report_text import NOT_TRACKED
 from smarketing_data.stages import STAGE_LABELS
 
 # Okabe & Ito, "Color Universal Design" (2008): told apart with every common colour-vision
@@ -284,24 +285,40 @@ def _end_labels(fig: go.Figure, ends: Sequence[float | None], text: Sequence[str
 
 # --- the funnel -------------------------------------------------------------------------------
 
+def _step_from(funnel: pd.DataFrame) -> list[str | None]:
+    """Each row's step_from as a stage key, None for the first tracked stage and untracked
+    stages (the column holds None or NaN for those)."""
+    return [None if _num_or_text_missing(v) else str(v) for v in funnel["step_from"].tolist()]
+
+
 def funnel_chart(funnel: pd.DataFrame) -> go.Figure:
     """The quarter's funnel (activity basis): one bar per stage, Lead at the top, labelled with
-    its count and its conversion from the stage before ("85 · 57% of SAL"); from the second
-    stage on, a goal marker where the previous stage's count × the step goal would put it."""
+    its count and its conversion from the tracked stage before ("85 · 57% of SAL"), with a goal
+    marker where that stage's count × the goal between the two would put it. A stage the data
+    does not record keeps its row, labelled "not tracked", with no bar (SPEC §3.10)."""
     title = "Funnel this quarter"
     if funnel.empty:
         return _no_data(title)
-    counts = [_num(c) or 0.0 for c in funnel["count"].tolist()]
+    tracked = [bool(t) for t in funnel["tracked"].tolist()]
+    counts = [(_num(c) or 0.0) if on else 0.0
+              for c, on in zip(funnel["count"].tolist(), tracked, strict=True)]
     labels = [_name(v) for v in funnel["label"].tolist()]
+    by_stage = dict(zip(funnel["stage"].tolist(), counts, strict=True))
+    label_of = dict(zip(funnel["stage"].tolist(), labels, strict=True))
+    starts = _step_from(funnel)
     rates, goals = _nums(funnel["step_rate"]), _nums(funnel["step_goal"])
-    expected: list[float | None] = [None, *(
-        None if g is None else prev * g for prev, g in zip(counts[:-1], goals[1:], strict=True))]
-    text = [fmt.count(counts[0])] + [
-        fmt.count(c) if r is None else f"{fmt.count(c)} · {fmt.pct(r)} of {prev}"
-        for c, r, prev in zip(counts[1:], rates[1:], labels[:-1], strict=True)]
+    expected = [None if a is None or g is None else by_stage[a] * g
+                for a, g in zip(starts, goals, strict=True)]
+    text = [NOT_TRACKED if not on else
+            fmt.count(c) if a is None or r is None else
+            f"{fmt.count(c)} · {fmt.pct(r)} of {label_of[a]}"
+            for c, r, a, on in zip(counts, rates, starts, tracked, strict=True)]
     hover = [f"{label}: {t}" for label, t in zip(labels, text, strict=True)]
+    colors = [_judge(c, e) if on else ON_PAR
+              for c, e, on in zip(counts, expected, tracked, strict=True)]
     fig = go.Figure(_bars(counts, horizontal=True, text=text, hover=hover, width=BAR_WIDTH,
-                          colors=[_judge(c, e) for c, e in zip(counts, expected, strict=True)]))
+                          colors=colors,
+                          textfont=dict(color=[BLACK if on else MUTED_TEXT for on in tracked])))
     _goal_ticks(fig, expected, [f"expected at goal: {fmt.count(e)}" for e in expected],
                 horizontal=True, name="Expected at goal")
     span = _span(counts, expected)
@@ -311,14 +328,20 @@ def funnel_chart(funnel: pd.DataFrame) -> go.Figure:
 
 
 def conversion_chart(funnel: pd.DataFrame) -> go.Figure:
-    """Stage-to-stage conversion (step_rate) of the quarter's funnel, one bar per transition,
-    green when it meets its step goal and vermillion when not, with the goal marked per bar."""
+    """Stage-to-stage conversion (step_rate) of the quarter's funnel, one bar per step between
+    tracked stages ("MQL→SQL" over an untracked SAL), green when it meets its goal and
+    vermillion when not, with the goal marked per bar. Untracked stages have no bar."""
     title = "Stage-to-stage conversion against goal"
-    steps = funnel.iloc[1:] if len(funnel) > 1 else funnel.iloc[0:0]
+    if funnel.empty:
+        return _no_data(title)
+    label_of = dict(zip(funnel["stage"].tolist(), [_name(v) for v in funnel["label"].tolist()],
+                        strict=True))
+    starts = _step_from(funnel)
+    steps = funnel[[a is not None for a in starts]]
     if steps.empty:
         return _no_data(title)
-    names = [_name(v) for v in funnel["label"].tolist()]
-    labels = [f"{a}→{b}" for a, b in zip(names[:-1], names[1:], strict=True)]
+    labels = [f"{label_of[a]}→{label_of[b]}"
+              for a, b in zip(_step_from(steps), steps["stage"].tolist(), strict=True)]
     rates, goals = _nums(steps["step_rate"]), _nums(steps["step_goal"])
     pairs = [_rate_and_goal(r, g) for r, g in zip(rates, goals, strict=True)]
     text = [r if g is None else f"{r} (goal {rg})"
@@ -465,31 +488,36 @@ def contribution_chart(contribution: pd.DataFrame) -> go.Figure:
     return _layout(fig, title, _height(len(labels), per_row=90))
 
 
-def channel_chart(channels: pd.DataFrame) -> go.Figure:
+CHANNEL_SERIES = (("sql", "SQLs"), ("opp", "Opps"), ("won", "Closed Won"))
+
+
+def channel_chart(channels: pd.DataFrame, *,
+                  tracked: Container[str] = STAGE_LABELS) -> go.Figure:
     """The channel roll-up: SQLs, Opps and Closed Won per channel as grouped horizontal bars,
-    the channel with the most SQLs at the top (then by name)."""
+    the channel with the most of the first of them at the top (then by name). A stage the data
+    does not record (``tracked``) has no series: its counts would be inferred."""
     title = "Results by channel"
-    if channels.empty:
+    series = [(c, n) for c, n in CHANNEL_SERIES if c in tracked]
+    if channels.empty or not series:
         return _no_data(title)
     rows = channels.assign(_name=channels["channel"].map(lambda c: str(c).casefold()))
-    rows = rows.sort_values(["sql", "_name"], ascending=[False, True], kind="mergesort")
+    rows = rows.sort_values([series[0][0], "_name"], ascending=[False, True], kind="mergesort")
     names = rows["channel"].tolist()
     labels = [_name(c) for c in names]
-    context = [f"{escape_label(c)}<br>MQLs: {fmt.count(m)} · spend {fmt.money(s)}"
-               for c, m, s in zip(names, rows["mql"].tolist(), rows["spend"].tolist(),
-                                  strict=True)]
+    mqls = [f"MQLs: {fmt.count(m)} · " if "mql" in tracked else "" for m in rows["mql"].tolist()]
+    context = [f"{escape_label(c)}<br>{m}spend {fmt.money(s)}"
+               for c, m, s in zip(names, mqls, rows["spend"].tolist(), strict=True)]
     fig = go.Figure()
-    for (column, series_name), color in zip(
-            (("sql", "SQLs"), ("opp", "Opps"), ("won", "Closed Won")), SERIES, strict=False):
+    for (column, series_name), color in zip(series, SERIES, strict=False):
         values = [_num(v) or 0.0 for v in rows[column].tolist()]
         fig.add_trace(_bars(values, horizontal=True, colors=color, name=series_name,
                             showlegend=True, text=[fmt.count(v) for v in values],
                             hover=[f"{c}<br>{series_name}: {fmt.count(v)}"
                                    for c, v in zip(context, values, strict=True)]))
     _axes(fig, labels, horizontal=True, title="Count (activity in the quarter)",
-          range=[0, _span(*[_nums(rows[c]) for c in ("sql", "opp", "won")]) * 1.15])
+          range=[0, _span(*[_nums(rows[c]) for c, _ in series]) * 1.15])
     fig.update_layout(barmode="group")
-    return _layout(fig, title, _height(len(labels), per_row=3 * 36))
+    return _layout(fig, title, _height(len(labels), per_row=len(series) * 36))
 
 
 def spend_chart(spend: pd.DataFrame) -> go.Figure:

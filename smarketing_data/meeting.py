@@ -22,6 +22,7 @@ from smarketing_data.db import bump_data_version, read_frame, write_transaction
 from smarketing_data.metrics import catalog
 from smarketing_data.metrics.quarters import Quarter, QuarterError, parse_quarter
 from smarketing_data.metrics.report_set import ReportSet
+from smarketing_data.report_text import reason
 from smarketing_data.stages import STAGE_LABELS
 
 N = schema.notes
@@ -285,11 +286,18 @@ class Headline:
 
 def _campaign_headline(rs: ReportSet, ref: catalog.ReportRef) -> Headline:
     assert ref.stage is not None
-    frame = getattr(rs.campaigns[ref.stage], ref.side or "top")
+    report = rs.campaigns[ref.stage]
+    if not report.tracked:  # nothing ranked, so nothing to judge
+        return Headline(ref.key, reason(report), None)
+    frame = getattr(report, ref.side or "top")
     if frame.empty:
         return Headline(ref.key, "No campaign in this list this quarter", None)
     r = frame.iloc[0]
     unit = STAGE_LABELS[ref.stage] if r["value"] == 1 else catalog.PLURAL[ref.stage]
+    if report.upstream_stage is None or pd.isna(r["expected"]):
+        # No tracked stage before this one: a count with no expectation to judge it by.
+        return Headline(ref.key, f"{r['name']}: {fmt.count(r['value'])} {unit} (no "
+                                 "expected-at-goal count in this data)", None)
     text = (f"{r['name']}: {fmt.count(r['value'])} {unit} against "
             f"{r['expected']:.1f} expected at goal")
     # With no upstream activity nothing was expected: nothing to judge.
@@ -299,7 +307,10 @@ def _campaign_headline(rs: ReportSet, ref: catalog.ReportRef) -> Headline:
 
 def _rep_headline(rs: ReportSet, ref: catalog.ReportRef) -> Headline:
     assert ref.stage is not None
-    frame = getattr(rs.reps[ref.stage], ref.side or "top")
+    report = rs.reps[ref.stage]
+    if not report.tracked:
+        return Headline(ref.key, reason(report), None)
+    frame = getattr(report, ref.side or "top")
     if frame.empty:
         return Headline(ref.key, "No rep ranked this quarter", None)
     r = frame.iloc[0]
@@ -310,15 +321,22 @@ def _rep_headline(rs: ReportSet, ref: catalog.ReportRef) -> Headline:
 
 
 def _funnel_headline(rs: ReportSet) -> Headline:
-    parts, met = [], []
-    labels = rs.funnel["label"].tolist()
-    for prev, r in zip(labels[:-1], rs.funnel.iloc[1:].itertuples(index=False), strict=True):
-        if r.step_rate is None or pd.isna(r.step_rate):
-            continue  # nothing reached the stage before: no conversion to speak of
-        parts.append(f"{prev}→{r.label} {fmt.pct(r.step_rate)} (goal {fmt.pct(r.step_goal)})")
+    """Each tracked step against its goal (a step over an untracked stage runs from the
+    tracked stage before it); the untracked stages are named, never judged."""
+    parts, met, untracked = [], [], []
+    for r in rs.funnel.itertuples(index=False):
+        if not r.tracked:
+            untracked.append(str(r.label))
+            continue
+        if not isinstance(r.step_from, str) or r.step_rate is None or pd.isna(r.step_rate):
+            continue  # the first tracked stage, or nothing reached the stage before
+        parts.append(f"{STAGE_LABELS[r.step_from]}→{r.label} {fmt.pct(r.step_rate)} "
+                     f"(goal {fmt.pct(r.step_goal)})")
         met.append(r.step_rate >= r.step_goal - 1e-9)
-    return Headline("funnel", " · ".join(parts) or "No funnel activity this quarter",
-                    all(met) if met else None)
+    text = " · ".join(parts) or "No funnel activity this quarter"
+    if untracked:
+        text += f" · not tracked: {', '.join(untracked)}"
+    return Headline("funnel", text, all(met) if met else None)
 
 
 def _contribution_headline(rs: ReportSet) -> Headline:

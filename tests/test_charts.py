@@ -29,7 +29,8 @@ def funnel_frame(counts: list[int], goals: list[float]) -> pd.DataFrame:
     labels = ["Lead", "MQL", "SAL", "SQL", "Opportunity", "Closed Won"]
     rows = []
     for i, (stage, label, n) in enumerate(zip(stages, labels, counts, strict=True)):
-        rows.append(dict(stage=stage, label=label, count=n, previous=n, change=0.0,
+        rows.append(dict(stage=stage, label=label, tracked=True, count=n, previous=n,
+                         change=0.0, step_from=stages[i - 1] if i else None,
                          step_rate=n / counts[i - 1] if i else NAN,
                          step_goal=goals[i - 1] if i else NAN,
                          cumulative_rate=n / counts[0] if i else NAN, cumulative_goal=NAN))

@@ -21,14 +21,13 @@ from smarketing_data.metrics.catalog import ReportRef
 from smarketing_data.metrics.goals import ADJACENT, DEFAULT_GOALS, Goals
 from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.report_set import ReportSet, build_report_set
-from smarketing_data.metrics.reports import UPSTREAM, Report, ReportOptions
+from smarketing_data.metrics.reports import Report, ReportOptions
 from smarketing_data.metrics.stats import r6
+from smarketing_data.report_text import COUNT_NOUNS, NOT_TRACKED, reason
 from smarketing_data.stages import STAGE_LABELS
 from smarketing_data.uploads import list_uploads
 
 SIDES = {"sales": "Sales", "marketing": "Marketing"}
-COUNT_NOUNS = {"lead": "Leads", "mql": "MQLs", "sal": "SALs", "sql": "SQLs",
-               "opp": "Opportunities", "won": "Closed Won"}
 VERDICT_WORDS = {"above": "above goal", "below": "below goal", "on_par": "on par"}
 # Names listed in a "left out for low volume" line before it says "and N more".
 LEFT_OUT_SHOWN = 10
@@ -114,6 +113,8 @@ class Section:
     left_out: list[str] = field(default_factory=list)  # reps too small to rank
     comments: list[Comment] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    # Why the report ranks nothing ("SQL is not tracked in this data."); "" when it ranks.
+    untracked: str = ""
 
     @property
     def file_stem(self) -> str:
@@ -330,35 +331,45 @@ def _quarter_words(q: Quarter) -> str:
 
 
 def _funnel_section(rs: ReportSet) -> Section:
+    """The funnel's table says "not tracked" for a stage the data never records; its chart
+    and step facts hold only tracked stages, each step from the last tracked stage before."""
     f = rs.funnel
-    counts = [int(c) for c in f["count"].tolist()]
-    goals = [_num(g) for g in f["step_goal"].tolist()]
-    expected: list[float | None] = [None, *(
-        None if g is None else r6(prev * g) for prev, g in zip(counts[:-1], goals[1:],
-                                                                strict=True))]
     labels = [str(v) for v in f["label"].tolist()]
-    rows, facts = [], []
-    for i, r in enumerate(f.itertuples(index=False)):
-        rows.append([labels[i], fmt.count(counts[i]), expected_text(expected[i]),
-                     rate_text(_num(r.step_rate)), rate_text(_num(r.step_goal)),
-                     fmt.change(_num(r.change))])
-        if i:
-            step, goal = _num(r.step_rate), _num(r.step_goal)
+    by_stage = dict(zip(f["stage"].tolist(), f["count"].tolist(), strict=True))
+    rows, facts, expected = [], [], []
+    for r in f.itertuples(index=False):
+        step_from, goal = _text(r.step_from) or None, _num(r.step_goal)
+        before = _num(by_stage[step_from]) if step_from else None
+        expected.append(None if before is None or goal is None else r6(before * goal))
+        if not r.tracked:
+            rows.append([str(r.label), NOT_TRACKED, "—", "—", "—", "—"])
+            continue
+        rows.append([str(r.label), fmt.count(_num(r.count)), expected_text(expected[-1]),
+                     rate_text(_num(r.step_rate)), rate_text(goal), fmt.change(_num(r.change))])
+        if step_from:
+            step = _num(r.step_rate)
             judged = "" if step is None or goal is None else (
                 " (met)" if step >= goal - 1e-9 else " (missed)")
-            facts.append(f"{labels[i - 1]}→{labels[i]}: {rate_text(step)} against a goal of "
+            facts.append(f"{_arrow(step_from, r.stage)}: {rate_text(step)} against a goal of "
                          f"{rate_text(goal)}{judged}")
+    untracked = [label for label, on in zip(labels, f["tracked"].tolist(), strict=True)
+                 if not on]
+    if untracked:
+        facts.append(f"Not tracked in this data: {', '.join(untracked)}")
     a = rs.activity
     facts.append(f"Pipeline {fmt.money(a.pipeline)} · bookings {fmt.money(a.bookings)}")
     frame = f.copy()
-    frame.insert(3, "expected", expected)
+    frame.insert(int(frame.columns.get_loc("count")) + 1, "expected", expected)
+    shown = [i for i, on in enumerate(f["tracked"].tolist()) if on]
     return Section(
         ref=catalog.FUNNEL,
         basis=(f"Activity basis: each stage counts the journeys whose date for that stage "
-               f"falls in {_quarter_words(rs.quarter)}. Expected at goal = the stage before × "
-               f"its step goal."),
-        chart=ChartData(labels, [Series("Count", [float(c) for c in counts], "0"),
-                                 Series("Expected at goal", expected, "0.0#", is_goal=True)],
+               f"falls in {_quarter_words(rs.quarter)}. Expected at goal = the tracked stage "
+               f"before × the goal between the two."),
+        chart=ChartData([labels[i] for i in shown],
+                        [Series("Count", [_num(f["count"].iloc[i]) for i in shown], "0"),
+                         Series("Expected at goal", [expected[i] for i in shown], "0.0#",
+                                is_goal=True)],
                         value_format="0"),
         table=Table(["Stage", "Count", "Expected at goal", "Step conversion", "Goal",
                      "vs last quarter"], rows, [False, True, True, True, True, True]),
@@ -368,35 +379,71 @@ def _funnel_section(rs: ReportSet) -> Section:
     )
 
 
+# The basis of a report that ranks nothing: the rule it follows (the reason is its empty text).
+UNTRACKED_BASIS = {
+    "campaigns": "Activity basis: campaigns are ranked only by a stage the data records; "
+                 "counts inferred from later stages are never shown.",
+    "reps": "Cohort basis: reps are ranked by conversion from the cohort base to a later "
+            "stage, when the data records both.",
+}
+CAMPAIGN_CSV = ["id", "name", "channel", "value", "upstream", "goal", "expected"]
+REP_CSV = ["id", "name", "team", "rate", "numerator", "denominator", "ci_low", "ci_high",
+           "goal", "verdict"]
+
+
+def _untracked_section(ref: ReportRef, report: Report, columns: list[str],
+                       numeric: list[bool], csv_columns: list[str]) -> Section:
+    """A report on a stage the data does not record, or that does not apply to the base:
+    it says why instead of ranking (SPEC §3.10); its CSV keeps the columns, with no rows."""
+    return Section(ref=ref, basis=UNTRACKED_BASIS[str(ref.entity)], chart=None,
+                   table=Table(columns, [], numeric), empty_text=reason(report),
+                   frame=pd.DataFrame(columns=["rank", *csv_columns]), untracked=reason(report))
+
+
+def _expectation(rs: ReportSet, stage: str, report: Report) -> str:
+    """How the expected-at-goal count is made, or that there is none to make."""
+    up = report.upstream_stage
+    if up is None or report.goal is None:
+        return (f"No expected-at-goal count: the data tracks no stage before "
+                f"{STAGE_LABELS[stage]}.")
+    return (f"Expected at goal = {COUNT_NOUNS[up]} in the quarter × goal {_arrow(up, stage)} "
+            f"{rate_text(report.goal)}.")
+
+
 def _campaign_section(rs: ReportSet, ref: ReportRef, report: Report) -> Section:
     stage = str(ref.stage)
-    up = UPSTREAM[stage]
+    up = report.upstream_stage
+    noun = COUNT_NOUNS[stage]
+    up_noun = COUNT_NOUNS[up] if up else "Upstream"
+    columns = ["Campaign", noun, up_noun, "Expected at goal"]
+    numeric = [False, True, True, True]
+    if not report.tracked:
+        return _untracked_section(ref, report, columns, numeric, CAMPAIGN_CSV)
     rows = report.top if ref.side == "top" else report.bottom
     names = [_text(n) for n in rows["name"].tolist()]
     values: list[float | None] = [float(v) for v in rows["value"].tolist()]
     expected = [r6(_num(e)) for e in rows["expected"].tolist()]
-    noun, up_noun = COUNT_NOUNS[stage], COUNT_NOUNS[up]
     side = (f"Top {rs.options.top} by {noun}, ties by name" if ref.side == "top" else
             f"Bottom {rs.options.top} by {noun} among campaigns not in the top list "
             f"(zeros included)")
     basis = (f"Activity basis: {noun} whose {STAGE_LABELS[stage]} date falls in "
-             f"{_quarter_words(rs.quarter)}, by first-touch campaign. Expected at goal = "
-             f"{up_noun} in the quarter × goal {_arrow(up, stage)} {rate_text(report.goal)}. "
-             f"{side}.")
-    table = Table(["Campaign", noun, up_noun, "Expected at goal"],
+             f"{_quarter_words(rs.quarter)}, by first-touch campaign. "
+             f"{_expectation(rs, stage, report)} {side}.")
+    table = Table(columns,
                   [[n, fmt.count(v), fmt.count(_num(u)), expected_text(e)]
                    for n, v, u, e in zip(names, values, rows["upstream"].tolist(), expected,
                                          strict=True)],
-                  [False, True, True, True])
+                  numeric)
     eligible = len(report.eligible)
     empty = (f"No campaign had activity or ran in {rs.quarter.label}." if not eligible else
              f"No campaigns left for a bottom list: all {eligible} eligible campaigns are in "
              f"the top {rs.options.top}.")
-    frame = rows[["id", "name", "channel", "value", "upstream", "goal", "expected"]].copy()
+    frame = rows[CAMPAIGN_CSV].copy()
     frame.insert(0, "rank", list(range(1, len(frame) + 1)))
-    chart = ChartData(names, [Series(noun, values, "0"),
-                              Series("Expected at goal", list(expected), "0.0#", is_goal=True)],
-                      value_format="0") if names else None
+    series = [Series(noun, values, "0")]
+    if any(e is not None for e in expected):
+        series.append(Series("Expected at goal", list(expected), "0.0#", is_goal=True))
+    chart = ChartData(names, series, value_format="0") if names else None
     return Section(ref=ref, basis=basis, chart=chart, table=table, empty_text=empty,
                    frame=frame)
 
@@ -412,7 +459,11 @@ def _left_out(report: Report, base_noun: str, min_volume: int) -> list[str]:
 
 
 def _rep_section(rs: ReportSet, ref: ReportRef, report: Report) -> Section:
-    stage, base, opts = str(ref.stage), rs.options.base, rs.options
+    stage, base, opts = str(ref.stage), rs.options.cohort_base, rs.options
+    columns = ["Rep", "Rate", "n/N", "95% interval", "Goal", "Verdict"]
+    numeric = [False, True, True, True, True, False]
+    if not report.tracked:
+        return _untracked_section(ref, report, columns, numeric, REP_CSV)
     rows = report.top if ref.side == "top" else report.bottom
     names = [_text(n) for n in rows["name"].tolist()]
     rates = [r6(_num(v)) for v in rows["rate"].tolist()]
@@ -420,13 +471,14 @@ def _rep_section(rs: ReportSet, ref: ReportRef, report: Report) -> Section:
     ranked = "the 95% interval's low end" if opts.ranking == "confidence" else "rate"
     side = (f"top {opts.top} by {ranked}" if ref.side == "top" else
             f"bottom {opts.top} by {ranked} among reps not in the top list")
+    goal_words = (f" Goal {_arrow(base, stage)} {rate_text(report.goal)}."
+                  if report.goal is not None else "")
     basis = (f"Cohort basis: the {COUNT_NOUNS[base]} of {_quarter_words(rs.quarter)} per rep "
-             f"(lead owner) and how many reached {STAGE_LABELS[stage]} as of the data loaded. "
-             f"Goal {_arrow(base, stage)} {rate_text(report.goal)}. Reps with at least "
-             f"{opts.min_volume} {COUNT_NOUNS[base]}; {side}, then cohort size, then name; "
-             f"verdict from the Wilson 95% interval.")
+             f"(lead owner) and how many reached {STAGE_LABELS[stage]} as of the data loaded."
+             f"{goal_words} Reps with at least {opts.min_volume} {COUNT_NOUNS[base]}; {side}, "
+             f"then cohort size, then name; verdict from the Wilson 95% interval.")
     table = Table(
-        ["Rep", "Rate", "n/N", "95% interval", "Goal", "Verdict"],
+        columns,
         [[n, rate_text(rate), f"{int(x)}/{int(d)}",
           f"{rate_text(_num(lo))}–{rate_text(_num(hi))}", rate_text(_num(g)),
           VERDICT_WORDS.get(_text(v), _text(v))]
@@ -434,14 +486,17 @@ def _rep_section(rs: ReportSet, ref: ReportRef, report: Report) -> Section:
              names, rates, rows["numerator"].tolist(), rows["denominator"].tolist(),
              rows["ci_low"].tolist(), rows["ci_high"].tolist(), rows["goal"].tolist(),
              rows["verdict"].tolist(), strict=True)],
-        [False, True, True, True, True, False])
+        numeric)
     eligible = len(report.eligible)
-    empty = (f"No rep had {opts.min_volume} or more {COUNT_NOUNS[base]} in "
-             f"{rs.quarter.label}." if not eligible else
-             f"No reps left for a bottom list: all {eligible} eligible reps are in the top "
-             f"{opts.top}.")
-    frame = rows[["id", "name", "team", "rate", "numerator", "denominator", "ci_low", "ci_high",
-                  "goal", "verdict"]].copy()
+    if eligible:
+        empty = (f"No reps left for a bottom list: all {eligible} eligible reps are in the top "
+                 f"{opts.top}.")
+    elif report.left_out.empty:  # no rep has a cohort at all: no minimum would help
+        empty = f"No rep has {COUNT_NOUNS[base]} in {rs.quarter.label}."
+    else:
+        empty = (f"No rep had {opts.min_volume} or more {COUNT_NOUNS[base]} in "
+                 f"{rs.quarter.label}.")
+    frame = rows[REP_CSV].copy()
     frame.insert(0, "rank", list(range(1, len(frame) + 1)))
     goal = r6(report.goal)
     chart = ChartData(names, [Series(label, list(rates), "0%"),
@@ -484,16 +539,23 @@ def _contribution_section(rs: ReportSet) -> Section:
 
 def _goals(rs: ReportSet) -> tuple[Table, pd.DataFrame]:
     """The adjacent goals, then every other goal a report uses, each with its source and the
-    reports that use it."""
-    goals, base = rs.goals, rs.options.base
-    uses: dict[tuple[str, str], list[str]] = {pair: ["funnel step"] for pair in ADJACENT}
-    for stage in catalog.REPORT_STAGES:
-        uses.setdefault((UPSTREAM[stage], stage), []).append(
-            f"campaigns by {COUNT_NOUNS[stage]} (expected at goal)")
-    for stage in catalog.REPORT_STAGES:
-        uses.setdefault((base, stage), []).append(
-            f"reps by conversion to {STAGE_LABELS[stage]}")
-    records = [(a, b, r6(goals.rate(a, b)), _goal_source(goals, a, b), "; ".join(used))
+    reports that use it. A step over an untracked stage uses the goal between the tracked
+    stages around it, so an adjacent goal may be used by nothing ("—")."""
+    goals, base = rs.goals, rs.options.cohort_base
+    uses: dict[tuple[str, str], list[str]] = {pair: [] for pair in ADJACENT}
+    for r in rs.funnel.itertuples(index=False):
+        if r.tracked and _text(r.step_from):
+            uses.setdefault((str(r.step_from), str(r.stage)), []).append("funnel step")
+    for stage, report in rs.campaigns.items():
+        if report.tracked and report.upstream_stage and report.goal is not None:
+            uses.setdefault((report.upstream_stage, stage), []).append(
+                f"campaigns by {COUNT_NOUNS[stage]} (expected at goal)")
+    for stage, report in rs.reps.items():
+        if report.tracked:
+            uses.setdefault((base, stage), []).append(
+                f"reps by conversion to {STAGE_LABELS[stage]}")
+    records = [(a, b, r6(goals.rate(a, b)), _goal_source(goals, a, b),
+                "; ".join(used) or "—")
                for (a, b), used in uses.items()]
     frame = pd.DataFrame(records, columns=["from_stage", "to_stage", "goal", "source",
                                            "used_by"])
@@ -504,17 +566,30 @@ def _goals(rs: ReportSet) -> tuple[Table, pd.DataFrame]:
     return table, frame
 
 
+def _tracking(rs: ReportSet) -> list[str]:
+    """Which stages the data does not record, and the base that follows from it."""
+    missing = [STAGE_LABELS[s] for s, on in rs.tracked.to_json().items() if not on]
+    if not missing:
+        return []
+    return [f"Not tracked in this data: {', '.join(missing)}. These stages are shown as "
+            "\"not tracked\", never as counts inferred from later stages; a funnel step "
+            "over them runs from the tracked stage before to the one after, against the goal "
+            "between the two."]
+
+
 def _bases(rs: ReportSet) -> list[str]:
     opts, q = rs.options, rs.quarter
-    base = COUNT_NOUNS[opts.base]
+    base_stage = opts.cohort_base
+    base = COUNT_NOUNS[base_stage]
     ranking = ("the 95% interval's low end (confidence-adjusted)" if opts.ranking ==
                "confidence" else "count or rate")
     return [
         f"Quarter: {_quarter_words(q)}, start inclusive, end exclusive.",
+        *_tracking(rs),
         "Funnel, campaign reports and contribution: activity basis — a stage counts in the "
         "quarter when its date falls in it.",
         f"Rep reports: cohort basis — the {base} of the quarter (base stage "
-        f"{STAGE_LABELS[opts.base]}) and how far they got as of the data loaded.",
+        f"{STAGE_LABELS[base_stage]}) and how far they got as of the data loaded.",
         f"Top and bottom lists of {opts.top}, ranked by {ranking}; the bottom list holds no "
         "one from the top list.",
         f"Minimum volume: reps need at least {opts.min_volume} {base} in the cohort to be "

@@ -40,7 +40,9 @@ def readme(content: ExportContent) -> str:
     lines += [f"- {t}" for t in content.targets]
     lines += ["", "Files:"]
     for s in content.sections:
-        lines.append(f"- {s.file_stem}.csv: {s.ref.title}. {s.basis}")
+        # A report that ranks nothing has an empty file; the README says why.
+        about = f"Empty: {s.untracked}" if s.untracked else s.basis
+        lines.append(f"- {s.file_stem}.csv: {s.ref.title}. {about}")
     lines += [
         "- goals.csv: the goals above, as rates (fractions 0-1).",
         "- decisions.csv: decisions and action items recorded for the quarter.",
