@@ -10,19 +10,23 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from helpers import DATA
+from helpers import DATA, assert_journeys, ts
 from smarketing_data import schema
 from smarketing_data.db import make_engine
 from smarketing_data.ingest.recognize import header_signature
+from ui.upload_check import skip_key
 from ui.upload_history import history_table
-from ui.upload_mapping import mapping_key
+from ui.upload_mapping import date_key, mapping_key, value_key
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "pages" / "data.py"
 APP = ROOT / "app.py"
 HUBSPOT = DATA / "hubspot"
 UPLOAD = DATA / "upload"
+TRACKED = DATA / "tracked"
 MYCRM_HEADERS = ["Lead No", "Opened", "Owner", "Source", "Company", "Deal Value"]
+MQL_HEADERS = ["mql_id", "first_contact_date", "landing_page_id", "origin"]
+WON_HEADERS = ["mql_id", "seller_id", "sdr_id", "sr_id", "won_date", "business_segment"]
 
 
 @pytest.fixture
@@ -62,7 +66,9 @@ def plain(markdown: str) -> str:
 
 
 def records(frame: pd.DataFrame, *columns: str) -> list[list[object]]:
-    return frame[list(columns)].astype(object).values.tolist()
+    """The columns' values row by row; blanks (None, NaN, NaT, <NA>) as None."""
+    rows = frame[list(columns)].astype(object).values.tolist()
+    return [[None if pd.isna(v) else v for v in row] for row in rows]
 
 
 def count(url: str, table_obj) -> int:  # type: ignore[no-untyped-def]
@@ -72,6 +78,11 @@ def count(url: str, table_obj) -> int:  # type: ignore[no-untyped-def]
             return int(conn.execute(select(func.count()).select_from(table_obj)).scalar_one())
     finally:
         engine.dispose()
+
+
+def file_ids(at: AppTest) -> list[str]:
+    """The uploader's files' ids, in upload order."""
+    return [f.file_id for f in at.file_uploader(key="upload_files").value]
 
 
 def import_files(at: AppTest) -> AppTest:
@@ -87,8 +98,8 @@ def test_check_import_report_and_reimport(db_url):
         ["hubspot-contacts.csv", "HubSpot", "contacts", 4, 0, "Ready"],
         ["hubspot-deals.csv", "HubSpot", "deals", 3, 0, "Ready"],
     ]
-    preview = table(at, "journey_id")
-    assert list(preview["journey_id"]) == [f"hubspot:{i}" for i in (101, 102, 103, 104)]
+    preview = table(at, "record key")
+    assert list(preview["record key"]) == [f"hubspot:{i}" for i in (101, 102, 103, 104)]
     assert not at.button(key="import_button").disabled
 
     import_files(at)
@@ -150,7 +161,9 @@ def test_a_file_that_cannot_be_read_blocks_the_whole_import(db_url):
 
 def test_unknown_export_is_mapped_once_then_recognised(db_url):
     at = upload(page(), UPLOAD / "mycrm-leads.csv")
-    assert records(table(at, "Status"), "Format", "Status") == [["—", "Needs a column mapping"]]
+    # the row count does not wait for the mapping; what will be rejected does
+    assert records(table(at, "Status"), "Format", "Rows", "Will be rejected", "Status") == [
+        ["—", 4, None, "Needs a column mapping"]]
     assert at.button(key="import_button").disabled
     key = mapping_key(header_signature(MYCRM_HEADERS))
     assert at.selectbox(key=f"{key}_kind").value == "leads"
@@ -213,8 +226,9 @@ def test_a_mapping_without_a_required_field_is_refused(db_url):
     at = upload(page(), UPLOAD / "mycrm-leads.csv")
     key = mapping_key(header_signature(MYCRM_HEADERS))
     at.selectbox(key=f"{key}_leads_created_at").set_value("(none)")
-    at.button(key=f"{key}_use").click().run()
-    assert at.error[0].value == "Choose a column for created_at."
+    at.run()
+    assert at.warning[0].value == "Choose a column for Created date."
+    assert at.button(key=f"{key}_use").disabled
     assert table(at, "Status")["Status"].tolist() == ["Needs a column mapping"]
 
 
@@ -304,3 +318,144 @@ def test_the_router_opens_the_data_page(db_url):
     assert not at.exception
     assert at.title[0].value == "Data"
     assert at.file_uploader(key="upload_files")
+
+
+def test_a_list_of_mqls_is_mapped_in_the_app(db_url):
+    at = upload(page(), TRACKED / "marketing_qualified_leads.csv")
+    assert records(table(at, "Status"), "Rows", "Status") == [[4, "Needs a column mapping"]]
+    key = mapping_key(header_signature(MQL_HEADERS))
+    fields = f"{key}_leads"
+    # the suggestion, as a person would accept it
+    assert at.selectbox(key=f"{key}_kind").value == "leads"
+    assert at.radio(key=f"{key}_mode").value == "upsert"
+    assert {f: at.selectbox(key=f"{fields}_{f}").value
+            for f in ("record_id", "created_at", "channel", "mql_at", "rep")} == {
+        "record_id": "mql_id", "created_at": "first_contact_date", "channel": "origin",
+        "mql_at": "first_contact_date", "rep": "(none)"}
+    assert at.checkbox(key=f"{fields}_mql").value
+    assert at.selectbox(key=date_key(fields, "first_contact_date")).value == "D-M-Y"
+    channels = {v: at.selectbox(key=value_key(fields, "origin", v)).value
+                for v in ("paid_search", "unknown", "email", "social")}
+    assert channels == {"paid_search": "Paid Search", "unknown": "(blank)", "email": "Email",
+                        "social": "Social"}
+
+    at.text_input(key=f"{key}_source").input("olist")
+    at.checkbox(key=f"{fields}_mql").check()
+    at.selectbox(key=value_key(fields, "origin", "unknown")).set_value("(blank)").run()
+    assert not at.exception
+    preview = table(at, "record key")
+    assert records(preview, "record key", "entry stage", "created", "MQL", "channel") == [
+        ["olist:m1", "mql", ts("2026-04-01"), ts("2026-04-01"), "Paid Search"],
+        ["olist:m2", "mql", ts("2026-04-15"), ts("2026-04-15"), None],
+        ["olist:m3", "mql", ts("2026-05-20"), ts("2026-05-20"), "Email"],
+        ["olist:m4", "mql", ts("2026-07-02"), ts("2026-07-02"), "Social"],
+    ]
+    at.button(key=f"{key}_use").click().run()
+    assert records(table(at, "Status"), "Format", "Kind", "Rows", "Status") == [
+        ["Your mapping", "leads", 4, "Ready (your mapping)"]]
+    import_files(at)
+    assert records(table(at, "Inserted"), "File", "Inserted", "Rejected") == [
+        ["marketing_qualified_leads.csv", 4, 0]]
+    engine = make_engine(db_url)
+    # 01-04-2026 is April 1: the column is day first (15-04-2026 says so)
+    assert_journeys(engine, {
+        "olist:m1": {"entry_stage": "mql", "created_at": ts("2026-04-01"),
+                     "mql_at": ts("2026-04-01"), "channel": "Paid Search"},
+        "olist:m2": {"entry_stage": "mql", "mql_at": ts("2026-04-15"), "channel": None},
+        "olist:m3": {"entry_stage": "mql", "mql_at": ts("2026-05-20"), "channel": "Email"},
+        "olist:m4": {"entry_stage": "mql", "mql_at": ts("2026-07-02"), "channel": "Social"},
+    })
+    engine.dispose()
+
+    # the won deals of those leads, then the same file again to add each lead's SDR
+    upload(at, TRACKED / "closed_deals.csv")
+    key = mapping_key(header_signature(WON_HEADERS))
+    deals = f"{key}_opportunities"
+    assert at.selectbox(key=f"{key}_kind").value == "opportunities"
+    assert at.checkbox(key=f"{deals}_won").value
+    assert {f: at.selectbox(key=f"{deals}_{f}").value
+            for f in ("record_id", "associated_lead_ids", "created_at", "close_date")} == {
+        "record_id": "mql_id", "associated_lead_ids": "mql_id", "created_at": "won_date",
+        "close_date": "won_date"}
+    at.text_input(key=f"{key}_source").input("olist").run()
+    assert records(table(at, "record key"), "record key", "lead", "stage", "won") == [
+        ["olist:m1", "olist:m1", "Won", ts("2026-05-10 10:00")],
+        ["olist:m3", "olist:m3", "Won", ts("2026-06-01 12:00")],
+    ]
+    at.button(key=f"{key}_use").click().run()
+    import_files(at)
+    engine = make_engine(db_url)
+    assert_journeys(engine, {
+        "olist:m1": {"won_at": ts("2026-05-10 10:00"), "rep_id": None},
+        "olist:m2": {"won_at": None},
+        "olist:m3": {"won_at": ts("2026-06-01 12:00"), "rep_id": None},
+        "olist:m4": {"won_at": None},
+    })
+    engine.dispose()
+
+    upload(at, TRACKED / "closed_deals.csv")
+    assert records(table(at, "Status"), "Format", "Kind", "Status") == [
+        ["Your mapping", "opportunities", "Ready"]]
+    at.button(key=f"own_mapping_{file_ids(at)[0]}").click().run()
+    assert at.text_input(key=f"{key}_source").value == "olist"  # as the file was read
+    at.selectbox(key=f"{key}_kind").set_value("leads").run()
+    at.radio(key=f"{key}_mode").set_value("update").run()
+    update = f"{key}_leads_update"
+    # an update starts from the record id alone: it changes only what it maps
+    assert at.selectbox(key=f"{update}_record_id").value == "mql_id"
+    assert at.selectbox(key=f"{update}_created_at").value == "(none)"
+    at.selectbox(key=f"{update}_rep").set_value("sdr_id").run()
+    assert records(table(at, "rep_id"), "journey_id", "rep_id") == [
+        ["olist:m1", "sdr1"], ["olist:m3", "sdr2"]]
+    at.button(key=f"{key}_use").click().run()
+    import_files(at)
+    assert records(table(at, "Inserted"), "Kind", "Inserted", "Updated", "Rejected") == [
+        ["leads", 0, 2, 0]]
+    engine = make_engine(db_url)
+    assert_journeys(engine, {
+        "olist:m1": {"rep_id": "sdr1", "entry_stage": "mql", "won_at": ts("2026-05-10 10:00")},
+        "olist:m2": {"rep_id": None, "entry_stage": "mql"},
+        "olist:m3": {"rep_id": "sdr2", "entry_stage": "mql", "won_at": ts("2026-06-01 12:00")},
+        "olist:m4": {"rep_id": None, "entry_stage": "mql"},
+    })
+    engine.dispose()
+
+
+def test_a_skipped_file_is_not_imported(db_url):
+    at = upload(page(), HUBSPOT / "hubspot-contacts.csv", UPLOAD / "report.csv")
+    assert at.button(key="import_button").disabled
+    at.checkbox(key=skip_key(file_ids(at)[1])).check().run()
+    assert records(table(at, "Status"), "File", "Status") == [
+        ["hubspot-contacts.csv", "Ready"], ["report.csv", "Skipped"]]
+    import_files(at)
+    assert records(table(at, "Inserted"), "File", "Inserted") == [["hubspot-contacts.csv", 4]]
+    assert count(db_url, schema.upload_files) == 1
+
+    # every file skipped: nothing to import
+    at.checkbox(key=skip_key(file_ids(at)[0])).check().run()
+    assert at.info[-1].value == "Every file is skipped: there is nothing to import."
+    assert at.button(key="import_button").disabled
+
+
+def test_a_file_whose_every_row_is_rejected_is_never_ready(db_url, tmp_path):
+    bad = tmp_path / "journeys.csv"
+    bad.write_text("journey_id,created_at\nx1,not a date\nx2,31/31/2026\n")
+    at = upload(page(), bad)
+    assert records(table(at, "Status"), "Rows", "Status") == [[2, "Cannot be imported"]]
+    assert plain(at.error[0].value).startswith(
+        "journeys.csv: all 2 rows were rejected, so nothing was imported")
+    assert at.button(key="import_button").disabled
+
+    # a mapping that makes every row fail is shown as such, and cannot be used
+    dates = tmp_path / "mycrm-dates.csv"
+    dates.write_text("Lead No,Opened\nL-1,25-03-2026\nL-2,31-01-2026\n")
+    at = upload(page(), dates)
+    key = f"{mapping_key(header_signature(['Lead No', 'Opened']))}_leads"
+    assert at.selectbox(key=date_key(key, "Opened")).value == "D-M-Y"
+    at.selectbox(key=date_key(key, "Opened")).set_value("M-D-Y").run()
+    message = plain(at.error[0].value)
+    assert message.startswith("mycrm-dates.csv: all 2 rows were rejected")
+    assert '{"dates": {"Opened": "D-M-Y"}}' in message
+    assert at.button(key=f"{mapping_key(header_signature(['Lead No', 'Opened']))}_use").disabled
+    assert at.button(key="import_button").disabled
+    assert count(db_url, schema.uploads) == 0

@@ -1,5 +1,5 @@
 """Checking uploaded files before anything is written: what each file is, how many rows it
-has, what the import would reject, and the check table.
+has, what the import would reject, skipping a file, and the check table.
 
 Everything a file says (names, headers, values, reject reasons) reaches the screen through
 st.dataframe, st.text or ``safe``; package errors become st.error, never a traceback.
@@ -8,15 +8,19 @@ st.dataframe, st.text or ``safe``; package errors become st.error, never a trace
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from smarketing_data.ingest import FileInput, IngestError, suggest
-from smarketing_data.ingest.pipeline import prepare_file
-from smarketing_data.ingest.recognize import RecognitionError, header_signature
+from smarketing_data.ingest.mapping import Rejection
+from smarketing_data.ingest.pipeline import Prepared, prepare_file
+from smarketing_data.ingest.read import FileError, read_table
+from smarketing_data.ingest.recognize import Match, RecognitionError, header_signature
+from smarketing_data.ingest.rejections import unknown_ids_message
+from smarketing_data.ingest.user_mapping import accepted_fields
 from ui.components import safe
 from ui.data import Context, guarded
 
@@ -33,6 +37,7 @@ PREVIEW_ROWS = 20
 SHOWN_REJECTS = 500
 CHECKS_KEY = "upload_checks"  # (file id, mapping) -> FileCheck, so reruns do not re-read
 MAPPINGS_KEY = "upload_mappings"  # header signature -> mapping confirmed in this session
+OWN_MAPPING_KEY = "upload_own_mapping"  # header signatures the person maps themselves
 READY, MAPPED, UNMAPPED, FATAL = "ready", "mapped", "unmapped", "fatal"
 STATUS_LABELS = {
     READY: "Ready",
@@ -40,19 +45,25 @@ STATUS_LABELS = {
     UNMAPPED: "Needs a column mapping",
     FATAL: "Cannot be imported",
 }
+SKIPPED_LABEL = "Skipped"
 
 
 @dataclass
 class FileCheck:
-    """What the import would make of one uploaded file, shown before anything is written."""
+    """What the import would make of one uploaded file, shown before anything is written.
+
+    ``rows`` is None only for a file that cannot be read as a table; ``rejected`` is None
+    while the file waits for a mapping. ``read_as`` is the mapping (SPEC §5.1 shape) the file
+    is read with, to start from when the person maps it themselves.
+    """
 
     name: str
     file_id: str
     status: str
     format: str = ""
     kind: str = ""
-    rows: int = 0
-    rejected: int = 0
+    rows: int | None = None
+    rejected: int | None = None
     notes: list[str] = field(default_factory=list)
     preview: pd.DataFrame | None = None
     rejections: pd.DataFrame | None = None
@@ -61,10 +72,61 @@ class FileCheck:
     sample: pd.DataFrame | None = None
     signature: str = ""
     mapping: dict[str, Any] | None = None
+    read_as: dict[str, Any] | None = None
 
 
 def state(key: str) -> dict[Any, Any]:
     return st.session_state.setdefault(key, {})
+
+
+def own_mapping() -> set[str]:
+    """Header signatures of recognised files the person chose to map themselves."""
+    return st.session_state.setdefault(OWN_MAPPING_KEY, set())
+
+
+def _table(ctx: Context, item: FileInput) -> tuple[int, list[str], pd.DataFrame] | None:
+    """Row count, header row and first rows of a file that reads as a table, else None."""
+    try:
+        raw = read_table(item.data, file_name=item.name, max_bytes=ctx.settings.max_upload_bytes,
+                         max_rows=ctx.settings.max_rows)
+    except FileError:
+        return None
+    headers = [str(c) for c in raw.frame.columns]
+    return len(raw.frame), headers, raw.frame.head(suggest.SAMPLE_ROWS).reset_index(drop=True)
+
+
+def _not_prepared(ctx: Context, item: FileInput, file_id: str, mapping: dict[str, Any] | None,
+                  exc: IngestError) -> FileCheck:
+    """A file the import cannot take as it is: unknown columns, or no usable row."""
+    table = None if isinstance(exc.__cause__, FileError) else _table(ctx, item)
+    unknown = mapping is None and isinstance(exc.__cause__, RecognitionError)
+    check = FileCheck(item.name, file_id, UNMAPPED if unknown else FATAL, error=str(exc),
+                      mapping=mapping)
+    if table is not None:
+        check.rows, check.headers, check.sample = table
+        check.signature = header_signature(check.headers)
+    return check
+
+
+def read_as(match: Match) -> dict[str, Any] | None:
+    """How a recognised file is read, as a mapping a person can start from."""
+    target = match.profile.target
+    if target not in suggest.MAPPABLE_TARGETS:
+        return None
+    fields = set(accepted_fields(target))
+    return {
+        "kind": target, "source": match.profile.source, "mode": match.mode,
+        "columns": {f: h for f, h in match.columns.items() if f in fields},
+        "constants": {f: v for f, v in match.constants.items() if f in fields},
+        "values": {f: dict(t) for f, t in match.values.items() if f in fields},
+        "dates": dict(match.dates),
+    }
+
+
+def _unknown_ids(ctx: Context, prep: Prepared) -> list[Rejection]:
+    if prep.match.mode != "update":
+        return []
+    return list(suggest.unknown_update_rows(ctx.engine, prep.mapped.target, prep.mapped.records))
 
 
 def _check(ctx: Context, item: FileInput, file_id: str,
@@ -72,82 +134,141 @@ def _check(ctx: Context, item: FileInput, file_id: str,
     try:
         prep = prepare_file(ctx.engine, item, ctx.settings, mapping=mapping)
     except IngestError as exc:
-        if mapping is None and isinstance(exc.__cause__, RecognitionError):
-            headers, sample = suggest.read_sample(item, ctx.settings)
-            return FileCheck(item.name, file_id, UNMAPPED, error=str(exc), headers=headers,
-                             sample=sample, signature=header_signature(headers))
-        return FileCheck(item.name, file_id, FATAL, error=str(exc), mapping=mapping)
-    rejections = pd.DataFrame(
-        {"row": [r.row for r in prep.mapped.rejections[:SHOWN_REJECTS]],
-         "reason": [r.reason for r in prep.mapped.rejections[:SHOWN_REJECTS]]})
-    profile = prep.match.profile
-    return FileCheck(
-        item.name, file_id, MAPPED if mapping else READY,
-        format=profile.format, kind=profile.kind, rows=len(prep.raw.frame),
-        rejected=len(prep.mapped.rejections), notes=list(prep.mapped.notes),
-        preview=suggest.preview_records(prep.mapped.records, PREVIEW_ROWS),
-        rejections=rejections, mapping=mapping,
+        return _not_prepared(ctx, item, file_id, mapping, exc)
+    mapped, match = prep.mapped, prep.match
+    headers = [str(c) for c in prep.raw.frame.columns]
+    check = FileCheck(
+        item.name, file_id, MAPPED if mapping else READY, format=match.profile.format,
+        kind=match.profile.kind, rows=len(prep.raw.frame), headers=headers,
+        sample=prep.raw.frame.head(suggest.SAMPLE_ROWS).reset_index(drop=True),
+        signature=header_signature(headers), mapping=mapping, read_as=read_as(match),
     )
+    unknown = _unknown_ids(ctx, prep)
+    if len(unknown) == len(mapped.records):
+        # No row would change anything: never "Ready" (SPEC §5.3).
+        check.status = FATAL
+        check.error = (unknown_ids_message(item.name, match, unknown) if unknown else
+                       f"{item.name}: the file has a header row but no rows to import.")
+        return check
+    rejections = sorted([*mapped.rejections, *unknown], key=lambda r: r.row)
+    check.rejected = len(rejections)
+    check.notes = list(mapped.notes)
+    update_fields = set(match.columns) | set(match.constants) if match.mode == "update" else None
+    check.preview = suggest.counted_preview(mapped.records, mapped.target,
+                                            update_fields=update_fields, rows=PREVIEW_ROWS)
+    check.rejections = pd.DataFrame(
+        {"row": [r.row for r in rejections[:SHOWN_REJECTS]],
+         "reason": [r.reason for r in rejections[:SHOWN_REJECTS]]})
+    return check
+
+
+def checked(ctx: Context, up: Any, mapping: dict[str, Any] | None) -> FileCheck:
+    """One uploaded file read with a mapping (None: as recognised), cached per file and
+    mapping: nothing is written."""
+    cache = state(CHECKS_KEY)
+    key = (up.file_id, "" if mapping is None else json.dumps(mapping, sort_keys=True))
+    if key not in cache:
+        cache[key] = guarded(_check, ctx, FileInput(up.name, up.getvalue()), up.file_id, mapping)
+    return cache[key]
 
 
 def check_files(ctx: Context, uploaded: list[Any]) -> list[FileCheck]:
-    """Each uploaded file read, recognised and mapped (nothing written), cached per file."""
-    cache, mappings = state(CHECKS_KEY), state(MAPPINGS_KEY)
+    """Each uploaded file read, recognised and mapped (nothing written)."""
+    mappings, own = state(MAPPINGS_KEY), own_mapping()
     checks = []
     for up in uploaded:
-        key = (up.file_id, "")
-        if key not in cache:
-            item = FileInput(up.name, up.getvalue())
-            cache[key] = guarded(_check, ctx, item, up.file_id, None)
-        check = cache[key]
-        if check.status == UNMAPPED and check.signature in mappings:
-            mapping = mappings[check.signature]
-            mkey = (up.file_id, json.dumps(mapping, sort_keys=True))
-            if mkey not in cache:
-                item = FileInput(up.name, up.getvalue())
-                mapped = guarded(_check, ctx, item, up.file_id, mapping)
-                mapped.signature = check.signature
-                cache[mkey] = mapped
-            check = cache[mkey]
+        check = checked(ctx, up, None)
+        if check.signature and (check.status == UNMAPPED or check.signature in own):
+            if check.signature in mappings:
+                check = checked(ctx, up, mappings[check.signature])
+            elif check.status != UNMAPPED:
+                check = replace(check, status=UNMAPPED, rejected=None,
+                                error="You chose to map its columns yourself.")
         checks.append(check)
     current = {up.file_id for up in uploaded}
+    cache = state(CHECKS_KEY)
     for key in [k for k in cache if k[0] not in current]:
         del cache[key]  # files taken off the uploader
     return checks
+
+
+def skip_key(file_id: str) -> str:
+    """The key of one file's "Skip this file" checkbox."""
+    return f"skip_{file_id}"
+
+
+def is_skipped(check: FileCheck) -> bool:
+    return bool(st.session_state.get(skip_key(check.file_id)))
 
 
 def format_label(check: FileCheck) -> str:
     return FORMAT_LABELS.get(check.format, check.format)
 
 
-def check_table(checks: list[FileCheck]) -> pd.DataFrame:
-    """One row per file: what it is and what the import would do with it."""
+def status_label(check: FileCheck, skipped: bool) -> str:
+    return SKIPPED_LABEL if skipped else STATUS_LABELS[check.status]
+
+
+def check_table(checks: list[FileCheck], skipped: set[str]) -> pd.DataFrame:
+    """One row per file: what it is and what the import would do with it (``skipped``: the
+    ids of the files left out)."""
     return pd.DataFrame({
         "File": [c.name for c in checks],
         "Format": [format_label(c) if c.format else "—" for c in checks],
         "Kind": [c.kind or "—" for c in checks],
-        "Rows": [c.rows for c in checks],
-        "Will be rejected": [c.rejected for c in checks],
-        "Status": [STATUS_LABELS[c.status] for c in checks],
+        "Rows": pd.array([c.rows for c in checks], dtype="Int64"),
+        "Will be rejected": pd.array([c.rejected for c in checks], dtype="Int64"),
+        "Status": [status_label(c, c.file_id in skipped) for c in checks],
     })
 
 
 def show_check(check: FileCheck) -> None:
-    """One file's details: notes, preview of the mapped records, the rows it would reject."""
-    title = f"{check.name} · {format_label(check) or 'unknown'} · {check.kind or '?'}"
-    with st.expander(safe(title), expanded=check.status in (FATAL, UNMAPPED)):
-        if check.status == FATAL:
-            st.error(safe(check.error))
-            return
-        if check.status == UNMAPPED:
-            st.warning(safe(check.error))
-            return
-        st.text(f"{check.rows:,} rows; {check.rejected:,} will be rejected.")
-        for note in check.notes:
-            st.caption(safe(f"Note: {note}"))
-        st.caption(f"First {PREVIEW_ROWS} records as they will be stored")
-        st.dataframe(check.preview, hide_index=True)
-        if check.rejected:
-            shown = "" if check.rejected <= SHOWN_REJECTS else f" (first {SHOWN_REJECTS})"
-            st.caption(f"Rows that will be rejected{shown}")
-            st.dataframe(check.rejections, hide_index=True)
+    """One file: a way to skip it, and what the import would make of it."""
+    skipped = is_skipped(check)
+    title = " · ".join([check.name, format_label(check) or "unknown format", check.kind or "?",
+                        status_label(check, skipped)])
+    left, right = st.columns([5, 1], vertical_alignment="top")
+    with right:
+        st.checkbox("Skip this file", key=skip_key(check.file_id),
+                    help="Leave this file out of the import; the other files go in without it.")
+    with left, st.expander(safe(title), expanded=check.status == FATAL and not skipped):
+        _details(check)
+
+
+def _details(check: FileCheck) -> None:
+    if check.status == FATAL:
+        st.error(safe(check.error))
+        _own_mapping_button(check)
+        return
+    if check.status == UNMAPPED:
+        rows = f"{check.rows:,} rows. " if check.rows is not None else ""
+        st.text(f"{rows}Say what its columns hold in the mapping step below.")
+        st.caption(safe(check.error))
+        return
+    st.text(f"{check.rows or 0:,} rows; {check.rejected or 0:,} will be rejected.")
+    for note in check.notes:
+        st.caption(safe(f"Note: {note}"))
+    show_preview(check)
+    if check.status == READY:
+        _own_mapping_button(check)
+
+
+def show_preview(check: FileCheck) -> None:
+    """The first records as they will be counted, and the rows that will be rejected."""
+    st.caption(f"First {PREVIEW_ROWS} records as they will be counted")
+    st.dataframe(check.preview, hide_index=True)
+    if check.rejected:
+        shown = "" if check.rejected <= SHOWN_REJECTS else f" (first {SHOWN_REJECTS})"
+        st.caption(f"Rows that will be rejected{shown}")
+        st.dataframe(check.rejections, hide_index=True)
+
+
+def _own_mapping_button(check: FileCheck) -> None:
+    if not check.signature:
+        return
+    if st.button("Map the columns myself", key=f"own_mapping_{check.file_id}",
+                 help="Read this file with a mapping of your own instead: another kind, "
+                      "another source name, or update mode to add columns to records "
+                      "already imported."):
+        own_mapping().add(check.signature)
+        st.rerun()

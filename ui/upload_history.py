@@ -112,11 +112,13 @@ def undo_controls(ctx: Context, history: pd.DataFrame) -> None:
         return
     labels = {int(r.Upload): f"Upload {r.Upload} · {r.When} · {r.Files}"
               for r in applied.itertuples()}
-    choice = st.selectbox("Upload to undo", list(labels), format_func=labels.get,
+    choice = st.selectbox("Upload to undo", list(labels), format_func=lambda u: labels[u],
                           key="undo_select", on_change=_reset_confirm,
                           help="Undo removes what the upload inserted and restores what it "
                                "replaced. Later uploads that changed the same records must be "
                                "undone first.")
+    if choice is None:
+        return
     confirm = st.checkbox(f"Yes, undo upload {choice}", key="undo_confirm")
     st.button("Undo upload", key="undo_button", disabled=not confirm, on_click=_undo,
               args=(ctx.engine, int(choice)))
@@ -137,9 +139,10 @@ def history_rejects(ctx: Context, history: pd.DataFrame) -> None:
         return
     labels = {int(r.Upload): f"Upload {r.Upload} · {r.Rejected:,} rejected · {r.Files}"
               for r in with_rejects.itertuples()}
-    choice = st.selectbox("Rejected rows of", list(labels), format_func=labels.get,
+    choice = st.selectbox("Rejected rows of", list(labels), format_func=lambda u: labels[u],
                           key="rejects_select")
-    rejects_download(ctx, int(choice), key="history_rejects_download")
+    if choice is not None:
+        rejects_download(ctx, int(choice), key="history_rejects_download")
 
 
 def _clear(engine: Engine) -> None:
@@ -176,8 +179,8 @@ def template_section() -> None:
     st.caption("For exports from any other system: put the data in these columns and upload "
                "the file as it is, no mapping needed. Dates as 2026-04-02 or 2026-04-02 09:15.")
     kinds = list(suggest.MAPPABLE_TARGETS)
-    target = st.selectbox("Template for", kinds, format_func=suggest.TARGET_LABELS.get,
-                          key="template_kind")
+    target = st.selectbox("Template for", kinds, format_func=lambda t: suggest.TARGET_LABELS[t],
+                          key="template_kind") or kinds[0]
     name = "journeys" if target == "leads" else target
     st.download_button("Download the template (CSV)", suggest.template_csv(target),
                        file_name=f"smarketing-{name}-template.csv", mime="text/csv",

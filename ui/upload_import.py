@@ -25,6 +25,8 @@ from ui.upload_check import (
     FileCheck,
     check_files,
     check_table,
+    is_skipped,
+    own_mapping,
     show_check,
 )
 from ui.upload_history import rejects_download
@@ -55,35 +57,42 @@ def section(ctx: Context) -> None:
     uploaded = files or []
     checks = check_files(ctx, uploaded)
     if checks:
-        st.subheader("Check before import")
-        st.dataframe(check_table(checks), hide_index=True)
+        skipped = {c.file_id for c in checks if is_skipped(c)}
+        st.subheader("Check before import", anchor=False)
+        st.dataframe(check_table(checks, skipped), hide_index=True)
         for check in checks:
             show_check(check)
-        for check, names, first in unmapped_groups(checks, uploaded):
-            mapping_step(ctx, check, first, names)
-        mapping_notes(checks)
-        import_button(ctx, checks, uploaded)
+        for check, group in unmapped_groups(checks, uploaded, skipped):
+            mapping_step(ctx, check, group)
+        mapping_notes(checks, skipped)
+        import_button(ctx, checks, uploaded, skipped)
     show_report(ctx)
 
 
-def import_button(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> None:
-    """The Import button: blocked while a file cannot be imported or still needs a mapping,
-    because an import takes all its files or none."""
-    fatal = [c.name for c in checks if c.status == FATAL]
-    unmapped = [c.name for c in checks if c.status == UNMAPPED]
-    if fatal:
-        st.warning(safe(f"Remove or fix {', '.join(fatal)} to import: an import takes all its "
+def import_button(ctx: Context, checks: list[FileCheck], uploaded: list[Any],
+                  skipped: set[str]) -> None:
+    """The Import button: blocked while a file that is not skipped cannot be imported or still
+    needs a mapping, because an import takes all its files or none."""
+    taken = [c for c in checks if c.file_id not in skipped]
+    fatal = [c.name for c in taken if c.status == FATAL]
+    unmapped = [c.name for c in taken if c.status == UNMAPPED]
+    if not taken:
+        st.info("Every file is skipped: there is nothing to import.")
+    elif fatal:
+        st.warning(safe(f"Skip or fix {', '.join(fatal)} to import: an import takes all its "
                         "files or none."))
     elif unmapped:
-        st.warning(safe(f"Map the columns of {', '.join(unmapped)} (above) to import."))
-    elif any(c.status == MAPPED for c in checks) and len(checks) > 1:
-        st.caption("Files imported with your mapping are recorded as an upload of their own.")
+        st.warning(safe(f"Map the columns of {', '.join(unmapped)} (above), or skip it, to "
+                        "import."))
+    elif any(c.status == MAPPED for c in taken) and len(taken) > 1:
+        st.caption("Files read with your mapping are recorded as an upload of their own.")
     done = st.session_state.get(REPORT_KEY, {}).get("file_ids", [])
-    if done and {c.file_id for c in checks} <= set(done):
+    if taken and done and {c.file_id for c in taken} <= set(done):
         st.caption("These files have just been imported (report below); importing them again "
                    "changes nothing unless the files changed.")
-    if st.button("Import", key="import_button", type="primary", disabled=bool(fatal or unmapped)):
-        run_import(ctx, checks, uploaded)
+    blocked = not taken or bool(fatal or unmapped)
+    if st.button("Import", key="import_button", type="primary", disabled=blocked):
+        run_import(ctx, taken, [up for up in uploaded if up.file_id not in skipped])
 
 
 def _groups(checks: list[FileCheck], uploaded: list[Any]) -> list[tuple[dict[str, Any] | None,
@@ -94,13 +103,14 @@ def _groups(checks: list[FileCheck], uploaded: list[Any]) -> list[tuple[dict[str
     for check, up in zip(checks, uploaded, strict=True):
         key = check.signature if check.status == MAPPED else ""
         mapping, items, rows = groups.get(key, (check.mapping, [], 0))
-        groups[key] = (mapping, [*items, FileInput(up.name, up.getvalue())], rows + check.rows)
+        groups[key] = (mapping, [*items, FileInput(up.name, up.getvalue())],
+                       rows + (check.rows or 0))
     # the files recognised on their own first, then one upload per mapping
     return [groups[k] for k in sorted(groups, key=lambda k: k != "")]
 
 
 def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> None:
-    """Import every file with a progress bar, keep the report for the next run, rerun."""
+    """Import the files with a progress bar, keep the report for the next run, rerun."""
     if not access.require_editor("import data"):
         return
     groups = _groups(checks, uploaded)
@@ -126,6 +136,7 @@ def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> No
         # saved mappings changed what the next check recognises
         st.session_state[CHECKS_KEY] = {}
         st.session_state[MAPPINGS_KEY] = {}
+        own_mapping().clear()
         # the undo choice starts again from the newest upload
         st.session_state.pop("undo_select", None)
         st.session_state.pop("undo_confirm", None)
@@ -158,7 +169,7 @@ def show_report(ctx: Context) -> None:
     report = st.session_state.get(REPORT_KEY)
     if not report:
         return
-    st.subheader("Import report")
+    st.subheader("Import report", anchor=False)
     results = report["results"]
     if report["error"]:
         done = " The uploads listed below were imported." if results else " Nothing was written."
@@ -176,6 +187,11 @@ def show_report(ctx: Context) -> None:
         for f in r["files"]:
             for note in f["notes"]:
                 st.caption(safe(f"{f['file']}: {note}"))
+    warnings = [w for r in results for w in r.get("warnings", [])]
+    if warnings:
+        st.warning(f"{len(warnings):,} conflict(s) between files, kept as imported: check them "
+                   "in the CRM.", icon=":material/warning:")
+        st.dataframe(pd.DataFrame({"Conflict": warnings}), hide_index=True)
     for r in results:
         if any(f["rejected"] for f in r["files"]):
             st.markdown(f"**Rejected rows of upload {r['upload_id']}**")
