@@ -24,17 +24,22 @@ spend = data.metric(ctx, "spend", quarter=quarter, today=dt.date.today())
 st.subheader("Spend and cost per result")
 components.definition("Actual cost (else budget) prorated to the quarter by days; cost per "
                       "result = that spend ÷ the quarter's count; ROI = (bookings − cost) ÷ cost.")
-st.dataframe(tables.spend_table(spend), hide_index=True, key="spend_table")
+# Stages the data does not record have no column or chart here: their counts are inferred.
+st.dataframe(tables.spend_table(spend, report.tracked), hide_index=True, key="spend_table")
 chart_left, chart_right = st.columns(2)
 with chart_left:
-    components.chart(charts.spend_chart(spend), key="spend_chart")
+    if "sql" in report.tracked:
+        components.chart(charts.spend_chart(spend), key="spend_chart")
+    else:
+        st.info("No cost per SQL: SQL is not tracked in this data.", icon=":material/info:")
 with chart_right:
     components.chart(charts.roi_chart(spend), key="roi_chart")
 
 st.subheader("Channels")
 channels = channel_rollup(report.campaign_counts, spend)
-components.chart(charts.channel_chart(channels), key="channel_chart")
-st.dataframe(tables.channel_table(channels), hide_index=True, key="channel_table")
+components.chart(charts.channel_chart(channels, tracked=report.tracked), key="channel_chart")
+st.dataframe(tables.channel_table(channels, report.tracked), hide_index=True,
+             key="channel_table")
 
 st.subheader("Drill into a campaign")
 drill.campaign_drill(ctx, report.campaign_counts, quarter)

@@ -3,8 +3,6 @@
 import streamlit as st
 
 from smarketing_data import charts
-from smarketing_data import format as fmt
-from smarketing_data.metrics.funnel import kpis
 from smarketing_data.metrics.highlights import highlights
 from ui import components, data, filters, meeting
 from ui.definitions import show_definitions
@@ -15,24 +13,24 @@ report = data.report_set(ctx, quarter, options)
 if not report.has_data:
     components.no_data(f"{quarter} has no data.")
 
-tiles = kpis(report.activity, report.previous)
-for col, tile in zip(st.columns(len(tiles)), tiles, strict=True):
-    value = fmt.money(tile.value) if tile.kind == "money" else fmt.count(tile.value)
-    col.metric(tile.label, value, fmt.change(tile.change) if tile.change is not None else None)
+components.kpi_tiles(report)
 st.caption(f"Change against {report.quarter.previous().label}. Activity basis: a stage counts "
            "in the quarter its date falls in; a skipped stage takes the date of the next.")
 
+not_tracked = components.untracked_note(report)
 left, right = st.columns(2)
 with left:
     st.subheader("Funnel against goals")
     components.chart(charts.funnel_chart(report.funnel), key="funnel_chart")
     components.definition("Counts of each stage reached in the quarter; the black marks are "
-                          "the count expected from the stage before at the agreed goal rate.")
+                          "the count expected from the tracked stage before at the agreed "
+                          f"goal rate.{not_tracked}")
 with right:
     st.subheader("Stage-to-stage conversion")
     components.chart(charts.conversion_chart(report.funnel), key="conversion_chart")
     components.definition("This quarter's count of each stage divided by the count of the "
-                          "stage before it (activity basis), against the goal for that step.")
+                          "tracked stage before it (activity basis), against the goal for "
+                          f"that step.{not_tracked}")
 meeting.show_commentary(ctx, quarter, "funnel")
 show_definitions(ctx, ["lead", "mql", "sal", "sql", "opp", "won"])
 

@@ -6,18 +6,28 @@ import streamlit as st
 
 from smarketing_data import charts
 from smarketing_data.metrics.followup import NO_FIRST_TOUCH_MESSAGE
+from smarketing_data.stages import STAGE_LABELS
 from ui import components, data, filters, tables
 
 ctx, quarter = filters.quarter_page("Velocity & follow-up")
-base = st.sidebar.radio("Cohort base", ["mql", "lead"], format_func=str.upper, key="vel_base",
-                        horizontal=True)
+tracked = filters.tracked(ctx)
+# Velocity is measured over an MQL or Lead cohort; only the ones the data records are offered,
+# the resolved report base first, so the default matches the other pages.
+bases = sorted((b for b in ("mql", "lead") if b in tracked),
+               key=lambda b: b != tracked.default_base())
 
 st.subheader("Velocity")
-velocity = data.metric(ctx, "velocity", quarter=quarter, base=base)
-components.chart(charts.velocity_chart(velocity), key="velocity_chart")
-components.definition(f"Days between the two stages' own dates (skipped stages excluded), over "
-                      f"journeys whose {base.upper()} date is in {quarter}: median and 75th "
-                      "percentile.")
+if bases:
+    base = st.sidebar.radio("Cohort base", bases, format_func=STAGE_LABELS.get,
+                            key="vel_base", horizontal=True)
+    velocity = data.metric(ctx, "velocity", quarter=quarter, base=base)
+    components.chart(charts.velocity_chart(velocity), key="velocity_chart")
+    components.definition(f"Days between the two stages' own dates (skipped stages excluded), "
+                          f"over journeys whose {STAGE_LABELS[base]} date is in {quarter}: "
+                          "median and 75th percentile.")
+else:
+    st.info("Velocity is measured over an MQL or Lead cohort, and this data tracks neither "
+            "stage.", icon=":material/info:")
 
 st.subheader("Fastest customers")
 fastest = data.metric(ctx, "fastest", quarter=quarter)
@@ -46,7 +56,12 @@ else:
     st.dataframe(tables.open_mqls_table(follow.open_mqls), hide_index=True, key="open_mqls")
 
 st.subheader("Referral program")
-referral = data.metric(ctx, "referral", quarter=quarter)
-components.chart(charts.referral_chart(referral), key="referral_chart")
-components.definition("Lead cohort of the quarter: Referral (channel or campaign channel) "
-                      "against all other journeys, Lead → Closed Won so far, with 95% intervals.")
+if "lead" in tracked and "won" in tracked:
+    referral = data.metric(ctx, "referral", quarter=quarter)
+    components.chart(charts.referral_chart(referral), key="referral_chart")
+    components.definition("Lead cohort of the quarter: Referral (channel or campaign channel) "
+                          "against all other journeys, Lead → Closed Won so far, with 95% "
+                          "intervals.")
+else:
+    st.info("The referral comparison is Lead → Closed Won, and this data does not track "
+            f"{'Lead' if 'lead' not in tracked else 'Closed Won'}.", icon=":material/info:")

@@ -9,6 +9,10 @@ from typing import NoReturn
 import plotly.graph_objects as go
 import streamlit as st
 
+from smarketing_data import format as fmt
+from smarketing_data.metrics.funnel import KPI_TILES, kpis
+from smarketing_data.metrics.report_set import ReportSet
+from smarketing_data.report_text import NOT_TRACKED
 from ui import access
 from ui.data import Context, metric
 
@@ -61,6 +65,27 @@ def no_data(message: str = "No data yet.") -> NoReturn:
 def chart(figure: go.Figure, *, key: str) -> None:
     """A chart as the package built it: our projector styling, not the theme's."""
     st.plotly_chart(figure, theme=None, key=key, config={"displaylogo": False})
+
+
+def kpi_tiles(report: ReportSet) -> None:
+    """The quarter's KPI tiles against the quarter before; a stage the data does not record
+    says "not tracked" rather than a count inferred from later stages (SPEC §3.10)."""
+    stage_of = dict(KPI_TILES)
+    tiles = kpis(report.activity, report.previous)
+    for col, tile in zip(st.columns(len(tiles)), tiles, strict=True):
+        stage = stage_of.get(tile.label)
+        if stage is not None and stage not in report.tracked:
+            col.metric(tile.label, NOT_TRACKED)
+            continue
+        value = fmt.money(tile.value) if tile.kind == "money" else fmt.count(tile.value)
+        col.metric(tile.label, value,
+                   fmt.change(tile.change) if tile.change is not None else None)
+
+
+def untracked_note(report: ReportSet) -> str:
+    """' Not tracked in this data: SAL.' for a definition line; '' when every stage is."""
+    missing = [str(r.label) for r in report.funnel.itertuples(index=False) if not r.tracked]
+    return f" Not tracked in this data: {', '.join(missing)}." if missing else ""
 
 
 def definition(text: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import pandas as pd
 
 from smarketing_data import format as fmt
@@ -9,6 +11,11 @@ from smarketing_data import format as fmt
 
 def pct(value: float | None) -> str:
     return fmt.pct(value)
+
+
+def _count(value: float | None) -> str:
+    """A count, or "—" where there is none (no tracked upstream stage leaves pd.NA)."""
+    return "—" if value is None or pd.isna(value) else fmt.count(float(value))
 
 
 def _fmt(frame: pd.DataFrame, spec: dict[str, tuple[str, object]]) -> pd.DataFrame:
@@ -22,8 +29,21 @@ def _fmt(frame: pd.DataFrame, spec: dict[str, tuple[str, object]]) -> pd.DataFra
     return out.reset_index(drop=True)
 
 
-def spend_table(spend: pd.DataFrame) -> pd.DataFrame:
-    return _fmt(spend, {
+# Columns that count or divide by a stage: left out when the data does not record it.
+STAGE_COLUMNS = {"mql": ("mql", "cost_per_mql"), "sql": ("sql", "cost_per_sql"),
+                 "opp": ("opp", "cost_per_opp"), "won": ("won", "cost_per_won")}
+
+
+def _recorded(spec: dict[str, tuple[str, object]],
+              tracked: Container[str] | None) -> dict[str, tuple[str, object]]:
+    if tracked is None:
+        return spec
+    hidden = {c for stage, cols in STAGE_COLUMNS.items() if stage not in tracked for c in cols}
+    return {col: v for col, v in spec.items() if col not in hidden}
+
+
+def spend_table(spend: pd.DataFrame, tracked: Container[str] | None = None) -> pd.DataFrame:
+    return _fmt(spend, _recorded({
         "name": ("Campaign", None), "channel": ("Channel", None),
         "cost": ("Spend in quarter", fmt.money), "cost_basis": ("Cost basis", None),
         "mql": ("MQLs", fmt.count), "sql": ("SQLs", fmt.count), "opp": ("Opps", fmt.count),
@@ -31,21 +51,23 @@ def spend_table(spend: pd.DataFrame) -> pd.DataFrame:
         "cost_per_sql": ("Cost / SQL", fmt.money), "cost_per_opp": ("Cost / Opp", fmt.money),
         "cost_per_won": ("Cost / Won", fmt.money), "bookings": ("Bookings", fmt.money),
         "roi": ("ROI", fmt.pct),
-    })
+    }, tracked))
 
 
-def channel_table(channels: pd.DataFrame) -> pd.DataFrame:
-    return _fmt(channels, {
+def channel_table(channels: pd.DataFrame,
+                  tracked: Container[str] | None = None) -> pd.DataFrame:
+    return _fmt(channels, _recorded({
         "channel": ("Channel", None), "campaigns": ("Campaigns", fmt.count),
         "mql": ("MQLs", fmt.count), "sql": ("SQLs", fmt.count), "opp": ("Opps", fmt.count),
         "won": ("Won", fmt.count), "spend": ("Spend", fmt.money),
         "cost_per_sql": ("Cost / SQL", fmt.money), "bookings": ("Bookings", fmt.money),
-    })
+    }, tracked))
 
 
-def left_out_table(left_out: pd.DataFrame, base: str) -> pd.DataFrame:
+def left_out_table(left_out: pd.DataFrame, noun: str) -> pd.DataFrame:
+    """``noun``: the base's plural ("Opportunities")."""
     return _fmt(left_out, {"name": ("Rep", None), "team": ("Team", None),
-                           "denominator": (f"{base}s this quarter", fmt.count)})
+                           "denominator": (f"{noun} this quarter", fmt.count)})
 
 
 def fastest_table(fastest: pd.DataFrame) -> pd.DataFrame:
@@ -88,8 +110,8 @@ VERDICTS = {"above": "above goal", "below": "below goal", "on_par": "on par"}
 def campaign_report_table(frame: pd.DataFrame) -> pd.DataFrame:
     return _fmt(frame, {
         "name": ("Campaign", None), "value": ("Count", fmt.count),
-        "upstream": ("Upstream", fmt.count),
-        "expected": ("Expected at goal", lambda v: f"{v:.1f}"),
+        "upstream": ("Upstream", _count),
+        "expected": ("Expected at goal", lambda v: "—" if pd.isna(v) else f"{v:.1f}"),
     })
 
 
