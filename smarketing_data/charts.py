@@ -22,6 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from smarketing_data import format as fmt
+from smarketing_data.metrics.judgement import campaign_verdict, rep_verdict, step_verdict
 from smarketing_data.metrics.referral import REFERRAL
 from smarketing_data.metrics.stats import verdict
 from smarketing_data.report_text import NOT_TRACKED
@@ -45,7 +46,7 @@ NEUTRAL = BLUE  # nothing to judge against
 # Series without a goal; yellow is left out because it vanishes on a white projected screen.
 SERIES = (BLUE, ORANGE, SKY_BLUE, REDDISH_PURPLE)
 GOAL_COLOR = BLACK
-VERDICT_COLORS = {"above": ABOVE, "below": BELOW, "on_par": ON_PAR}
+VERDICT_COLORS = {"above": ABOVE, "at_or_above": ABOVE, "below": BELOW, "on_par": ON_PAR}
 WHISKER_COLOR = "#333333"
 GRID_COLOR = "#E0E0E0"
 MUTED_TEXT = "#555555"
@@ -60,7 +61,7 @@ COLUMN_HEIGHT = 540  # charts with vertical bars
 BAR_WIDTH = 0.7  # in rows; bars are one unit apart
 TICK_HALF = 0.4  # half the length of a per-bar goal segment: a little wider than the bar
 NAME_LIMIT = 40  # longer names are cut in tick labels (the hover keeps them whole)
-TOLERANCE = 1e-9  # upstream × goal is a float product: 25 × 0.36 may land a hair above 9
+TOLERANCE = 1e-9  # closer than this, a rate equals its goal (float dust, not a miss)
 HEADROOM = 1.3  # value axis past the longest bar, for the label outside it
 # Up to this many, a count axis ticks every whole number.
 SMALL_COUNT_AXIS = 10
@@ -103,11 +104,9 @@ def _nums(column: pd.Series) -> list[float | None]:
     return [_num(v) for v in column.tolist()]
 
 
-def _judge(value: float | None, goal: float | None) -> str:
-    """ABOVE when the value meets the goal, BELOW when not, NEUTRAL with nothing to judge."""
-    if value is None or goal is None:
-        return NEUTRAL
-    return ABOVE if value >= goal - TOLERANCE else BELOW
+def _colour(verdict: str | None) -> str:
+    """A verdict's colour (metrics.judgement gives the verdict); NEUTRAL with nothing judged."""
+    return NEUTRAL if verdict is None else VERDICT_COLORS.get(verdict, NEUTRAL)
 
 
 def _rate(value: float | None) -> str:
@@ -314,8 +313,8 @@ def funnel_chart(funnel: pd.DataFrame) -> go.Figure:
             f"{fmt.count(c)} · {fmt.pct(r)} of {label_of[a]}"
             for c, r, a, on in zip(counts, rates, starts, tracked, strict=True)]
     hover = [f"{label}: {t}" for label, t in zip(labels, text, strict=True)]
-    colors = [_judge(c, e) if on else ON_PAR
-              for c, e, on in zip(counts, expected, tracked, strict=True)]
+    colors = [_colour(step_verdict(r, g)) if on else ON_PAR
+              for r, g, on in zip(rates, goals, tracked, strict=True)]
     fig = go.Figure(_bars(counts, horizontal=True, text=text, hover=hover, width=BAR_WIDTH,
                           colors=colors,
                           textfont=dict(color=[BLACK if on else MUTED_TEXT for on in tracked])))
@@ -347,7 +346,7 @@ def conversion_chart(funnel: pd.DataFrame) -> go.Figure:
     text = [r if g is None else f"{r} (goal {rg})"
             for (r, rg), g in zip(pairs, goals, strict=True)]
     hover = [f"{label}: {t}" for label, t in zip(labels, text, strict=True)]
-    colors = [_judge(r, g) for r, g in zip(rates, goals, strict=True)]
+    colors = [_colour(step_verdict(r, g)) for r, g in zip(rates, goals, strict=True)]
     fig = go.Figure(_bars(rates, horizontal=False, colors=colors, text=text, hover=hover,
                           width=BAR_WIDTH))
     _goal_ticks(fig, goals, [f"goal: {_rate(g)}" for g in goals], horizontal=False,
@@ -390,7 +389,7 @@ def cohort_chart(cohort: pd.DataFrame) -> go.Figure:
 def _verdict_colors(lows: Sequence[float | None], highs: Sequence[float | None],
                     goals: Sequence[float | None]) -> list[str]:
     return [NEUTRAL if lo is None or hi is None or g is None
-            else VERDICT_COLORS[verdict(lo, hi, g)]
+            else _colour(verdict(lo, hi, g))
             for lo, hi, g in zip(lows, highs, goals, strict=True)]
 
 
@@ -412,7 +411,7 @@ def campaign_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
     hover = [f"{escape_label(n)}<br>channel: {escape_label(c)}<br>{stage}: {t}"
              for n, c, t in zip(report["name"].tolist(), report["channel"].tolist(), text,
                                 strict=True)]
-    colors = [_judge(v, e) for v, e in zip(values, expected, strict=True)]
+    colors = [_colour(campaign_verdict(v, e)) for v, e in zip(values, expected, strict=True)]
     fig = go.Figure(_bars(values, horizontal=True, colors=colors, text=text, hover=hover,
                           width=BAR_WIDTH))
     _goal_ticks(fig, expected, [f"expected at goal: {fmt.count(e)}" for e in expected],
@@ -443,7 +442,7 @@ def rep_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
              f"95% interval {_rate(lo)}–{_rate(hi)}"
              for n, team, t, lo, hi in zip(report["name"].tolist(), teams, text, lows, highs,
                                            strict=True)]
-    colors = [VERDICT_COLORS.get(str(v), NEUTRAL) for v in report["verdict"].tolist()]
+    colors = [_colour(rep_verdict(r)) for r in report.itertuples(index=False)]
     fig = go.Figure(_bars(rates, horizontal=True, colors=colors, text=["" for _ in rates],
                           hover=hover, width=BAR_WIDTH, error_x=_whiskers(rates, lows, highs)))
     _end_labels(fig, highs, text, horizontal=True)
@@ -477,7 +476,7 @@ def contribution_chart(contribution: pd.DataFrame) -> go.Figure:
         _bars(totals, horizontal=True, colors=ON_PAR, text=text, hover=hover, width=BAR_WIDTH,
               opacity=0.45, name="Total", showlegend=True),
         _bars(sourced, horizontal=True, text=["" for _ in sourced], hover=hover, width=0.4,
-              colors=[_judge(s, t) for s, t in zip(sourced, targets, strict=True)],
+              colors=[_colour(step_verdict(s, t)) for s, t in zip(sourced, targets, strict=True)],
               name="Marketing-sourced", showlegend=True),
     ])
     _goal_ticks(fig, targets, [f"target: {fmt.money(t)}" for t in targets], horizontal=True,

@@ -19,7 +19,8 @@ from sqlalchemy import Engine, insert, select, update
 from smarketing_data import format as fmt
 from smarketing_data import schema
 from smarketing_data.db import bump_data_version, read_frame, write_transaction
-from smarketing_data.metrics import catalog
+from smarketing_data.metrics import catalog, judgement
+from smarketing_data.metrics.judgement import campaign_verdict, rep_verdict, step_verdict
 from smarketing_data.metrics.quarters import Quarter, QuarterError, parse_quarter
 from smarketing_data.metrics.report_set import ReportSet
 from smarketing_data.report_text import reason
@@ -276,8 +277,8 @@ def carried_decisions(engine: Engine, *, quarter: str,
 
 @dataclass(frozen=True)
 class Headline:
-    """A report's current headline number, in words, and whether it meets its goal
-    (None: nothing to judge)."""
+    """A report's current headline number, in words, and whether it meets its goal by the
+    report's own verdict (None: nothing to judge, or a rep on par with the goal)."""
 
     report: str
     text: str
@@ -300,9 +301,7 @@ def _campaign_headline(rs: ReportSet, ref: catalog.ReportRef) -> Headline:
                                  "expected-at-goal count in this data)", None)
     text = (f"{r['name']}: {fmt.count(r['value'])} {unit} against "
             f"{r['expected']:.1f} expected at goal")
-    # With no upstream activity nothing was expected: nothing to judge.
-    met = None if r["upstream"] == 0 else bool(r["value"] >= r["expected"] - 1e-9)
-    return Headline(ref.key, text, met)
+    return Headline(ref.key, text, judgement.met(campaign_verdict(r["value"], r["expected"])))
 
 
 def _rep_headline(rs: ReportSet, ref: catalog.ReportRef) -> Headline:
@@ -317,13 +316,16 @@ def _rep_headline(rs: ReportSet, ref: catalog.ReportRef) -> Headline:
     text = (f"{r['name']}: {fmt.pct(r['rate'])} to {STAGE_LABELS[ref.stage]} "
             f"({int(r['numerator'])}/{int(r['denominator'])}) against a goal of "
             f"{fmt.pct(r['goal'])}")
-    return Headline(ref.key, text, bool(r["rate"] >= r["goal"] - 1e-9))
+    # The interval rule, as on the Reps page: an on-par rep is neither a win nor a miss.
+    return Headline(ref.key, text, judgement.met(rep_verdict(r)))
 
 
 def _funnel_headline(rs: ReportSet) -> Headline:
     """Each tracked step against its goal (a step over an untracked stage runs from the
     tracked stage before it); the untracked stages are named, never judged."""
-    parts, met, untracked = [], [], []
+    parts: list[str] = []
+    met: list[bool | None] = []
+    untracked: list[str] = []
     for r in rs.funnel.itertuples(index=False):
         if not r.tracked:
             untracked.append(str(r.label))
@@ -332,29 +334,37 @@ def _funnel_headline(rs: ReportSet) -> Headline:
             continue  # the first tracked stage, or nothing reached the stage before
         parts.append(f"{STAGE_LABELS[r.step_from]}→{r.label} {fmt.pct(r.step_rate)} "
                      f"(goal {fmt.pct(r.step_goal)})")
-        met.append(r.step_rate >= r.step_goal - 1e-9)
+        met.append(judgement.met(step_verdict(r.step_rate, r.step_goal)))
     text = " · ".join(parts) or "No funnel activity this quarter"
     if untracked:
         text += f" · not tracked: {', '.join(untracked)}"
-    return Headline("funnel", text, all(met) if met else None)
+    return Headline("funnel", text, _all_met(met))
 
 
 def _contribution_headline(rs: ReportSet) -> Headline:
-    parts, met = [], []
+    parts: list[str] = []
+    met: list[bool | None] = []
     for r in rs.contribution.itertuples(index=False):
         text = f"Sourced {r.metric} {fmt.money(r.sourced)}"  # metric: pipeline | bookings
         if r.target is not None and not pd.isna(r.target):
             text += f" against a target of {fmt.money(r.target)}"
-            met.append(r.sourced >= r.target)
+            met.append(judgement.met(step_verdict(r.sourced, r.target)))
         elif r.share is not None and not pd.isna(r.share):
             text += f" ({fmt.pct(r.share)} of all)"
         parts.append(text)
-    return Headline("contribution", " · ".join(parts), all(met) if met else None)
+    return Headline("contribution", " · ".join(parts), _all_met(met))
+
+
+def _all_met(met: list[bool | None]) -> bool | None:
+    """Whether every judged part meets its goal; None when no part was judged."""
+    judged = [m for m in met if m is not None]
+    return all(judged) if judged else None
 
 
 def headline(rs: ReportSet, report: str) -> Headline:
     """A report's headline number this quarter: for a campaign list, its first campaign's
-    count against expected at goal; for a rep list, its first rep's rate against the goal;
+    count against expected at goal; for a rep list, its first rep's rate against the goal,
+    judged by the interval rule;
     for the funnel, each step's conversion against its goal; for contribution, sourced
     pipeline and bookings against their targets."""
     ref = catalog.BY_KEY.get(report)

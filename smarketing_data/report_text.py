@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from smarketing_data.metrics.judgement import campaign_verdict, rep_verdict, words
 from smarketing_data.metrics.report_set import ReportSet
 from smarketing_data.metrics.reports import Report
 from smarketing_data.stages import STAGE_LABELS
@@ -44,8 +45,9 @@ def _expected(value: float | None) -> str:
 def _campaign_lines(frame: pd.DataFrame) -> list[str]:
     if frame.empty:
         return ["    (none)"]
-    return [f"    {i + 1:>2}. {r.name[:40]:<40} {int(r.value):>6}  upstream "
-            f"{_whole(r.upstream):>6}  expected at goal {_expected(r.expected):>9}"
+    return [(f"    {i + 1:>2}. {r.name[:40]:<40} {int(r.value):>6}  upstream "
+             f"{_whole(r.upstream):>6}  expected at goal {_expected(r.expected):>9}"
+             f"  {words('campaigns', campaign_verdict(r.value, r.expected))}").rstrip()
             for i, r in enumerate(frame.itertuples(index=False))]
 
 
@@ -54,7 +56,7 @@ def _rep_lines(frame: pd.DataFrame) -> list[str]:
         return ["    (none)"]
     return [f"    {i + 1:>2}. {r.name[:30]:<30} {_pct(r.rate):>7}  {int(r.numerator):>5}/"
             f"{int(r.denominator):<5} 95% CI {_pct(r.ci_low)}–{_pct(r.ci_high)}"
-            f"  goal {_pct(r.goal)}  {r.verdict}"
+            f"  goal {_pct(r.goal)}  {words('reps', rep_verdict(r))}"
             for i, r in enumerate(frame.itertuples(index=False))]
 
 

@@ -246,8 +246,8 @@ def test_report_slides_have_a_table_and_a_basis_line(deck):
     assert table_of(slides["Top reps by conversion to Closed Won"]) == [
         ["Rep", "Rate", "n/N", "95% interval", "Goal", "Verdict"],
         ["Rita", "50%", "1/2", "9.5%–91%", "5%", "above goal"],
-        ["sam", "0%", "0/2", "0%–66%", "5%", "on par"],
-        ["Tom", "0%", "0/2", "0%–66%", "5%", "on par"]]
+        ["sam", "0%", "0/2", "0%–66%", "5%", "on par with goal"],
+        ["Tom", "0%", "0/2", "0%–66%", "5%", "on par with goal"]]
     texts = [shape.text_frame.text for shape in slides["Top campaigns by SQLs"].shapes
              if shape.has_text_frame and not shape.is_placeholder]
     assert any(t.startswith("Activity basis: SQLs whose SQL date falls in 2026-Q2") and

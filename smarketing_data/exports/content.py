@@ -16,9 +16,10 @@ from sqlalchemy import Engine
 
 from smarketing_data import format as fmt
 from smarketing_data.demo import sample_upload_ids
-from smarketing_data.metrics import catalog
+from smarketing_data.metrics import catalog, judgement
 from smarketing_data.metrics.catalog import ReportRef
 from smarketing_data.metrics.goals import ADJACENT, DEFAULT_GOALS, Goals
+from smarketing_data.metrics.judgement import rep_verdict, step_verdict, words
 from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.report_set import ReportSet, build_report_set
 from smarketing_data.metrics.reports import Report, ReportOptions
@@ -28,7 +29,6 @@ from smarketing_data.stages import STAGE_LABELS
 from smarketing_data.uploads import list_uploads
 
 SIDES = {"sales": "Sales", "marketing": "Marketing"}
-VERDICT_WORDS = {"above": "above goal", "below": "below goal", "on_par": "on par"}
 # Names listed in a "left out for low volume" line before it says "and N more".
 LEFT_OUT_SHOWN = 10
 
@@ -348,8 +348,9 @@ def _funnel_section(rs: ReportSet) -> Section:
                      rate_text(_num(r.step_rate)), rate_text(goal), fmt.change(_num(r.change))])
         if step_from:
             step = _num(r.step_rate)
-            judged = "" if step is None or goal is None else (
-                " (met)" if step >= goal - 1e-9 else " (missed)")
+            verdict = step_verdict(step, goal)
+            judged = "" if verdict is None else (
+                " (met)" if judgement.met(verdict) else " (missed)")
             facts.append(f"{_arrow(step_from, r.stage)}: {rate_text(step)} against a goal of "
                          f"{rate_text(goal)}{judged}")
     untracked = [label for label, on in zip(labels, f["tracked"].tolist(), strict=True)
@@ -481,11 +482,11 @@ def _rep_section(rs: ReportSet, ref: ReportRef, report: Report) -> Section:
         columns,
         [[n, rate_text(rate), f"{int(x)}/{int(d)}",
           f"{rate_text(_num(lo))}–{rate_text(_num(hi))}", rate_text(_num(g)),
-          VERDICT_WORDS.get(_text(v), _text(v))]
-         for n, rate, x, d, lo, hi, g, v in zip(
+          words("reps", rep_verdict(r))]
+         for n, rate, x, d, lo, hi, g, r in zip(
              names, rates, rows["numerator"].tolist(), rows["denominator"].tolist(),
              rows["ci_low"].tolist(), rows["ci_high"].tolist(), rows["goal"].tolist(),
-             rows["verdict"].tolist(), strict=True)],
+             rows.itertuples(index=False), strict=True)],
         numeric)
     eligible = len(report.eligible)
     if eligible:
