@@ -163,7 +163,7 @@ def test_unknown_export_is_mapped_once_then_recognised(db_url):
     at = upload(page(), UPLOAD / "mycrm-leads.csv")
     # the row count does not wait for the mapping; what will be rejected does
     assert records(table(at, "Status"), "Format", "Rows", "Will be rejected", "Status") == [
-        ["—", 4, None, "Needs a column mapping"]]
+        ["—", 4, "—", "Needs a column mapping"]]
     assert at.button(key="import_button").disabled
     key = mapping_key(header_signature(MYCRM_HEADERS))
     assert at.selectbox(key=f"{key}_kind").value == "leads"
@@ -344,11 +344,12 @@ def test_a_list_of_mqls_is_mapped_in_the_app(db_url):
     at.selectbox(key=value_key(fields, "origin", "unknown")).set_value("(blank)").run()
     assert not at.exception
     preview = table(at, "record key")
+    # as counted: each lead an MQL on the day it came in (day first), unknown channel blank
     assert records(preview, "record key", "entry stage", "created", "MQL", "channel") == [
-        ["olist:m1", "mql", ts("2026-04-01"), ts("2026-04-01"), "Paid Search"],
-        ["olist:m2", "mql", ts("2026-04-15"), ts("2026-04-15"), None],
-        ["olist:m3", "mql", ts("2026-05-20"), ts("2026-05-20"), "Email"],
-        ["olist:m4", "mql", ts("2026-07-02"), ts("2026-07-02"), "Social"],
+        ["olist:m1", "mql", "2026-04-01", "2026-04-01", "Paid Search"],
+        ["olist:m2", "mql", "2026-04-15", "2026-04-15", ""],
+        ["olist:m3", "mql", "2026-05-20", "2026-05-20", "Email"],
+        ["olist:m4", "mql", "2026-07-02", "2026-07-02", "Social"],
     ]
     at.button(key=f"{key}_use").click().run()
     assert records(table(at, "Status"), "Format", "Kind", "Rows", "Status") == [
@@ -379,8 +380,8 @@ def test_a_list_of_mqls_is_mapped_in_the_app(db_url):
         "close_date": "won_date"}
     at.text_input(key=f"{key}_source").input("olist").run()
     assert records(table(at, "record key"), "record key", "lead", "stage", "won") == [
-        ["olist:m1", "olist:m1", "Won", ts("2026-05-10 10:00")],
-        ["olist:m3", "olist:m3", "Won", ts("2026-06-01 12:00")],
+        ["olist:m1", "olist:m1", "Won", "2026-05-10 10:00"],
+        ["olist:m3", "olist:m3", "Won", "2026-06-01 12:00"],
     ]
     at.button(key=f"{key}_use").click().run()
     import_files(at)
@@ -459,3 +460,21 @@ def test_a_file_whose_every_row_is_rejected_is_never_ready(db_url, tmp_path):
     assert at.button(key=f"{mapping_key(header_signature(['Lead No', 'Opened']))}_use").disabled
     assert at.button(key="import_button").disabled
     assert count(db_url, schema.uploads) == 0
+
+
+def test_conflicts_between_files_are_listed_in_the_report(db_url, tmp_path):
+    mqls = tmp_path / "olist_mqls.csv"
+    mqls.write_text("mql_id,first_contact_date\nm1,2026-05-02\n")
+    deals = tmp_path / "olist_won_deals.csv"
+    deals.write_text("mql_id,won_date\nm1,2026-04-20\n")  # won before it became an MQL
+    at = upload(page(), mqls, deals)  # both named olist: their records link up
+    for headers in (["mql_id", "first_contact_date"], ["mql_id", "won_date"]):
+        key = mapping_key(header_signature(headers))
+        at.button(key=f"{key}_use").click().run()
+    assert table(at, "Status")["Status"].tolist() == ["Ready (your mapping)"] * 2
+    import_files(at)
+    assert records(table(at, "Inserted"), "File", "Kind", "Inserted") == [
+        ["olist_mqls.csv", "leads", 1], ["olist_won_deals.csv", "opportunities", 1]]
+    assert at.warning[0].value.startswith("Conflicts that show only once the files are combined")
+    assert table(at, "Conflict")["Conflict"].tolist() == [
+        "olist:m1: opportunity date 2026-04-20 is before its MQL date 2026-05-02"]

@@ -222,11 +222,50 @@ def check_table(checks: list[FileCheck], skipped: set[str]) -> pd.DataFrame:
     })
 
 
+def _shown(frame: pd.DataFrame, blank: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The table as text where it has blanks or dates (st.dataframe shows a blank as a grey
+    "None" and a date with its midnight time), with those number columns kept right-aligned."""
+    out = frame.copy()
+    config: dict[str, Any] = {}
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            known = values.dropna()
+            timed = bool((known != known.dt.normalize()).any())
+            pattern = "%Y-%m-%d %H:%M" if timed else "%Y-%m-%d"
+            out[col] = [blank if pd.isna(v) else v.strftime(pattern) for v in values]
+        elif pd.api.types.is_numeric_dtype(values) and values.isna().any():
+            out[col] = [blank if pd.isna(v) else f"{v:,.0f}" if float(v).is_integer()
+                        else f"{v:,.2f}" for v in values]
+            config[col] = st.column_config.TextColumn(alignment="right")
+        elif not pd.api.types.is_numeric_dtype(values):
+            out[col] = [blank if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+                        for v in values.astype(object)]
+    return out, config
+
+
+def show_table(frame: pd.DataFrame | None, *, blank: str = "",
+               widths: dict[str, int] | None = None) -> None:
+    """A table of file data: blanks shown as ``blank``, dates without a midnight time;
+    ``widths`` in pixels for columns whose values change from run to run (the table keeps
+    the widths of its first values)."""
+    if frame is None:
+        return
+    shown, config = _shown(frame, blank)
+    for col, width in (widths or {}).items():
+        config[col] = st.column_config.Column(width=width)
+    st.dataframe(shown, hide_index=True, column_config=config)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def show_check(check: FileCheck) -> None:
     """One file: a way to skip it, and what the import would make of it."""
     skipped = is_skipped(check)
-    title = " · ".join([check.name, format_label(check) or "unknown format", check.kind or "?",
-                        status_label(check, skipped)])
+    parts = [check.name, format_label(check), check.kind, status_label(check, skipped)]
+    title = " · ".join(p for p in parts if p)
     left, right = st.columns([5, 1], vertical_alignment="top")
     with right:
         st.checkbox("Skip this file", key=skip_key(check.file_id),
@@ -241,11 +280,11 @@ def _details(check: FileCheck) -> None:
         _own_mapping_button(check)
         return
     if check.status == UNMAPPED:
-        rows = f"{check.rows:,} rows. " if check.rows is not None else ""
+        rows = f"{plural(check.rows, 'row')}. " if check.rows is not None else ""
         st.text(f"{rows}Say what its columns hold in the mapping step below.")
         st.caption(safe(check.error))
         return
-    st.text(f"{check.rows or 0:,} rows; {check.rejected or 0:,} will be rejected.")
+    st.text(f"{plural(check.rows or 0, 'row')}; {check.rejected or 0:,} will be rejected.")
     for note in check.notes:
         st.caption(safe(f"Note: {note}"))
     show_preview(check)
@@ -256,7 +295,7 @@ def _details(check: FileCheck) -> None:
 def show_preview(check: FileCheck) -> None:
     """The first records as they will be counted, and the rows that will be rejected."""
     st.caption(f"First {PREVIEW_ROWS} records as they will be counted")
-    st.dataframe(check.preview, hide_index=True)
+    show_table(check.preview)
     if check.rejected:
         shown = "" if check.rejected <= SHOWN_REJECTS else f" (first {SHOWN_REJECTS})"
         st.caption(f"Rows that will be rejected{shown}")

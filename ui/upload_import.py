@@ -28,6 +28,7 @@ from ui.upload_check import (
     is_skipped,
     own_mapping,
     show_check,
+    show_table,
 )
 from ui.upload_history import rejects_download
 from ui.upload_mapping import mapping_notes, mapping_step, unmapped_groups
@@ -59,7 +60,8 @@ def section(ctx: Context) -> None:
     if checks:
         skipped = {c.file_id for c in checks if is_skipped(c)}
         st.subheader("Check before import", anchor=False)
-        st.dataframe(check_table(checks, skipped), hide_index=True)
+        show_table(check_table(checks, skipped), blank="—",
+                   widths={"Format": 120, "Kind": 130, "Status": 190})
         for check in checks:
             show_check(check)
         for check, group in unmapped_groups(checks, uploaded, skipped):
@@ -82,8 +84,9 @@ def import_button(ctx: Context, checks: list[FileCheck], uploaded: list[Any],
         st.warning(safe(f"Skip or fix {', '.join(fatal)} to import: an import takes all its "
                         "files or none."))
     elif unmapped:
-        st.warning(safe(f"Map the columns of {', '.join(unmapped)} (above), or skip it, to "
-                        "import."))
+        them = "it" if len(unmapped) == 1 else "them"
+        st.warning(safe(f"Map the columns of {', '.join(unmapped)} (above), or skip {them}, "
+                        "to import."))
     elif any(c.status == MAPPED for c in taken) and len(taken) > 1:
         st.caption("Files read with your mapping are recorded as an upload of their own.")
     done = st.session_state.get(REPORT_KEY, {}).get("file_ids", [])
@@ -137,9 +140,10 @@ def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> No
         st.session_state[CHECKS_KEY] = {}
         st.session_state[MAPPINGS_KEY] = {}
         own_mapping().clear()
-        # the undo choice starts again from the newest upload
-        st.session_state.pop("undo_select", None)
-        st.session_state.pop("undo_confirm", None)
+        # The undo choice moves to the newest upload: set, not dropped, so the browser shows
+        # the choice the confirmation names.
+        st.session_state["undo_select"] = max(r.upload_id for r in results)
+        st.session_state["undo_confirm"] = False
     st.rerun()
 
 
@@ -189,8 +193,9 @@ def show_report(ctx: Context) -> None:
                 st.caption(safe(f"{f['file']}: {note}"))
     warnings = [w for r in results for w in r.get("warnings", [])]
     if warnings:
-        st.warning(f"{len(warnings):,} conflict(s) between files, kept as imported: check them "
-                   "in the CRM.", icon=":material/warning:")
+        st.warning("Conflicts that show only once the files are combined: the records are "
+                   "imported as they are; check these journeys in the CRM.",
+                   icon=":material/warning:")
         st.dataframe(pd.DataFrame({"Conflict": warnings}), hide_index=True)
     for r in results:
         if any(f["rejected"] for f in r["files"]):

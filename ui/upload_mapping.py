@@ -28,6 +28,8 @@ from ui.upload_check import (
     FileCheck,
     checked,
     own_mapping,
+    plural,
+    show_table,
     state,
 )
 
@@ -292,7 +294,7 @@ def _channel_values(ctx: Context, key: str, files: list[Any], header: str,
             imported = as_imported[value]
             first = imported if imported in suggest.KNOWN_CHANNELS else KEEP
         with grid[i % 3]:
-            choice = st.selectbox(safe(f"{value} · {n:,} rows"), options,
+            choice = st.selectbox(safe(f"{value} · {plural(n, 'row')}"), options,
                                   index=options.index(first) if first in options else 0,
                                   key=value_key(key, header, value))
         if choice == BLANK:
@@ -372,7 +374,7 @@ def mapping_step(ctx: Context, check: FileCheck, files: list[Any]) -> None:
     file with the same header row."""
     key = mapping_key(check.signature)
     names = [f.name for f in files]
-    with st.container(border=True):
+    with st.container(border=True, key=f"{key}_step"):
         st.subheader(safe(f"Map the columns of {', '.join(names)}"), anchor=False)
         st.caption("Suggested from the column names and values; check each one. The mapping "
                    "is saved with the import, and next time a file with these columns is "
@@ -395,15 +397,14 @@ def _preview(ctx: Context, first: Any, mapping: dict[str, Any], missing: list[st
     if trial.status == FATAL:
         st.error(safe(trial.error))
         return False
-    st.text(safe(f"{first.name}: {trial.rows or 0:,} rows; {trial.rejected or 0:,} would be "
-                  "rejected."))
+    st.text(f"{first.name}: {plural(trial.rows or 0, 'row')}; {trial.rejected or 0:,} would "
+            "be rejected.")
     if trial.rejected and trial.rejections is not None:
-        first_reasons = trial.rejections.head(REJECTS_SHOWN)
         st.caption("First rejected rows")
-        st.dataframe(first_reasons, hide_index=True)
-    st.caption(f"First {len(trial.preview) if trial.preview is not None else 0} records as "
-               "they will be counted")
-    st.dataframe(trial.preview, hide_index=True)
+        st.dataframe(trial.rejections.head(REJECTS_SHOWN), hide_index=True)
+    shown = len(trial.preview) if trial.preview is not None else 0
+    st.caption(f"First {plural(shown, 'record')} as they will be counted")
+    show_table(trial.preview)
     return True
 
 
@@ -428,10 +429,12 @@ def mapping_notes(checks: list[FileCheck], skipped: set[str]) -> None:
         seen.add(check.signature)
         mapping = check.mapping
         how = "update" if mapping.get("mode") == "update" else "insert or replace"
-        st.caption(safe(f"{check.name}: your mapping ({mapping['kind']}, {how}, source "
-                        f"'{mapping['source']}'), saved with the import."))
-        if st.button("Change mapping", key=f"{mapping_key(check.signature)}_change"):
-            state(MAPPINGS_KEY).pop(check.signature, None)
-            own_mapping().add(check.signature)
-            st.rerun()
-
+        text, button = st.columns([3, 1], vertical_alignment="center")
+        with text:
+            st.caption(safe(f"{check.name}: read with your mapping ({mapping['kind']}, {how}, "
+                            f"source '{mapping['source']}'), saved with the import."))
+        with button:
+            if st.button("Change mapping", key=f"{mapping_key(check.signature)}_change"):
+                state(MAPPINGS_KEY).pop(check.signature, None)
+                own_mapping().add(check.signature)
+                st.rerun()

@@ -1329,6 +1329,8 @@ COUNTED_COLUMNS = {
     "opportunities": ["row", "record key", "lead", "stage", "created", "won", "lost",
                       "amount", "rep", "channel", "campaign"],
 }
+# Left out when blank in every previewed record: a stage or amount the file does not give.
+_BLANK_LEFT_OUT = frozenset({"MQL", "SAL", "SQL", "opportunity", "won", "lost", "amount"})
 # A lead's stage dates as stored, in funnel order, under the journey names reached_dates reads.
 _LEAD_STAGE_DATES = {"mql_at": "mql_at", "sal_at": "sal_at", "sql_at": "sql_at",
                      "lead_opp_at": "opp_at", "lead_won_at": "won_at"}
@@ -1386,11 +1388,12 @@ def counted_preview(records: pd.DataFrame, target: str, *, update_fields: set[st
 
     Leads: record key, entry stage, created date, the date each stage counts as reached (its
     own date, else the earliest later one; none before the entry stage, none for a stage no
-    record of the file dates), lost date, rep,
-    channel, campaign. Opportunities: record key, linked lead, stage, created date (its
-    opportunity date), won or lost date (the close date of a won or lost deal), amount, rep,
-    channel, campaign. Other kinds, and an update (``update_fields``: the mapped fields, of
-    which only the stored columns they feed change), as ``preview_records`` shows them.
+    record of the file dates), lost date, rep, channel, campaign. Opportunities: record key,
+    linked lead, stage, created date (its opportunity date), won or lost date (the close date
+    of a won or lost deal), amount, rep, channel, campaign. Stage dates and amounts blank in
+    every previewed record are left out. Other kinds, and an update (``update_fields``: the
+    mapped fields, of which only the stored columns they feed change), as ``preview_records``
+    shows them.
     """
     head = records.head(rows)
     key = "opp_key" if target == "opportunities" else "journey_id"
@@ -1404,7 +1407,9 @@ def counted_preview(records: pd.DataFrame, target: str, *, update_fields: set[st
             else _counted_opportunities(head))
     body.insert(0, "record key", head[key])
     body.insert(0, "row", head["row_number"].astype("int64"))
-    return body[COUNTED_COLUMNS[target]].reset_index(drop=True)
+    shown = [c for c in COUNTED_COLUMNS[target]
+             if c not in _BLANK_LEFT_OUT or body[c].notna().any()]
+    return body[shown].reset_index(drop=True)
 
 
 def unknown_update_rows(engine: Engine, target: str, records: pd.DataFrame) -> list[Rejection]:
