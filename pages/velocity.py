@@ -6,6 +6,7 @@ import streamlit as st
 
 from smarketing_data import charts
 from smarketing_data.metrics.followup import NO_FIRST_TOUCH_MESSAGE
+from smarketing_data.metrics.velocity import MIN_FASTEST, MIN_TRAIT, trait_table
 from smarketing_data.stages import STAGE_LABELS
 from ui import components, data, filters, tables
 
@@ -33,10 +34,16 @@ st.subheader("Fastest customers")
 fastest = data.metric(ctx, "fastest", quarter=quarter)
 left, right = st.columns(2)
 with left:
-    components.chart(charts.fastest_traits_chart(fastest.traits), key="traits_chart")
-    components.definition("Journeys won in the quarter, fastest quartile by days from created "
-                          "to won: how much more common each trait is among them than among "
-                          "all wins (lift).")
+    if fastest.note:
+        st.info(fastest.note, icon=":material/info:")
+    else:
+        components.chart(charts.fastest_traits_chart(fastest.traits), key="traits_chart")
+        st.dataframe(trait_table(fastest.traits), hide_index=True, key="traits_table")
+    components.definition(
+        "Journeys won in the quarter, fastest quartile by days from created to won: how much "
+        "more common each trait is among them than among all wins (lift), with the counts "
+        f"and the 95% interval of the fastest share. Shown with at least {MIN_FASTEST} "
+        f"in the fastest quartile, for traits at least {MIN_TRAIT} of them share.")
 with right:
     st.dataframe(tables.fastest_table(fastest.fastest), hide_index=True, key="fastest_table")
 

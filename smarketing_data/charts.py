@@ -613,8 +613,10 @@ def _stage(key: object) -> str:
 
 def fastest_traits_chart(traits: pd.DataFrame) -> go.Figure:
     """What the fastest-won quartile has in common: the lift of each trait value (its share
-    among the fastest over its share among all wins), the 12 highest at the top, with a
-    line at 1 where a value is as common among the fastest as among all wins."""
+    among the fastest over its share among all wins), the 12 highest at the top, labelled
+    with the fastest count behind it and with both counts and the 95% interval of the
+    fastest share on hover, and a line at 1 where a value is as common among the fastest as
+    among all wins."""
     title = "What the fastest-won customers have in common"
     if traits.empty:
         return _no_data(title)
@@ -623,14 +625,22 @@ def fastest_traits_chart(traits: pd.DataFrame) -> go.Figure:
     lifts = [_num(v) for v in rows["lift"].tolist()]
     labels = [f"{escape_label(d).capitalize()}: {_name(v)}" for d, v in
               zip(rows["dimension"].tolist(), rows["value"].tolist(), strict=True)]
-    hover = [f"{label}<br>lift {_lift(lift)}<br>fastest quartile: {fmt.pct(_num(fs))} "
-             f"({fmt.count(fc)})<br>all wins: {fmt.pct(_num(als))} ({fmt.count(ac)})"
-             for label, lift, fs, fc, als, ac in zip(
-                 labels, lifts, rows["fastest_share"].tolist(), rows["fastest_count"].tolist(),
-                 rows["all_share"].tolist(), rows["all_count"].tolist(), strict=True)]
+    fastest = list(zip(rows["fastest_count"].tolist(), rows["fastest_size"].tolist(),
+                       strict=True))
+    hover = [f"{label}<br>lift {_lift(lift)}<br>fastest quartile: {fmt.count(fc)} of "
+             f"{fmt.count(fn)} = {fmt.pct(_num(fs))} (95% interval {_rate(_num(lo))}–"
+             f"{_rate(_num(hi))})<br>all wins: {fmt.count(ac)} of {fmt.count(an)} = "
+             f"{fmt.pct(_num(als))}"
+             for label, lift, (fc, fn), fs, lo, hi, ac, an, als in zip(
+                 labels, lifts, fastest, rows["fastest_share"].tolist(),
+                 rows["fastest_ci_low"].tolist(), rows["fastest_ci_high"].tolist(),
+                 rows["all_count"].tolist(), rows["all_size"].tolist(),
+                 rows["all_share"].tolist(), strict=True)]
     colors = [NEUTRAL if v is not None and v >= 1 else ON_PAR for v in lifts]
+    # The counts stay beside the lift: 2× from 5 of 8 deals is not 2× from 50 of 80.
     fig = go.Figure(_bars(lifts, horizontal=True, colors=colors, hover=hover, width=BAR_WIDTH,
-                          text=[_lift(v) for v in lifts]))
+                          text=[f"{_lift(v)} ({fmt.count(fc)}/{fmt.count(fn)})"
+                                for v, (fc, fn) in zip(lifts, fastest, strict=True)]))
     _reference_line(fig, 1.0, "as common as among all wins", horizontal=True,
                     line=dict(color=MUTED_TEXT, width=2, dash="dot"))
     _axes(fig, labels, horizontal=True, title="Lift: share among the fastest ÷ among all wins",

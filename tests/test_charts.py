@@ -98,13 +98,15 @@ VELOCITY = pd.DataFrame([
 ], columns=["from_stage", "to_stage", "journeys", "median_days", "p75_days"])
 
 TRAIT_COLUMNS = ["dimension", "value", "fastest_share", "all_share", "lift", "fastest_count",
-                 "all_count"]
+                 "all_count", "fastest_size", "all_size", "fastest_ci_low", "fastest_ci_high"]
 
 
 def traits_frame(n: int) -> pd.DataFrame:
-    """n channel values with lifts 1.0, 1.1, … in reverse, plus a rep with lift 0.5."""
-    rows = [("channel", f"C{i}", 0.2, 0.2 / (1 + i / 10), 1 + i / 10, 1, 5) for i in range(n)]
-    rows.append(("rep", "<i>Zoe</i>", 0.1, 0.2, 0.5, 1, 4))
+    """n channel values with lifts 1.0, 1.1, … in reverse, plus a rep with lift 0.5; the
+    fastest quartile holds 10 of 40 wins, each channel 2 of them (95% interval 5.7%–51%)."""
+    rows = [("channel", f"C{i}", 0.2, 0.2 / (1 + i / 10), 1 + i / 10, 2, 8, 10, 40, 0.056681,
+             0.509843) for i in range(n)]
+    rows.append(("rep", "<i>Zoe</i>", 0.1, 0.2, 0.5, 1, 8, 10, 40, 0.017876, 0.404156))
     return pd.DataFrame(rows, columns=TRAIT_COLUMNS)
 
 
@@ -394,7 +396,9 @@ def test_fastest_traits_chart_top_twelve_and_reference_line():
     assert len(bars.x) == 12
     assert list(bars.x) == pytest.approx([1 + i / 10 for i in range(13, 1, -1)])
     assert fig.layout.yaxis.ticktext[0] == "Channel: C13"
-    assert bars.text[0] == "2.3×" and bars.text[-1] == "1.2×"
+    assert bars.text[0] == "2.3× (2/10)" and bars.text[-1] == "1.2× (2/10)"
+    assert bars.hovertext[0] == ("Channel: C13<br>lift 2.3×<br>fastest quartile: 2 of 10 = 20% "
+                                 "(95% interval 5.7%–51%)<br>all wins: 8 of 40 = 9%")
     (line,) = fig.layout.shapes
     assert line.x0 == 1
     assert fig.layout.annotations[0].text == "as common as among all wins"

@@ -23,7 +23,14 @@ from smarketing_data.metrics.followup import NO_FIRST_TOUCH_MESSAGE, followup_su
 from smarketing_data.metrics.quarters import parse_quarter
 from smarketing_data.metrics.referral import referral_comparison
 from smarketing_data.metrics.spend import campaign_spend
-from smarketing_data.metrics.velocity import fastest_customers, stage_velocity
+from smarketing_data.metrics.velocity import (
+    MIN_FASTEST,
+    TRAIT_COLUMNS,
+    fastest_customers,
+    stage_velocity,
+    trait_table,
+    traits,
+)
 
 Q2 = parse_quarter("2026-Q2")
 CAMPAIGN_HEADER = "campaign_id,name,channel,start_date,end_date,budget,actual_cost"
@@ -181,17 +188,79 @@ def test_fastest_customers_quartile_and_traits(engine):
     assert (first["campaign_name"], first["rep_name"], first["won_amount"],
             first["company"]) == ("Alpha", "Ann", 100.0, "One")
     assert got.fastest["journey_id"].tolist() == ["w1", "w7"]
-    assert got.traits[["dimension", "value", "fastest_share", "all_share", "lift",
-                       "fastest_count", "all_count"]].values.tolist() == [
-        ["channel", "Email", 0.5, 0.428571, 1.166667, 1, 3],
-        ["channel", "Webinar", 0.5, 0.428571, 1.166667, 1, 3],
-        ["campaign", "Alpha", 1.0, 0.428571, 2.333333, 2, 3],
-        ["segment", "SMB", 1.0, 0.571429, 1.75, 2, 4],
-        ["region", "EMEA", 0.5, 0.428571, 1.166667, 1, 3],
-        ["region", "NA", 0.5, 0.571429, 0.875, 1, 4],
-        ["rep", "(unassigned)", 0.5, 0.285714, 1.75, 1, 2],
-        ["rep", "Ann", 0.5, 0.428571, 1.166667, 1, 3],
+    # Two fastest wins are far under MIN_FASTEST: nothing is said about what they share.
+    assert got.traits.empty
+    assert got.note == ("Too few won deals this quarter to say what the fastest share (at "
+                        "least 29 are needed, for 8 in the fastest quartile; 7 were won).")
+    # The computation itself, before the minimum: every value of the two fastest, its counts
+    # of 2 and of 7, and the Wilson interval of 1/2 (0.094529–0.905471) or 2/2 (0.342372–1).
+    half, whole = wilson_by_hand(1, 2), (wilson_by_hand(2, 2)[0], 1.0)
+    assert traits(got.fastest, got.journeys)[[
+        "dimension", "value", "fastest_share", "all_share", "lift", "fastest_count",
+        "all_count", "fastest_size", "all_size", "fastest_ci_low", "fastest_ci_high",
+    ]].values.tolist() == [
+        ["channel", "Email", 0.5, 0.428571, 1.166667, 1, 3, 2, 7, *half],
+        ["channel", "Webinar", 0.5, 0.428571, 1.166667, 1, 3, 2, 7, *half],
+        ["campaign", "Alpha", 1.0, 0.428571, 2.333333, 2, 3, 2, 7, *whole],
+        ["segment", "SMB", 1.0, 0.571429, 1.75, 2, 4, 2, 7, *whole],
+        ["region", "EMEA", 0.5, 0.428571, 1.166667, 1, 3, 2, 7, *half],
+        ["region", "NA", 0.5, 0.571429, 0.875, 1, 4, 2, 7, *half],
+        ["rep", "(unassigned)", 0.5, 0.285714, 1.75, 1, 2, 2, 7, *half],
+        ["rep", "Ann", 0.5, 0.428571, 1.166667, 1, 3, 2, 7, *half],
     ]
+    assert half == (0.094529, 0.905471) and whole == (0.342372, 1.0)
+
+
+def won_deals(n: int, fastest_channels: list[str], rest: list[str]) -> list[dict[str, str]]:
+    """n deals won in Q2, w00 fastest (1 day to win), w01 next (2 days) and so on; the first
+    ones' channels from fastest_channels, the others cycling through rest."""
+    channels = fastest_channels + [rest[i % len(rest)] for i in range(n - len(fastest_channels))]
+    return [j(f"w{i:02d}", "2026-04-01", channel=channel, segment="SMB", region="NA",
+              won_at=str(dt.date(2026, 4, 2) + dt.timedelta(days=i)))
+            for i, channel in enumerate(channels)]
+
+
+def test_fastest_traits_carry_counts_and_intervals_over_the_minimum(engine):
+    # 32 won: the fastest quartile is ceil(32/4) = 8 = MIN_FASTEST, w00..w07.
+    # Its channels: Email 5 (w00–w04), Webinar 2, Referral 1. The other 24 cycle Email,
+    # Webinar, Referral: 8 each, so all wins: Email 13, Webinar 10, Referral 9 of 32.
+    # Email: 5/8 = 0.625 against 13/32 = 0.40625, lift 1.538462; Wilson 95% of 5/8:
+    #   centre (0.625 + 3.8416/16) / (1 + 3.8416/8) = 0.584448,
+    #   half 1.96 × sqrt(0.625 × 0.375 / 8 + 3.8416 / 256) / 1.4802 = 0.278710
+    #   -> 0.305738–0.863158.
+    # Webinar (2 of 8) and Referral (1 of 8) are under MIN_TRAIT = 3: not shown. Segment SMB,
+    # region NA, no campaign and no rep: all 8 of 8 against 32 of 32, lift 1; the interval
+    # of 8/8 is 8 / (8 + 3.8416) = 0.675584 to 1.
+    put(engine, won_deals(32, ["Email"] * 5 + ["Webinar"] * 2 + ["Referral"],
+                          ["Email", "Webinar", "Referral"]))
+    got = fastest_customers(engine, quarter=Q2)
+    assert len(got.journeys) == 32 and len(got.fastest) == MIN_FASTEST == 8
+    assert got.note == ""
+    assert wilson_by_hand(5, 8) == (0.305738, 0.863158)
+    assert got.traits[[
+        "dimension", "value", "fastest_count", "fastest_size", "fastest_share",
+        "fastest_ci_low", "fastest_ci_high", "all_count", "all_size", "all_share", "lift",
+    ]].values.tolist() == [
+        ["channel", "Email", 5, 8, 0.625, 0.305738, 0.863158, 13, 32, 0.40625, 1.538462],
+        ["campaign", "(no campaign)", 8, 8, 1.0, 0.675584, 1.0, 32, 32, 1.0, 1.0],
+        ["segment", "SMB", 8, 8, 1.0, 0.675584, 1.0, 32, 32, 1.0, 1.0],
+        ["region", "NA", 8, 8, 1.0, 0.675584, 1.0, 32, 32, 1.0, 1.0],
+        ["rep", "(unassigned)", 8, 8, 1.0, 0.675584, 1.0, 32, 32, 1.0, 1.0],
+    ]
+    assert trait_table(got.traits).iloc[0].tolist() == [
+        "Channel: Email", "5 of 8", "62% (31%–86%)", "13 of 32", "41%", "1.5×"]
+
+
+def test_fastest_traits_need_eight_in_the_fastest_quartile(engine):
+    # 28 won: the quartile holds ceil(28/4) = 7, one under MIN_FASTEST, though Email is 5 of
+    # them: no trait is shown, and the note says how many were won.
+    put(engine, won_deals(28, ["Email"] * 7, ["Webinar"]))
+    got = fastest_customers(engine, quarter=Q2)
+    assert len(got.fastest) == 7
+    assert got.traits.empty and list(got.traits.columns) == TRAIT_COLUMNS
+    assert got.note == ("Too few won deals this quarter to say what the fastest share (at "
+                        "least 29 are needed, for 8 in the fastest quartile; 28 were won).")
+    assert len(traits(got.fastest, got.journeys)) == 5  # computed, but not shown
 
 
 # --- follow-up --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from smarketing_data import format as fmt
 from smarketing_data import schema
 from smarketing_data.metrics.common import (
     NO_CAMPAIGN,
@@ -21,7 +22,7 @@ from smarketing_data.metrics.common import (
     with_none,
 )
 from smarketing_data.metrics.quarters import Quarter
-from smarketing_data.metrics.stats import r6
+from smarketing_data.metrics.stats import r6, wilson
 from smarketing_data.stages import REACHED_COLUMNS, STAGE_DATE_COLUMNS, STAGES
 
 J = schema.journeys
@@ -36,7 +37,12 @@ FASTEST_COLUMNS = ["journey_id", "company", "channel", "campaign_id", "campaign_
 NULLABLE_TEXT = ["company", "channel", "campaign_id", "campaign_name", "segment", "region",
                  "rep_id", "rep_name"]
 TRAIT_COLUMNS = ["dimension", "value", "fastest_share", "all_share", "lift", "fastest_count",
-                 "all_count"]
+                 "all_count", "fastest_size", "all_size", "fastest_ci_low", "fastest_ci_high"]
+# With fewer fastest wins a single deal moves a share by more than 12 points, and a 3.7× lift
+# can rest on three deals: too few to say what the fastest have in common.
+MIN_FASTEST = 8
+# A trait held by one or two of the fastest is an anecdote, not something they share.
+MIN_TRAIT = 3
 # Trait dimension -> the column holding its value's display name; listed in the order shown.
 TRAIT_DIMENSIONS = {"channel": "channel", "campaign": "campaign_name", "segment": "segment",
                     "region": "region", "rep": "rep_name"}
@@ -75,21 +81,35 @@ def stage_velocity(engine: Engine, *, quarter: Quarter, base: str = "mql") -> pd
 class FastestCustomers:
     journeys: pd.DataFrame  # every journey won in the quarter, fastest first
     fastest: pd.DataFrame  # the fastest quartile of them (rounded up)
-    traits: pd.DataFrame  # what the fastest quartile has in common, against all of them
+    # What the fastest quartile has in common, against all of them: only with at least
+    # MIN_FASTEST in the quartile, and only traits at least MIN_TRAIT of them hold.
+    traits: pd.DataFrame
+    note: str = ""  # why no trait is shown; "" when some are
 
 
 def fastest_customers(engine: Engine, *, quarter: Quarter) -> FastestCustomers:
     """Journeys won in the quarter by days from creation to won, and the traits (channel,
-    campaign, segment, region, rep) over-represented in the fastest quartile.
+    campaign, segment, region, rep) of the fastest quartile against all wins.
 
     journeys / fastest columns: journey_id, company, channel, campaign_id, campaign_name,
     segment, region, rep_id, rep_name, created_at, won_at, days_to_win, won_amount.
-    traits columns: dimension, value, fastest_share, all_share, lift (fastest over all share),
-    fastest_count, all_count; only values present in the fastest quartile.
+    traits columns: as ``traits``, limited by MIN_FASTEST and MIN_TRAIT (``note`` says why
+    when that leaves none).
     """
     won = won_journeys(engine, quarter=quarter)
     fastest = won.head(math.ceil(len(won) / 4)).reset_index(drop=True)
-    return FastestCustomers(journeys=won, fastest=fastest, traits=traits(fastest, won))
+    found = traits(fastest, won)
+    if len(fastest) < MIN_FASTEST:
+        needed = 4 * (MIN_FASTEST - 1) + 1  # the fewest wins whose quartile holds MIN_FASTEST
+        return FastestCustomers(
+            journeys=won, fastest=fastest, traits=found.iloc[0:0],
+            note=f"Too few won deals this quarter to say what the fastest share (at least "
+                 f"{needed} are needed, for {MIN_FASTEST} in the fastest quartile; "
+                 f"{len(won)} were won).")
+    shown = found[found["fastest_count"] >= MIN_TRAIT].reset_index(drop=True)
+    note = "" if len(shown) else (f"No trait is shared by {MIN_TRAIT} or more of the "
+                                  f"{len(fastest)} fastest-won customers this quarter.")
+    return FastestCustomers(journeys=won, fastest=fastest, traits=shown, note=note)
 
 
 def won_journeys(engine: Engine, *, quarter: Quarter) -> pd.DataFrame:
@@ -116,7 +136,13 @@ def won_journeys(engine: Engine, *, quarter: Quarter) -> pd.DataFrame:
 
 
 def traits(fastest: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFrame:
-    """Share of each value in the fastest group against its share among everyone (lift)."""
+    """Share of each value in the fastest group against its share among everyone (lift),
+    with the counts behind both shares, for every value present in the fastest group.
+
+    Columns: dimension, value, fastest_share, all_share, lift, fastest_count (fastest with
+    the value), all_count (everyone with it), fastest_size, all_size, fastest_ci_low,
+    fastest_ci_high (Wilson 95% interval of fastest_share).
+    """
     parts = [_trait(fastest, everyone, dimension) for dimension in TRAIT_DIMENSIONS]
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     return out.reindex(columns=TRAIT_COLUMNS)
@@ -132,8 +158,10 @@ def _trait(fastest: pd.DataFrame, everyone: pd.DataFrame, dimension: str) -> pd.
     for key, count in fastest_counts.items():
         total = int(all_counts[key])
         fastest_share, all_share = count / len(fastest), total / len(everyone)
+        low, high = wilson(int(count), len(fastest))
         rows.append((dimension, labels[key], r6(fastest_share), r6(all_share),
-                     r6(fastest_share / all_share), int(count), total))
+                     r6(fastest_share / all_share), int(count), total, len(fastest),
+                     len(everyone), r6(low), r6(high)))
     out = pd.DataFrame(rows, columns=TRAIT_COLUMNS)
     out = out.assign(_name=name_order(out["value"]))
     return out.sort_values(["lift", "_name"], ascending=[False, True], kind="mergesort").drop(
@@ -149,3 +177,21 @@ def _keys_and_labels(frame: pd.DataFrame, dimension: str) -> tuple[pd.Series, di
     keys = raw.astype(object).where(raw.notna(), "").astype(str)
     names = frame[label_column].astype(object).where(raw.notna(), missing).astype(str)
     return keys, dict(zip(keys, names, strict=True))
+
+
+def trait_table(found: pd.DataFrame) -> pd.DataFrame:
+    """The traits as people read them, the counts and interval beside every share.
+
+    Columns: Trait, Fastest with it ("5 of 8"), Share of fastest (95% interval), All wins
+    with it ("10 of 32"), Share of all wins, Lift.
+    """
+    rows = [(f"{str(r.dimension).capitalize()}: {r.value}",
+             f"{int(r.fastest_count)} of {int(r.fastest_size)}",
+             f"{fmt.pct(r.fastest_share)} ({fmt.pct(r.fastest_ci_low)}–"
+             f"{fmt.pct(r.fastest_ci_high)})",
+             f"{int(r.all_count)} of {int(r.all_size)}", fmt.pct(r.all_share),
+             f"{r.lift:.1f}×")
+            for r in found.itertuples(index=False)]
+    return pd.DataFrame(rows, columns=["Trait", "Fastest with it",
+                                       "Share of fastest (95% interval)", "All wins with it",
+                                       "Share of all wins", "Lift"])
