@@ -24,7 +24,8 @@ def test_ingest_json_shape_and_counts(tmp_path, capsys):
                          "--json", "--db", db)
     assert code == 0, err
     data = json.loads(out)
-    assert set(data) == {"upload_id", "files"}
+    assert set(data) == {"upload_id", "files", "warnings"}
+    assert data["warnings"] == []
     assert data["upload_id"] == 1
     lead = data["files"][0]
     assert {k: lead[k] for k in ("file", "format", "kind", "rows", "inserted", "updated",
@@ -108,8 +109,8 @@ def test_report_json_shape_and_options(tmp_path, capsys):
                          "--min-volume", "2", "--base", "lead", "--json", "--db", db)
     assert code == 0, err
     data = json.loads(out)
-    assert list(data) == ["quarter", "start", "end", "base", "funnel", "campaigns", "reps",
-                          "goals"]
+    assert list(data) == ["quarter", "start", "end", "base", "funnel", "tracked", "campaigns",
+                          "reps", "goals"]
     assert (data["quarter"], data["start"], data["end"], data["base"]) == (
         "2026-Q2", "2026-04-01", "2026-07-01", "lead")
     assert list(data["funnel"]) == ["leads", "mql", "sal", "sql", "opp", "won", "pipeline",
@@ -136,3 +137,9 @@ def test_report_bad_quarter_is_usage_error(tmp_path, capsys):
     db = _qbr_db(tmp_path, capsys)
     code, _, err = run(capsys, "report", "--quarter", "Q2-2026", "--db", db)
     assert code == 2 and "not a quarter" in err
+
+
+def test_db_before_the_command_is_the_database_used(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'before.db'}"
+    assert main(["--db", db, "quarters", "--json"]) == 0
+    assert (tmp_path / "before.db").exists()

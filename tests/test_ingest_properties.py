@@ -70,7 +70,8 @@ def test_reached_stages_are_downward_closed_from_entry(rows):
 # --- random Salesforce export sets ------------------------------------------------------------
 
 def _sf_id(prefix: str, n: int) -> str:
-    return f"{prefix}5e0000{n:09d}"[:15]
+    """A 15-character Salesforce id, distinct for every n."""
+    return f"{prefix}5e00{n:08d}"
 
 
 lead_st = st.fixed_dictionaries({

@@ -223,8 +223,33 @@ def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
     return ~(both_null | equal)
 
 
-def resolve_source(conn: Connection, source: str, changes: JourneyChanges) -> None:
-    """Recompute every derived journey column of one source from its raw records."""
+# The lead's own dates against which the dates other files give (Opp, Won) are checked.
+_OWN_DATES = (("created_at", "created"), ("mql_at", "MQL"), ("sal_at", "SAL"), ("sql_at", "SQL"))
+_LINKED_DATES = (("opp_at", "opportunity"), ("won_at", "won"))
+# Exports round times differently; only inversions of more than a day are conflicts.
+_TOLERANCE = pd.Timedelta(days=1)
+WARNINGS_LISTED = 200
+
+
+def cross_file_conflicts(leads: pd.DataFrame, derived: pd.DataFrame) -> list[str]:
+    """Journeys whose Opp or Won date, given by linked opportunities, comes before a stage
+    date of the lead itself (SPEC §5.3): kept, and listed once per journey (the earliest
+    linked date against the latest own date it precedes)."""
+    found: dict[object, str] = {}
+    for late, late_name in _LINKED_DATES:
+        later = pd.to_datetime(derived[late])
+        for early, early_name in reversed(_OWN_DATES):
+            sooner = pd.to_datetime(leads[early])
+            bad = (later < sooner - _TOLERANCE).fillna(False).to_numpy(bool)
+            for jid, a, b in zip(leads["journey_id"][bad], later[bad], sooner[bad], strict=True):
+                found.setdefault(jid, f"{jid}: {late_name} date {a:%Y-%m-%d} is before its "
+                                      f"{early_name} date {b:%Y-%m-%d}")
+    return [found[j] for j in sorted(found, key=str)]
+
+
+def resolve_source(conn: Connection, source: str, changes: JourneyChanges) -> list[str]:
+    """Recompute every derived journey column of one source from its raw records; returns
+    the cross-file conflicts of the journeys that changed."""
     leads = _read(conn, _LEAD_COLUMNS, J, J.c.source == source, J.c.kind == "lead")
     opps = _read(conn, _OPP_COLUMNS, OPP, OPP.c.source == source)
     members = _read(
@@ -268,6 +293,7 @@ def resolve_source(conn: Connection, source: str, changes: JourneyChanges) -> No
         changes.removed(leads[changed])
         changes.added(leads[changed].assign(**{c: derived.loc[changed, c] for c in DERIVED}))
     _replace_opportunity_journeys(conn, source, opportunity_journeys(source, opps), changes)
+    return cross_file_conflicts(leads[changed], derived[changed]) if changed.any() else []
 
 
 def _replace_opportunity_journeys(
@@ -288,6 +314,12 @@ def _py(value: object) -> object:
     return value
 
 
-def resolve(conn: Connection, sources: Iterable[str], changes: JourneyChanges) -> None:
+def resolve(conn: Connection, sources: Iterable[str], changes: JourneyChanges) -> list[str]:
+    """Resolve every source; the cross-file conflicts found, at most WARNINGS_LISTED."""
+    warnings: list[str] = []
     for source in sorted(set(sources)):
-        resolve_source(conn, source, changes)
+        warnings += resolve_source(conn, source, changes)
+    if len(warnings) > WARNINGS_LISTED:
+        more = len(warnings) - WARNINGS_LISTED
+        warnings = [*warnings[:WARNINGS_LISTED], f"… and {more:,} more journeys like these"]
+    return warnings

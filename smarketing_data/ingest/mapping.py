@@ -141,6 +141,9 @@ STAGE_ORDER = ("created_at", "mql_at", "sal_at", "sql_at", "opp_at", "won_at")
 ORDER_TOLERANCE = pd.Timedelta(days=1)
 # Dates outside these years are typos or placeholders (9999-12-31), not CRM events.
 EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-01-01")
+# A source's records enter the funnel as leads, as MQLs (a list of marketing-qualified leads)
+# or as opportunities (SPEC §3.1).
+ENTRY_STAGES = ("lead", "mql", "opp")
 WON_STAGES = {"closed won", "closedwon", "won"}
 LOST_STAGES = {"closed lost", "closedlost", "lost"}
 DISQUALIFIED_STATUS_WORDS = ("disqualif", "unqualif", "junk", "not converted", "not qualified")
@@ -236,10 +239,42 @@ class _Errors:
 
 
 def _column(raw: RawTable, match: Match, fname: str) -> pd.Series | None:
+    """The file's text for a field: its column, else the mapping's constant; value-mapped."""
     header = match.columns.get(fname)
-    if header is None:
+    if header is not None:
+        values = raw.frame[header]
+    elif fname in match.constants:
+        constant = match.constants[fname]
+        text = "" if constant is None else str(constant)
+        values = pd.Series([text] * len(raw.frame), index=raw.frame.index, dtype=object)
+    else:
         return None
-    return raw.frame[header]
+    if fname in match.values:
+        values = _value_mapped(values, match.values[fname])
+    return values
+
+
+def _value_mapped(values: pd.Series, table: dict[str, object]) -> pd.Series:
+    """Cells replaced by the mapping's value map: exact text first, then any case."""
+    folded = {k.strip().casefold(): v for k, v in table.items()}
+
+    def one(cell: object) -> object:
+        text = "" if cell is None else str(cell).strip()
+        if text in table:
+            found = table[text]
+        elif text.casefold() in folded:
+            found = folded[text.casefold()]
+        else:
+            return cell
+        return "" if found is None else str(found)
+
+    lookup = {u: one(u) for u in pd.unique(values.astype(object))}
+    return values.astype(object).map(lookup)
+
+
+def _field_label(match: Match, fname: str) -> str:
+    """How messages name where a field's value came from."""
+    return match.columns.get(fname) or f"constant {fname}"
 
 
 def _invalid_reason(header: str, values: pd.Series, what: str,
@@ -268,13 +303,14 @@ def _parse_field(raw: RawTable, match: Match, fname: str, tz: str, errors: _Erro
         empty = pd.Series([None] * n, index=raw.frame.index, dtype=object)
     if col is None:
         return empty
-    header = match.columns[fname]
+    header = _field_label(match, fname)
     day_first = match.profile.day_first
+    order = match.dates.get(header)
     parsed: Parsed
     if fname in DATETIME_FIELDS or fname in DATE_FIELDS:
-        parsed = (parse_datetimes(col, tz=tz, day_first=day_first, excel=raw.excel)
+        parsed = (parse_datetimes(col, tz=tz, day_first=day_first, excel=raw.excel, order=order)
                   if fname in DATETIME_FIELDS else
-                  parse_dates(col, day_first=day_first, excel=raw.excel))
+                  parse_dates(col, day_first=day_first, excel=raw.excel, order=order))
         what = "unparseable date"
         far = ((parsed.values < EARLIEST) | (parsed.values >= LATEST)).fillna(False)
         far = far.to_numpy(bool) & ~np.asarray(parsed.invalid, bool)
@@ -339,7 +375,8 @@ def parse_fields(raw: RawTable, match: Match, tz: str) -> tuple[pd.DataFrame, _E
         touches = []
         for header in match.first_touch_columns:
             parsed = parse_datetimes(
-                raw.frame[header], tz=tz, excel=raw.excel, day_first=match.profile.day_first
+                raw.frame[header], tz=tz, excel=raw.excel, day_first=match.profile.day_first,
+                order=match.dates.get(header),
             )
             errors.add(
                 parsed.invalid,
@@ -412,11 +449,15 @@ def _lead_records(frame: pd.DataFrame, match: Match, errors: _Errors) -> pd.Data
     src = p.source
     record = frame["record_id"]
     entry = frame["entry_stage"].fillna("lead").astype(str).str.casefold()
-    errors.add(~entry.isin(["lead", "opp"]), "entry_stage must be 'lead' or 'opp'")
+    errors.add(~entry.isin(ENTRY_STAGES), "entry_stage must be 'lead', 'mql' or 'opp'")
     _stage_order_errors(frame, errors, _names(match))
+    # A record that enters as an MQL (or an opportunity) became one when it was created,
+    # unless the file says otherwise.
+    mql_at = frame["mql_at"].where(frame["mql_at"].notna() | (entry != "mql"), frame["created_at"])
+    opp_at = frame["opp_at"].where(frame["opp_at"].notna() | (entry != "opp"), frame["created_at"])
     lead_values = {
         "lead_campaign_id": frame["campaign"],
-        "lead_opp_at": frame["opp_at"],
+        "lead_opp_at": opp_at,
         "lead_won_at": frame["won_at"],
         "lead_lost_at": frame["lost_at"],
         "lead_amount": frame["amount"],
@@ -436,7 +477,7 @@ def _lead_records(frame: pd.DataFrame, match: Match, errors: _Errors) -> pd.Data
             "region": frame["region"],
             "company": frame["company"],
             "industry": frame["industry"],
-            "mql_at": frame["mql_at"],
+            "mql_at": mql_at,
             "sal_at": frame["sal_at"],
             "sql_at": frame["sql_at"],
             "first_touch_at": frame["first_touch_at"],
@@ -464,7 +505,8 @@ def _opportunity_records(frame: pd.DataFrame, match: Match, errors: _Errors) -> 
     close = frame["close_date"]
     close = frame["won_at"].where(is_won & frame["won_at"].notna(), close)
     close = frame["lost_at"].where(~is_won & lost_guess & frame["lost_at"].notna(), close)
-    errors.add(is_won & close.isna(), "closed won without a close date")
+    if match.mode != "update":  # an update keeps the stored close date; checked after merging
+        errors.add(is_won & close.isna(), "closed won without a close date")
     bad_order = (is_closed & (close < frame["created_at"] - ORDER_TOLERANCE)).fillna(False)
     errors.add(bad_order.to_numpy(bool), "stage dates out of order: close date before created date")
     deleted = frame["is_deleted"].fillna(False).astype(bool) | (status == "deleted")

@@ -29,14 +29,11 @@ from smarketing_data.db import (
 from smarketing_data.ingest.journeys import resolve
 from smarketing_data.ingest.mapping import TARGET_TABLES, MappedFile, Rejection, map_records
 from smarketing_data.ingest.read import FileError, RawTable, read_table
-from smarketing_data.ingest.recognize import (
-    Match,
-    RecognitionError,
-    header_signature,
-    match_from_mapping,
-    recognize,
-)
+from smarketing_data.ingest.recognize import Match, RecognitionError, header_signature, recognize
+from smarketing_data.ingest.rejections import all_rejected_message, unknown_ids_message
 from smarketing_data.ingest.store import Counts, apply_records
+from smarketing_data.ingest.update_mode import apply_updates
+from smarketing_data.ingest.user_mapping import mapping_to_store, match_from_mapping
 from smarketing_data.rollups import JourneyChanges, apply_changes
 
 Progress = Callable[[int, int], None]
@@ -78,9 +75,12 @@ class FileReport:
 class IngestResult:
     upload_id: int
     files: list[FileReport]
+    # Conflicts that show only once files are combined (SPEC §5.3), journey by journey.
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"upload_id": self.upload_id, "files": [f.to_json() for f in self.files]}
+        return {"upload_id": self.upload_id, "files": [f.to_json() for f in self.files],
+                "warnings": self.warnings}
 
 
 @dataclass
@@ -103,7 +103,7 @@ def _saved_mapping(engine: Engine, signature: str) -> dict[str, Any] | None:
     if row is None:
         return None
     saved = json.loads(row.columns)
-    # Older rows hold only the columns; newer ones also the day/month reading.
+    # The oldest rows hold only the columns; newer ones the whole mapping but kind and source.
     if "columns" not in saved:
         saved = {"columns": saved}
     return {"kind": row.kind, "source": row.source, **saved}
@@ -146,6 +146,8 @@ def prepare_file(
         raise IngestError(f"{item.name}: {exc}") from exc
     mapped = map_records(raw, match, tz=settings.timezone)
     mapped.notes = list(raw.notes) + mapped.notes
+    if len(raw.frame) and mapped.records.empty:
+        raise IngestError(all_rejected_message(item.name, raw, match, mapped.rejections))
     return Prepared(item, hashlib.sha256(item.data).hexdigest(), raw, match, mapped, to_save)
 
 
@@ -215,8 +217,7 @@ def _save_mapping(conn: Connection, prep: Prepared) -> None:
             signature=signature,
             kind=prep.match.profile.kind,
             source=prep.match.profile.source,
-            columns=json.dumps({"columns": mapping.get("columns", {}),
-                                "day_first": bool(mapping.get("day_first", False))}),
+            columns=json.dumps(mapping_to_store(mapping)),
             headers=json.dumps(headers),
             created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         )
@@ -244,12 +245,7 @@ def _write(
     for i in order:
         prep = prepared[i]
         mapped = prep.mapped
-        table = TARGET_TABLES[mapped.target]
-        counts = (
-            apply_records(conn, table, mapped.records, upload_id, changes)
-            if not mapped.records.empty
-            else Counts()
-        )
+        counts = _apply(conn, prep, upload_id, changes)
         report = FileReport(
             file=prep.source.name,
             format=prep.match.profile.format,
@@ -277,13 +273,30 @@ def _write(
     reports = [by_position[i] for i in range(len(prepared))]
     for position, (prep, report) in enumerate(zip(prepared, reports, strict=True)):
         _record_file(conn, upload_id, position, prep, report)
+    warnings: list[str] = []
     if sources and (needs_links or _has_links(conn, sources)):
-        resolve(conn, sources, changes)
+        warnings = resolve(conn, sources, changes)
     apply_changes(conn, changes)
-    result = IngestResult(upload_id, reports)
+    result = IngestResult(upload_id, reports, warnings)
     # Even an upload that changes no record adds to the upload history the app shows.
     bump_data_version(conn)
     return result
+
+
+def _apply(conn: Connection, prep: Prepared, upload_id: int, changes: JourneyChanges) -> Counts:
+    """Write one file's records: whole records (upsert) or only the mapped fields (update)."""
+    mapped, match = prep.mapped, prep.match
+    if mapped.records.empty:
+        return Counts()
+    if match.mode != "update":
+        return apply_records(conn, TARGET_TABLES[mapped.target], mapped.records, upload_id, changes)
+    result = apply_updates(conn, mapped.target, mapped.records,
+                           set(match.columns) | set(match.constants), upload_id, changes)
+    if result.rejections and not (result.counts.inserted or result.counts.updated
+                                  or result.counts.unchanged):
+        raise IngestError(unknown_ids_message(prep.source.name, match, result.rejections))
+    mapped.rejections = sorted(mapped.rejections + result.rejections, key=lambda r: r.row)
+    return result.counts
 
 
 def _has_links(conn: Connection, sources: set[str]) -> bool:

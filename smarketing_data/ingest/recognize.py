@@ -32,6 +32,12 @@ class Match:
     columns: dict[str, str]  # canonical field -> the file's header
     first_touch_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # From a user's mapping (SPEC §5.1): fixed values for fields no column holds, per-field
+    # value maps, the part order of ambiguous date columns (by header), and the write mode.
+    constants: dict[str, object] = field(default_factory=dict)
+    values: dict[str, dict[str, object]] = field(default_factory=dict)
+    dates: dict[str, str] = field(default_factory=dict)
+    mode: str = "upsert"
 
 
 def header_signature(headers: list[str]) -> str:
@@ -53,7 +59,7 @@ def _resolve_columns(profile: Profile, headers: list[str]) -> dict[str, str]:
     return columns
 
 
-def _missing_required(profile: Profile, columns: dict[str, str]) -> list[str]:
+def missing_required(profile: Profile, columns: dict[str, str]) -> list[str]:
     missing = [f for f in profile.required if f not in columns]
     for group in profile.required_any:
         if not any(f in columns for f in group):
@@ -96,12 +102,12 @@ def recognize(headers: list[str], *, format_name: str = "auto", kind: str = "aut
         raise RecognitionError(f"unknown kind {kind!r}; use one of {', '.join(KIND_ALIASES)}")
     forced = format_name not in ("auto", "", None) and target is not None
     normalized = {normalize_header(h) for h in headers}
-    best: tuple[float, Match] | None = None
+    best: tuple[float, Match, int] | None = None
     near_miss: tuple[int, Profile, list[str]] | None = None
     for profile in profiles_for(format_name, target):
         hits = sum(1 for s in profile.signature if s in normalized)
         columns = _resolve_columns(profile, headers)
-        missing = _missing_required(profile, columns)
+        missing = missing_required(profile, columns)
         if missing:
             if hits >= 3 and (near_miss is None or hits > near_miss[0]):
                 near_miss = (hits, profile, missing)
@@ -110,8 +116,11 @@ def recognize(headers: list[str], *, format_name: str = "auto", kind: str = "aut
             continue
         score = hits / len(profile.signature) + hits / 1000
         if best is None or score > best[0]:
-            best = (score, Match(profile=profile, columns=columns))
-    if best is not None:
+            best = (score, Match(profile=profile, columns=columns), hits)
+    # A file that shares more identifying columns with a kind it cannot be (a required column
+    # is missing) than with the kind it could be is the former with a column missing: a
+    # journeys file without created_at is never taken for campaigns (SPEC §5.3).
+    if best is not None and not _outweighs(near_miss, best[1], best[2], normalized):
         match = best[1]
         _add_dynamic_columns(match, headers)
         return match
@@ -130,51 +139,16 @@ def recognize(headers: list[str], *, format_name: str = "auto", kind: str = "aut
     )
 
 
+def _outweighs(near_miss: tuple[int, Profile, list[str]] | None, match: Match, hits: int,
+               normalized: set[str]) -> bool:
+    """Whether the near miss's identifying columns that the match leaves unused outnumber
+    the match's own identifying columns."""
+    if near_miss is None:
+        return False
+    used = {normalize_header(h) for h in match.columns.values()}
+    extra = sum(1 for s in near_miss[1].signature if s in normalized and s not in used)
+    return extra > hits
+
+
 def _short(header: str, limit: int = 60) -> str:
     return header if len(header) <= limit else header[: limit - 1] + "…"
-
-
-def match_from_mapping(headers: list[str], mapping: dict[str, object]) -> Match:
-    """A Match from a user's mapping: {"kind", "source", "columns": {field: header}}."""
-    from smarketing_data.ingest.formats import PROFILES
-
-    raw_kind = str(mapping.get("kind", "leads"))
-    target = KIND_ALIASES.get(raw_kind.casefold())
-    if target is None:
-        raise RecognitionError(f"the mapping's kind {raw_kind!r} is not one we know")
-    source = str(mapping.get("source") or "custom").strip() or "custom"
-    raw_columns = mapping.get("columns")
-    if not isinstance(raw_columns, dict) or not raw_columns:
-        raise RecognitionError('the mapping needs "columns": {"canonical field": "header"}')
-    by_norm = {normalize_header(h): h for h in headers}
-    # The canonical profile of the target, else (campaign members) the Salesforce one.
-    candidates = [p for p in PROFILES if p.target == target]
-    base = next((p for p in candidates if p.format == "canonical"), candidates[0])
-    columns: dict[str, str] = {}
-    aliases = {cand: f for f, cands in base.fields.items() for cand in cands}
-    for raw_field, header in raw_columns.items():
-        fname = raw_field if raw_field in base.fields else aliases.get(str(raw_field), raw_field)
-        if fname not in base.fields:
-            raise RecognitionError(f"the mapping names an unknown field {raw_field!r}")
-        actual = by_norm.get(normalize_header(str(header)))
-        if actual is None:
-            raise RecognitionError(f"the mapping's column {header!r} is not in the file")
-        columns[str(fname)] = actual
-    profile = Profile(
-        name=f"mapping-{target}",
-        format="custom",
-        kind=raw_kind,
-        target=target,
-        source=source,
-        fields=base.fields,
-        required=base.required,
-        signature=(),
-        required_any=base.required_any,
-        names_as_ids=True,
-        day_first=bool(mapping.get("day_first", False)),
-        dynamic_stage_dates=False,
-    )
-    missing = _missing_required(profile, columns)
-    if missing:
-        raise RecognitionError(f"the mapping does not say which column holds {', '.join(missing)}")
-    return Match(profile=profile, columns=columns)
