@@ -26,6 +26,7 @@ from smarketing_data.ingest import (
     undo_upload,
 )
 from smarketing_data.ingest.formats import FORMATS, KIND_ALIASES
+from smarketing_data.ingest.user_mapping import fields_help
 from smarketing_data.uploads import list_uploads
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from smarketing_data.metrics.reports import ReportOptions
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+BASES = ("mql", "lead", "opp")
 
 
 class UsageError(ValueError):
@@ -55,13 +57,13 @@ def load_settings_or_defaults() -> Settings:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    engine = make_engine(resolve_db_url(args.db))
+    engine = make_engine(resolve_db_url(getattr(args, "db", None)))
     init_schema(engine)
     return engine
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    version = init_schema(make_engine(resolve_db_url(args.db)))
+    version = init_schema(make_engine(resolve_db_url(getattr(args, "db", None))))
     print(f"schema version {version} ready")
     return EXIT_OK
 
@@ -74,12 +76,21 @@ def cmd_load_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# A mapping is a few hundred bytes; anything far larger is not one.
+MAX_MAPPING_BYTES = 1 << 20
+
+
 def _read_mapping(path: str | None) -> dict[str, Any] | None:
     if not path:
         return None
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_MAPPING_BYTES + 1)
+        if len(raw) > MAX_MAPPING_BYTES:
+            raise UsageError(f"mapping {path} is over {MAX_MAPPING_BYTES >> 10} KB; a mapping "
+                             "is a small JSON object")
+        data = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
         raise UsageError(f"cannot read mapping {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise UsageError(f"mapping {path} must be a JSON object")
@@ -116,6 +127,10 @@ def _print_ingest(result: IngestResult, *, as_json: bool) -> None:
             print(f"    row {r.row}: {r.reason}")
         if len(f.rejections) > 20:
             print(f"    … {len(f.rejections) - 20} more rejected rows (see --json)")
+    if result.warnings:
+        print("  warnings (kept as imported; check the source records):")
+        for warning in result.warnings:
+            print(f"    {warning}")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -231,7 +246,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--db", help="SQLAlchemy database URL (default: see README)")
+    # SUPPRESS: a --db given before the command must survive the command's own --db.
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help="SQLAlchemy database URL (default: see README)")
     parser = _Parser(prog="python -m smarketing_data", parents=[common],
                      description="Smarketing QBR: import CRM exports and check the numbers.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -246,6 +263,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--journeys", type=int, default=None, help="number of leads to generate")
     p.add_argument("--seed", type=int, default=42)
     p = add("ingest", cmd_ingest, "import CRM export files (CSV or XLSX)")
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = ("A mapping (--mapping FILE.json) for a file of any other shape:\n"
+                '  {"kind": "leads", "source": "mycrm", "mode": "upsert" | "update",\n'
+                '   "columns": {"record_id": "Lead No", "created_at": "Opened"},\n'
+                '   "constants": {"entry_stage": "mql"},\n'
+                '   "values": {"channel": {"paid_search": "Paid Search", "unknown": null}},\n'
+                '   "dates": {"Opened": "D-M-Y"}}\n'
+                "Fields each kind accepts:\n"
+                + "\n".join(f"  {line}" for line in fields_help().splitlines()))
     p.add_argument("files", nargs="+")
     p.add_argument("--format", default="auto", choices=["auto", *FORMATS])
     p.add_argument("--kind", default="auto", choices=["auto", *KIND_ALIASES])
@@ -258,7 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quarter", required=True, help="e.g. 2026-Q2 (or FY2027-Q1)")
     p.add_argument("--top", type=int, default=defaults.top_n)
     p.add_argument("--min-volume", type=int, default=defaults.min_volume)
-    p.add_argument("--base", choices=["mql", "lead"], default="mql")
+    p.add_argument("--base", choices=list(BASES), default=None,
+                   help="cohort base of the rep reports (default: mql, else lead, else opp, "
+                        "the first the data tracks)")
     p.add_argument("--rank", choices=["value", "confidence"], default="value",
                    help="rank by count/rate, or by the interval's low end")
     p.add_argument("--json", action="store_true")
@@ -269,7 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the file to write")
     p.add_argument("--top", type=int, default=defaults.top_n)
     p.add_argument("--min-volume", type=int, default=defaults.min_volume)
-    p.add_argument("--base", choices=["mql", "lead"], default="mql")
+    p.add_argument("--base", choices=list(BASES), default=None,
+                   help="cohort base of the rep reports (default: mql, else lead, else opp, "
+                        "the first the data tracks)")
     p.add_argument("--rank", choices=["value", "confidence"], default="value",
                    help="rank by count/rate, or by the interval's low end")
     p = add("uploads", cmd_uploads, "list every upload")

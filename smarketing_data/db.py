@@ -114,9 +114,20 @@ def init_schema(engine: Engine) -> int:
             if current is None:
                 set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
                 set_meta(conn, "data_version", "0")
+            elif int(current) < schema.SCHEMA_VERSION:
+                _upgrade(conn)
     except SQLAlchemyError as exc:
         raise DatabaseError(describe_error(exc)) from exc
     return schema.SCHEMA_VERSION
+
+
+def _upgrade(conn: Connection) -> None:
+    """Bring an older database's derived tables up to this version (raw data is kept)."""
+    from smarketing_data.rollups import rebuild_rollups
+
+    rebuild_rollups(conn)
+    set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
+    bump_data_version(conn)
 
 
 def describe_error(exc: BaseException) -> str:

@@ -27,12 +27,14 @@ COHORT: dict[str, tuple[str, ...]] = {
     "agg_cohort_campaign": ("campaign_id", "channel"),
     "agg_cohort_rep": ("rep_id",),
 }
-COHORT_BASES = ("lead", "mql")
+COHORT_BASES = ("lead", "mql", "opp")
 # Pipeline is the amount of journeys whose Opp date is in the period, bookings the won amount
 # of those whose Won date is (SPEC §4.1).
 AMOUNT_OF_STAGE = {"opp": "amount", "won": "won_amount"}
+# A journey's own stage dates (not inferred), for the tracked-stage counts.
+OWN_DATE_COLUMNS = ("mql_at", "sal_at", "sql_at", "opp_at", "won_at")
 NEEDED_COLUMNS = (*REACHED_COLUMNS.values(), "amount", "won_amount", "campaign_id", "rep_id",
-                  "channel")
+                  "channel", "entry_stage", *OWN_DATE_COLUMNS)
 
 
 @dataclass
@@ -62,6 +64,12 @@ def normalise(frame: pd.DataFrame) -> pd.DataFrame:
         out[col] = pd.to_numeric(frame[col]).astype("float64")
     for col in ("campaign_id", "rep_id", "channel"):
         out[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    # Own dates may be missing from a frame (an opportunity journey has no MQL date column).
+    for col in OWN_DATE_COLUMNS:
+        own = frame[col] if col in frame else pd.Series(pd.NaT, index=frame.index)
+        out[col] = pd.to_datetime(own).astype("datetime64[us]")
+    entry = frame["entry_stage"] if "entry_stage" in frame else pd.Series(None, index=frame.index)
+    out["entry_stage"] = entry.astype(object)
     return out.reset_index(drop=True)
 
 
@@ -142,6 +150,14 @@ def cohort_delta(frame: pd.DataFrame, dims: tuple[str, ...], sign: int) -> pd.Da
     return out
 
 
+def stage_dates_delta(frame: pd.DataFrame, sign: int) -> pd.DataFrame:
+    """Signed counts of journeys entering as leads and of those with each own stage date."""
+    counts = {"lead": int((frame["entry_stage"] == "lead").sum())}
+    for col in OWN_DATE_COLUMNS:
+        counts[col.removesuffix("_at")] = int(frame[col].notna().sum())
+    return pd.DataFrame({"stage": list(counts), "n": [sign * n for n in counts.values()]})
+
+
 def _net(frames: list[pd.DataFrame], keys: list[str], values: list[str]) -> pd.DataFrame:
     frames = [f for f in frames if not f.empty]
     if not frames:
@@ -164,6 +180,8 @@ def deltas(changes: JourneyChanges) -> dict[str, pd.DataFrame]:
     for name, dims in COHORT.items():
         frames = [cohort_delta(f, dims, s) for s, f in changes.frames]
         out[name] = _net(frames, ["month", "base", "stage", *dims], ["n"])
+    stage_frames = [stage_dates_delta(f, s) for s, f in changes.frames]
+    out["agg_stage_dates"] = _net(stage_frames, ["stage"], ["n"])
     return out
 
 
@@ -197,3 +215,22 @@ def apply_changes(conn: Connection, changes: JourneyChanges) -> None:
             _compact(conn, table)
     changes.frames.clear()
 
+
+REBUILD_CHUNK = 200_000
+
+
+def rebuild_rollups(conn: Connection) -> None:
+    """Every rollup recomputed from the journeys (a schema upgrade that adds a rollup)."""
+    for name in schema.ROLLUP_TABLES:
+        conn.execute(delete(_table(name)))
+    j = schema.journeys
+    stmt = select(*[j.c[c] for c in NEEDED_COLUMNS]).order_by(j.c.journey_id)
+    result = conn.execution_options(stream_results=True).execute(stmt)
+    while rows := result.fetchmany(REBUILD_CHUNK):
+        changes = JourneyChanges()
+        changes.added(pd.DataFrame(rows, columns=list(NEEDED_COLUMNS)))
+        for name, frame in deltas(changes).items():
+            if not frame.empty:
+                bulk_insert(conn, _table(name), frame)
+    for name in schema.ROLLUP_TABLES:
+        _compact(conn, _table(name))

@@ -23,7 +23,8 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
+# 2: the Opp cohort base and the tracked-stage counts (rollups rebuilt on upgrade).
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -318,6 +319,17 @@ agg_activity_rep = _rollup("agg_activity_rep", "rep_id")
 agg_cohort_campaign = _rollup("agg_cohort_campaign", "campaign_id", "channel", cohort=True,
                               amount=False)
 agg_cohort_rep = _rollup("agg_cohort_rep", "rep_id", cohort=True, amount=False)
+
+# Per stage, how many journeys carry their own date for it (Lead: how many enter as leads):
+# a stage no journey records is "not tracked" (SPEC §3.10). Signed deltas, like the others.
+agg_stage_dates = Table(
+    "agg_stage_dates",
+    metadata,
+    Column("stage", String(8), nullable=False),
+    Column("n", BigInteger, nullable=False),
+)
+ROLLUP_TABLES = ("agg_activity_campaign", "agg_activity_rep", "agg_cohort_campaign",
+                 "agg_cohort_rep", "agg_stage_dates")
 
 # Raw tables an upload writes, with their key column.
 RAW_TABLES: dict[str, str] = {

@@ -31,6 +31,16 @@ def raw_journeys(engine: Engine) -> list[dict]:
     return out
 
 
+def tracked(journeys: list[dict]) -> set[str]:
+    """SPEC §3.10: Lead when some journey enters as a lead; any other stage when some journey
+    has its own date for it. An empty database tracks everything."""
+    if not journeys:
+        return set(STAGES)
+    found = {"lead"} if any(j["entry_stage"] == "lead" for j in journeys) else set()
+    found |= {s for s in STAGES[1:] if any(j[OWN[s]] is not None for j in journeys)}
+    return found
+
+
 def reached(journey: dict) -> dict[str, dt.datetime | None]:
     """SPEC §3.1–3.2 for one journey, written out the long way."""
     entry = STAGES.index(journey["entry_stage"])

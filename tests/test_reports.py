@@ -63,6 +63,8 @@ def test_report_json_for_the_quarter(qbr):
         # eligible: Alpha (activity), beta (activity of journeys created in Q1), Gamma (dates
         # overlap, no journeys); Delta has no start date, Echo's activity and dates are in 2025.
         # SQLs: Alpha j1 j2 = 2, beta j4 j5 = 2 (tie: "Alpha" < "beta" case-insensitively)
+        "tracked": {"lead": True, "mql": True, "sal": True, "sql": True, "opp": True,
+                    "won": True},
         "campaigns": {
             "sql": {"top": [camp("camp-a", "Alpha", 2, 4, MQL_SQL),
                             camp("camp-b", "beta", 2, 1, MQL_SQL)],

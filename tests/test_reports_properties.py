@@ -24,6 +24,8 @@ def check_against_reference(engine, quarter, base: str) -> None:  # type: ignore
     report = build_report_set(engine, quarter=quarter,
                               options=ReportOptions(top=3, min_volume=1, base=base))
     journeys = reference.raw_journeys(engine)
+    on = reference.tracked(journeys)
+    assert set(report.tracked.stages) == on
     want = reference.funnel(journeys, quarter.start, quarter.end)
     got = report.activity
     assert {s: got.counts[s] for s in reference.STAGES} == {s: want[s] for s in reference.STAGES}
@@ -45,9 +47,18 @@ def check_against_reference(engine, quarter, base: str) -> None:  # type: ignore
         for r in rep.eligible.itertuples(index=False):
             assert 0.0 <= r.ci_low <= r.rate <= r.ci_high <= 1.0
             assert (r.ci_low, r.ci_high) == wilson(r.numerator, r.denominator)
-        for c in report.campaigns[stage].eligible.itertuples(index=False):
-            assert c.expected == c.upstream * report.goals.rate(
-                {"sql": "mql", "opp": "sql", "won": "opp"}[stage], stage)
+        # the upstream stage is the report's own, else the last tracked stage before it
+        upstream = {"sql": "mql", "opp": "sql", "won": "opp"}[stage]
+        before = [s for s in reference.STAGES[:reference.STAGES.index(upstream) + 1]
+                  if s in on]
+        camp_report = report.campaigns[stage]
+        assert camp_report.tracked == (stage in on)
+        if not camp_report.tracked:
+            continue
+        assert camp_report.upstream_stage == (before[-1] if before else None)
+        for c in camp_report.eligible.itertuples(index=False):
+            if before:
+                assert c.expected == c.upstream * report.goals.rate(before[-1], stage)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

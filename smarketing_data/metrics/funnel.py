@@ -11,6 +11,7 @@ from smarketing_data.metrics import rollup_queries as rq
 from smarketing_data.metrics.goals import Goals
 from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.stats import rate, wilson
+from smarketing_data.metrics.tracking import Tracked
 from smarketing_data.stages import STAGE_LABELS, STAGES
 
 
@@ -48,27 +49,38 @@ def _change(now: float, before: float) -> float | None:
     return (now - before) / before if before else None
 
 
-def funnel_table(current: Activity, previous: Activity, goals: Goals) -> pd.DataFrame:
+def funnel_table(current: Activity, previous: Activity, goals: Goals,
+                 tracked: Tracked | None = None) -> pd.DataFrame:
     """One row per stage (activity basis).
 
-    Columns: stage, label, count, previous, change (fraction), step_rate (from the stage
-    before), step_goal, cumulative_rate (from Lead), cumulative_goal.
+    Columns: stage, label, tracked, count, previous, change (fraction), step_from (the
+    stage the step starts from: the last tracked one before), step_rate, step_goal,
+    cumulative_rate (from the first tracked stage), cumulative_goal. An untracked stage has
+    no count, change or rates (SPEC §3.10); a step over it joins the tracked stages around
+    it, against the goal between them.
     """
+    tracked = tracked or Tracked.everything()
+    first = tracked.first()
     rows = []
-    leads = current.counts["lead"]
-    for i, stage in enumerate(STAGES):
-        count = current.counts[stage]
-        prev_stage = STAGES[i - 1] if i else None
+    for stage in STAGES:
+        on = stage in tracked
+        count = current.counts[stage] if on else None
+        step_from = tracked.previous(stage) if on else None
+        cumulative = on and first is not None and stage != first
         rows.append({
             "stage": stage,
             "label": STAGE_LABELS[stage],
+            "tracked": on,
             "count": count,
-            "previous": previous.counts[stage],
-            "change": _change(count, previous.counts[stage]),
-            "step_rate": rate(count, current.counts[prev_stage]) if prev_stage else None,
-            "step_goal": goals.adjacent(prev_stage, stage) if prev_stage else None,
-            "cumulative_rate": rate(count, leads) if i else None,
-            "cumulative_goal": goals.rate("lead", stage) if i else None,
+            "previous": previous.counts[stage] if on else None,
+            "change": _change(current.counts[stage], previous.counts[stage]) if on else None,
+            "step_from": step_from,
+            "step_rate": rate(current.counts[stage], current.counts[step_from])
+            if step_from else None,
+            "step_goal": goals.rate(step_from, stage) if step_from else None,
+            "cumulative_rate": rate(current.counts[stage], current.counts[first])
+            if cumulative and first else None,
+            "cumulative_goal": goals.rate(first, stage) if cumulative and first else None,
         })
     return pd.DataFrame(rows)
 

@@ -3,7 +3,7 @@ exactly the shape of SPEC §6 ``report --json``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -23,6 +23,8 @@ from smarketing_data.metrics.reports import (
     rep_report,
 )
 from smarketing_data.metrics.stats import r6
+from smarketing_data.metrics.tracking import Tracked, tracked_stages
+from smarketing_data.stages import STAGES
 
 
 @dataclass
@@ -38,6 +40,7 @@ class ReportSet:
     reps: dict[str, Report]
     campaign_counts: pd.DataFrame
     rep_cohorts: pd.DataFrame
+    tracked: Tracked
 
     @property
     def has_data(self) -> bool:
@@ -48,33 +51,44 @@ def build_report_set(engine: Engine, *, quarter: Quarter,
                      options: ReportOptions | None = None) -> ReportSet:
     """Every number of the quarter's QBR, from the rollups."""
     options = options or ReportOptions()
+    tracked = tracked_stages(engine)
+    options = replace(options, base=options.base or tracked.default_base())
     goals = load_goals(engine, quarter=quarter.label)
     by_campaign = rq.activity_by_campaign(engine, quarter.start, quarter.end)
     current = activity(engine, quarter, by_campaign)
     previous = activity(engine, quarter.previous())
     counts = campaign_counts(engine, quarter, activity=by_campaign)
-    cohorts = rep_cohorts(engine, quarter, options.base)
+    cohorts = rep_cohorts(engine, quarter, options.cohort_base)
     return ReportSet(
         quarter=quarter,
         options=options,
         goals=goals,
         activity=current,
         previous=previous,
-        funnel=funnel_table(current, previous, goals),
+        funnel=funnel_table(current, previous, goals, tracked),
         contribution=contribution(current, load_targets(engine, quarter=quarter.label)),
-        campaigns={s: campaign_report(counts, s, goals, options) for s in REPORT_STAGES},
-        reps={s: rep_report(cohorts, s, goals, options) for s in REPORT_STAGES},
+        campaigns={s: campaign_report(counts, s, goals, options, tracked)
+                   for s in REPORT_STAGES},
+        reps={s: rep_report(cohorts, s, goals, options, tracked) for s in REPORT_STAGES},
         campaign_counts=counts,
         rep_cohorts=cohorts,
+        tracked=tracked,
     )
 
 
 def _campaign_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
-        {"id": r.id, "name": r.name, "value": int(r.value), "upstream": int(r.upstream),
-         "expected": r6(r.expected)}
+        {"id": r.id, "name": r.name, "value": int(r.value),
+         "upstream": None if pd.isna(r.upstream) else int(r.upstream),
+         "expected": None if pd.isna(r.expected) else r6(r.expected)}
         for r in frame.itertuples(index=False)
     ]
+
+
+def _lists(report: Report, rows: Any) -> dict[str, Any]:
+    if not report.tracked:
+        return {"top": [], "bottom": [], "tracked": False}
+    return {"top": rows(report.top), "bottom": rows(report.bottom)}
 
 
 def _rep_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -89,19 +103,18 @@ def _rep_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def to_json(report: ReportSet) -> dict[str, Any]:
     """The SPEC §6 ``report --json`` document."""
     a = report.activity
+    names = {"lead": "leads"}
+    funnel: dict[str, Any] = {
+        names.get(s, s): a.counts[s] if s in report.tracked else None for s in STAGES
+    }
     return {
         "quarter": report.quarter.label,
         "start": report.quarter.start.isoformat(),
         "end": report.quarter.end.isoformat(),
         "base": report.options.base,
-        "funnel": {
-            "leads": a.counts["lead"], "mql": a.counts["mql"], "sal": a.counts["sal"],
-            "sql": a.counts["sql"], "opp": a.counts["opp"], "won": a.counts["won"],
-            "pipeline": r6(a.pipeline), "bookings": r6(a.bookings),
-        },
-        "campaigns": {s: {"top": _campaign_rows(r.top), "bottom": _campaign_rows(r.bottom)}
-                      for s, r in report.campaigns.items()},
-        "reps": {s: {"top": _rep_rows(r.top), "bottom": _rep_rows(r.bottom)}
-                 for s, r in report.reps.items()},
+        "funnel": {**funnel, "pipeline": r6(a.pipeline), "bookings": r6(a.bookings)},
+        "tracked": report.tracked.to_json(),
+        "campaigns": {s: _lists(r, _campaign_rows) for s, r in report.campaigns.items()},
+        "reps": {s: _lists(r, _rep_rows) for s, r in report.reps.items()},
         "goals": {k: r6(v) for k, v in report.goals.adjacent_goals().items()},
     }

@@ -19,6 +19,8 @@ from smarketing_data.metrics import rollup_queries as rq
 from smarketing_data.metrics.goals import Goals
 from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.stats import verdict, wilson
+from smarketing_data.metrics.tracking import Tracked
+from smarketing_data.stages import STAGE_LABELS, STAGES
 
 REPORT_STAGES = ("sql", "opp", "won")
 # The upstream stage whose count times the goal gives the count expected at goal (SPEC §4.2).
@@ -32,8 +34,14 @@ AMOUNT_COLUMN = {"opp": "pipeline", "won": "bookings"}
 class ReportOptions:
     top: int = 5
     min_volume: int = 10
-    base: str = "mql"
+    # The cohort base; None: the first of MQL, Lead, Opp that the data tracks (SPEC §4.1).
+    base: str | None = None
     ranking: str = "value"  # 'value' (count or rate) or 'confidence' (interval's low end)
+
+    @property
+    def cohort_base(self) -> str:
+        """The base once resolved against the data (report sets always hold a resolved one)."""
+        return self.base or "mql"
 
 
 @dataclass
@@ -44,8 +52,22 @@ class Report:
     top: pd.DataFrame
     bottom: pd.DataFrame
     eligible: pd.DataFrame
-    goal: float
+    goal: float | None
     left_out: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # False when the report's stage is not tracked, or (reps) does not apply to the base:
+    # the report then says so instead of ranking (SPEC §3.10, §4.1); ``untracked`` says why.
+    tracked: bool = True
+    untracked: str = ""
+    # The stage the goal and the expected-at-goal count start from (campaigns: the upstream
+    # stage, or the last tracked one before it; reps: the base). None: no tracked upstream.
+    upstream_stage: str | None = None
+
+
+def not_tracked(key: str, reason: str) -> Report:
+    """A report that ranks nothing, saying why."""
+    empty = pd.DataFrame()
+    return Report(key=key, top=empty, bottom=empty, eligible=empty, goal=None,
+                  tracked=False, untracked=reason)
 
 
 def _sorted(frame: pd.DataFrame, keys: list[tuple[str, bool]]) -> pd.DataFrame:
@@ -135,20 +157,30 @@ def campaign_counts(engine: Engine, quarter: Quarter, directory: pd.DataFrame | 
 
 
 def campaign_report(counts: pd.DataFrame, stage: str, goals: Goals,
-                    options: ReportOptions) -> Report:
-    """Campaigns ranked by the stage's activity count, with upstream and expected at goal."""
-    upstream = UPSTREAM[stage]
-    goal = goals.rate(upstream, stage)
+                    options: ReportOptions, tracked: Tracked | None = None) -> Report:
+    """Campaigns ranked by the stage's activity count, with upstream and expected at goal.
+
+    An untracked upstream stage gives way to the last tracked one before it, with the goal
+    between the two; with none, the rows carry no upstream or expectation (SPEC §3.10).
+    """
+    tracked = tracked or Tracked.everything()
+    key = f"campaigns.{stage}"
+    if stage not in tracked:
+        return not_tracked(key, f"{STAGE_LABELS[stage]} is not tracked in this data")
+    upstream = UPSTREAM[stage] if UPSTREAM[stage] in tracked else tracked.previous(stage)
+    goal = goals.rate(upstream, stage) if upstream else None
     frame = pd.DataFrame({
         "id": counts["id"], "name": counts["name"], "channel": counts["channel"],
-        "value": counts[stage].astype("int64"), "upstream": counts[upstream].astype("int64"),
+        "value": counts[stage].astype("int64"),
+        "upstream": counts[upstream].astype("int64") if upstream else pd.NA,
     })
     frame["goal"] = goal
-    frame["expected"] = frame["upstream"] * goal
-    frame["vs_expected"] = frame["value"] - frame["expected"]
+    frame["expected"] = frame["upstream"] * goal if upstream else None
+    frame["vs_expected"] = frame["value"] - frame["expected"] if upstream else None
     top, bottom = top_and_bottom(frame, n=options.top, top_keys=[("value", False)],
                                  bottom_keys=[("value", True)])
-    return Report(key=f"campaigns.{stage}", top=top, bottom=bottom, eligible=frame, goal=goal)
+    return Report(key=key, top=top, bottom=bottom, eligible=frame, goal=goal,
+                  upstream_stage=upstream)
 
 
 # --- reps ------------------------------------------------------------------------------------
@@ -186,9 +218,19 @@ def rep_cohorts(engine: Engine, quarter: Quarter, base: str,
 
 
 def rep_report(cohorts: pd.DataFrame, stage: str, goals: Goals,
-               options: ReportOptions) -> Report:
+               options: ReportOptions, tracked: Tracked | None = None) -> Report:
     """Reps ranked by cohort conversion from the base stage to ``stage``."""
-    goal = goals.rate(options.base, stage)
+    tracked = tracked or Tracked.everything()
+    base = options.cohort_base
+    key = f"reps.{stage}"
+    if base not in tracked:
+        return not_tracked(key, f"the {STAGE_LABELS[base]} base is not tracked in this data")
+    if STAGES.index(stage) <= STAGES.index(base):
+        return not_tracked(key, f"conversion to {STAGE_LABELS[stage]} does not apply to the "
+                                f"{STAGE_LABELS[base]} base")
+    if stage not in tracked:
+        return not_tracked(key, f"{STAGE_LABELS[stage]} is not tracked in this data")
+    goal = goals.rate(base, stage)
     frame = pd.DataFrame({
         "id": cohorts["id"], "name": cohorts["name"], "team": cohorts["team"],
         "numerator": cohorts[stage].astype("int64"),
@@ -211,8 +253,8 @@ def rep_report(cohorts: pd.DataFrame, stage: str, goals: Goals,
         top_keys=[(by, False), ("denominator", False)],
         bottom_keys=[(by, True), ("denominator", False)],
     )
-    return Report(key=f"reps.{stage}", top=top, bottom=bottom, eligible=eligible, goal=goal,
-                  left_out=left_out)
+    return Report(key=key, top=top, bottom=bottom, eligible=eligible, goal=goal,
+                  left_out=left_out, upstream_stage=base)
 
 
 def quarters_with_data(engine: Engine, *, fiscal_start_month: int = 1) -> list[Quarter]:
@@ -224,11 +266,20 @@ def quarters_with_data(engine: Engine, *, fiscal_start_month: int = 1) -> list[Q
     return sorted(found, reverse=True)
 
 
-def default_quarter(engine: Engine, *, today: dt.date,
-                    fiscal_start_month: int = 1) -> Quarter | None:
-    """The last complete quarter with data, else the newest quarter with data."""
+def default_quarter(engine: Engine, *, today: dt.date, fiscal_start_month: int = 1,
+                    base: str | None = None) -> Quarter | None:
+    """The last complete quarter in which the base stage has a cohort (default base: the one
+    the data's tracked stages give), else the last complete quarter with data, else the
+    newest quarter with data."""
+    from smarketing_data.metrics.quarters import quarter_of
+    from smarketing_data.metrics.tracking import tracked_stages
+
+    base = base or tracked_stages(engine).default_base()
+    cohorts = sorted({quarter_of(m, fiscal_start_month)
+                      for m in rq.cohort_months(engine, base)}, reverse=True)
     quarters = quarters_with_data(engine, fiscal_start_month=fiscal_start_month)
-    complete = [q for q in quarters if q.end <= today]
-    if complete:
-        return complete[0]
+    for candidates in (cohorts, quarters):
+        complete = [q for q in candidates if q.end <= today]
+        if complete:
+            return complete[0]
     return quarters[0] if quarters else None

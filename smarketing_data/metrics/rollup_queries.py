@@ -83,3 +83,22 @@ def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
         frame["amount"] = pd.to_numeric(frame["amount"]).fillna(0.0).astype("float64")
     frame = frame[(frame["n"] != 0) | (frame.get("amount", 0) != 0)]
     return frame.reset_index(drop=True)
+
+
+def stage_date_counts(conn: Connection | Engine) -> dict[str, int]:
+    """Per stage, journeys with their own date for it (lead: entering as leads)."""
+    t = schema.agg_stage_dates
+    frame = read_frame(conn, select(t.c.stage, func.sum(t.c.n).label("n")).group_by(t.c.stage))
+    return {str(s): int(n or 0) for s, n in frame.itertuples(index=False)}
+
+
+def cohort_months(conn: Connection | Engine, base: str) -> list[dt.date]:
+    """Months in which the base stage has a cohort (journeys whose base-stage date is in it)."""
+    stmt = (
+        select(CR.c.month)
+        .where(CR.c.base == base, CR.c.stage == base)
+        .group_by(CR.c.month)
+        .having(func.sum(CR.c.n) != 0)
+    )
+    frame = read_frame(conn, stmt)
+    return sorted(pd.to_datetime(frame["month"]).dt.date.tolist())
