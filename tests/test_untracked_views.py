@@ -328,3 +328,12 @@ def test_headlines_say_not_tracked_without_a_verdict(opp_engine):
     assert mt.headline(rs, "funnel") == mt.Headline(
         "funnel", "Opportunity→Closed Won 50% (goal 25%) · not tracked: Lead, MQL, SAL, SQL",
         True)
+
+
+def test_presenter_mode_says_why_a_report_is_absent(opp_url):
+    at = open_page("pages/meeting.py")
+    at.toggle(key="presenter").set_value(True).run()
+    at.button(key="presenter_next").click().run()  # Top campaigns by SQLs
+    assert not at.exception
+    assert at.title[0].value == "Top campaigns by SQLs"
+    assert [h.value for h in at.header] == ["SQL is not tracked in this data."]

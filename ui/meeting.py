@@ -25,6 +25,7 @@ from smarketing_data.exports import MEDIA_TYPES, file_name
 from smarketing_data.metrics import catalog
 from smarketing_data.metrics.report_set import ReportSet
 from smarketing_data.metrics.reports import ReportOptions
+from smarketing_data.report_text import reason
 from smarketing_data.stages import STAGE_LABELS
 from ui import components
 from ui.components import safe
@@ -445,6 +446,25 @@ def _presenter_notes(ctx: Context, found: pd.DataFrame, side: str) -> None:
         st.markdown(f"{paragraphs(row['text'])}  \n— *{safe(row['author'])}*")
 
 
+def untracked_reason(rs: ReportSet, report: str) -> str | None:
+    """Why a ranked report cannot be shown for this data (SPEC §3.10), else None."""
+    ref = catalog.BY_KEY[report]
+    if ref.entity in ("campaigns", "reps") and ref.stage:
+        found = (rs.campaigns if ref.entity == "campaigns" else rs.reps)[ref.stage]
+        return None if found.tracked else reason(found)
+    return None
+
+
+def _presenter_chart(rs: ReportSet, report: str) -> None:
+    figure = report_figure(rs, report)
+    # the slide's title says what the chart shows; the room needs the bars larger
+    figure.update_layout(height=None, autosize=True, title_text="", margin_t=60,
+                         font_size=PRESENTER_FONT, legend_font_size=PRESENTER_FONT)
+    with st.container(key="presenter_chart_box"):
+        st.plotly_chart(figure, theme=None, key="presenter_chart", height="stretch",
+                        config={"displaylogo": False, "responsive": True})
+
+
 def presenter_view(ctx: Context, quarter: str, rs: ReportSet) -> None:
     """One report per screen: title, large chart, both sides' commentary, its decisions."""
     st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
@@ -462,13 +482,12 @@ def presenter_view(ctx: Context, quarter: str, rs: ReportSet) -> None:
                   icon=":material/close:", help="Back to the meeting page")
     chart_col, words = st.columns([3, 2], gap="large")
     with chart_col:
-        figure = report_figure(rs, report)
-        # the slide's title says what the chart shows; the room needs the bars larger
-        figure.update_layout(height=None, autosize=True, title_text="", margin_t=60,
-                             font_size=PRESENTER_FONT, legend_font_size=PRESENTER_FONT)
-        with st.container(key="presenter_chart_box"):
-            st.plotly_chart(figure, theme=None, key="presenter_chart", height="stretch",
-                            config={"displaylogo": False, "responsive": True})
+        untracked = untracked_reason(rs, report)
+        if untracked:
+            # A report the data cannot answer says why, in the chart's place.
+            st.header(untracked, anchor=False)
+        else:
+            _presenter_chart(rs, report)
     with words, st.container(key="presenter_words"):
         st.markdown(f"{quarter} · **{index + 1} / {len(KEYS)}**", text_alignment="right")
         found = notes(ctx, quarter, report)
