@@ -131,6 +131,13 @@ def _defaults(check: FileCheck, target: str, mode: str, file_name: str
 # --- the widgets ----------------------------------------------------------------------------
 
 
+def _default_source(file_name: str) -> str:
+    """The source of a file mapped earlier in this session, so that files from one CRM
+    brought in together (a lead list and its won deals) link up; else one from the name."""
+    chosen = [m.get("source") for m in state(MAPPINGS_KEY).values() if m.get("source")]
+    return str(chosen[-1]) if chosen else suggest.default_source(file_name)
+
+
 def _head(ctx_key: str, check: FileCheck, names: list[str]) -> tuple[str, str, str]:
     """Kind, source name and mode."""
     start = _start(check)
@@ -144,7 +151,7 @@ def _head(ctx_key: str, check: FileCheck, names: list[str]) -> tuple[str, str, s
     with middle:
         source = st.text_input(
             "Source name",
-            value=start["source"] if start else suggest.default_source(names[0]),
+            value=start["source"] if start else _default_source(names[0]),
             max_chars=32, key=f"{ctx_key}_source",
             help="Prefix of the record keys (e.g. 'mycrm' makes 'mycrm:1001'). Use the same "
                  "name for every file from one CRM so leads and deals link up.")
