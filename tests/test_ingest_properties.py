@@ -23,7 +23,7 @@ from smarketing_data.ingest import FileInput, ingest, undo_upload
 from smarketing_data.stages import REACHED_COLUMNS, STAGES, reached_dates
 
 BASE = dt.datetime(2026, 1, 1)
-SLOW = hsettings(max_examples=15, deadline=None,
+SLOW = hsettings(max_examples=8, deadline=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

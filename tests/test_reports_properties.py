@@ -61,7 +61,7 @@ def check_against_reference(engine, quarter, base: str) -> None:  # type: ignore
                 assert c.expected == c.upstream * report.goals.rate(before[-1], stage)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(export_st, export_st, quarters, st.sampled_from(["mql", "lead"]))
 def test_rollup_reports_equal_raw_reading(first, second, quarter, base):
     with fresh_engine() as eng:

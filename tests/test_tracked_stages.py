@@ -7,10 +7,9 @@ pipeline with a teams file; and a SAL date that a later quarter starts recording
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import pytest
+from test_reports import wilson_by_hand as wilson
 
 from helpers import DATA, journeys, load
 from smarketing_data.metrics.quarters import parse_quarter
@@ -43,14 +42,6 @@ PIPELINE = {"kind": "opportunities", "source": "maven",
 TEAMS = {"kind": "reps", "source": "maven",
          "columns": {"record_id": "sales_agent", "name": "sales_agent", "team": "manager",
                      "region": "regional_office"}}
-
-
-def wilson(x: int, n: int) -> tuple[float, float]:
-    z = 1.96
-    p = x / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return round(max(0.0, centre - half), 6), round(min(1.0, centre + half), 6)
 
 
 def rep(rid: str, x: int, n: int, goal: float, verdict: str) -> dict:
