@@ -14,10 +14,11 @@ if not report.has_data:
     components.no_data(f"{quarter} has no data.")
 
 components.kpi_tiles(report)
-st.caption(f"Change against {report.quarter.previous().label}. Activity basis: a stage counts "
-           "in the quarter its date falls in; a skipped stage takes the date of the next.")
-
 not_tracked = components.untracked_note(report)
+st.caption(f"Change against {report.quarter.previous().label}. Activity basis: a stage counts "
+           "in the quarter its date falls in; a skipped stage takes the date of the next."
+           f"{not_tracked}")
+
 left, right = st.columns(2)
 with left:
     st.subheader("Funnel against goals")

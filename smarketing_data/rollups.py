@@ -224,7 +224,7 @@ def rebuild_rollups(conn: Connection) -> None:
     for name in schema.ROLLUP_TABLES:
         conn.execute(delete(_table(name)))
     j = schema.journeys
-    stmt = select(*[j.c[c] for c in NEEDED_COLUMNS]).order_by(j.c.journey_id)
+    stmt = select(*[j.c[c] for c in NEEDED_COLUMNS])
     result = conn.execution_options(stream_results=True).execute(stmt)
     while rows := result.fetchmany(REBUILD_CHUNK):
         changes = JourneyChanges()

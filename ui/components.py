@@ -75,7 +75,8 @@ def kpi_tiles(report: ReportSet) -> None:
     for col, tile in zip(st.columns(len(tiles)), tiles, strict=True):
         stage = stage_of.get(tile.label)
         if stage is not None and stage not in report.tracked:
-            col.metric(tile.label, NOT_TRACKED)
+            # a dash fits a tile at 1280 px; the caption under the tiles names the stages
+            col.metric(tile.label, "—", help=f"{tile.label}: {NOT_TRACKED} in this data")
             continue
         value = fmt.money(tile.value) if tile.kind == "money" else fmt.count(tile.value)
         col.metric(tile.label, value,

@@ -30,8 +30,10 @@ def _date_header(kind: str, match: Match) -> str | None:
     return header if header in match.columns.values() else None
 
 
-def _date_advice(header: str, raw: RawTable) -> str:
-    shapes = date_shape(raw.frame[header])
+def _date_advice(header: str, raw: RawTable, match: Match) -> str:
+    # judged as the import read the column, so only the values it could not read are shown
+    shapes = date_shape(raw.frame[header], day_first=match.profile.day_first, excel=raw.excel,
+                        order=match.dates.get(header))
     seen = f"The values of '{header}' look like {', '.join(shapes)}. " if shapes else ""
     example = json.dumps({"dates": {header: "D-M-Y"}})
     return (f"{seen}If they are dates with the day, month and year in another order, state it "
@@ -53,7 +55,7 @@ def all_rejected_message(name: str, raw: RawTable, match: Match,
         parts.append(f"{kind} ({count:,} rows, e.g. {rows})")
         header = _date_header(kind, match)
         if header:
-            advice.append(_date_advice(header, raw))
+            advice.append(_date_advice(header, raw, match))
     total = len(raw.frame)
     return (f"{name}: all {total:,} rows were rejected, so nothing was imported and no mapping "
             f"was saved. Most common reasons: {'; '.join(parts)}. "

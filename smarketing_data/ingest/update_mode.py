@@ -9,7 +9,6 @@ history, undo and the journey rules apply unchanged. Unknown ids are rejected.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -113,7 +112,7 @@ def _same(a: object, b: object) -> bool:
     ):
         return bool(pd.Timestamp(a) == pd.Timestamp(b))  # type: ignore[arg-type]
     if isinstance(a, int | float | np.number) and isinstance(b, int | float | np.number):
-        return math.isclose(float(a), float(b), rel_tol=0, abs_tol=0)
+        return float(a) == float(b)
     return a == b
 
 
