@@ -151,7 +151,7 @@ def pandas_run(sqlite_path: str, quarter_label: str) -> dict[str, Any]:
 # --- the app's pages -------------------------------------------------------------------------
 
 def _page_steps(engine: Any, q: Any) -> dict[str, Callable[[], Any]]:
-    """What the app's pages compute for quarter ``q`` (``ui/data.py`` and ``pages/*.py``), in
+    """What the app's pages compute for quarter ``q`` (``ui/data.py`` and ``app_pages/*.py``), in
     page order; each computation once, as the app caches it per server process."""
     from smarketing_data.config import Settings
     from smarketing_data.definitions import current_definitions, definition_history

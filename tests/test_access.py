@@ -33,7 +33,7 @@ def enter(at: AppTest, code: str, name: str = "Ann") -> None:
 def test_open_on_this_machine_says_so(qbr_url):
     at = app()
     assert any("Open access" in c.value for c in at.sidebar.caption)
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert not at.file_uploader(key="upload_files").disabled
 
 
@@ -46,7 +46,7 @@ def test_viewer_passcode_is_required_and_gives_a_viewer(qbr_url, monkeypatch):
     assert "not right" in at.error[0].value
     enter(at, "view-123")
     assert at.metric  # the Overview is shown
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert at.file_uploader(key="upload_files").disabled
     assert any("Only editors" in i.value for i in at.info)
 
@@ -55,12 +55,12 @@ def test_editor_passcode_makes_an_editor(qbr_url, monkeypatch):
     monkeypatch.setenv("SMARKETING_EDITOR_PASSCODE", "edit-456")
     viewer = app()
     assert viewer.metric  # viewing is open when only the editor passcode is set
-    viewer.switch_page("pages/data.py").run()
+    viewer.switch_page("app_pages/data.py").run()
     assert viewer.file_uploader(key="upload_files").disabled
     at = app()
     enter(at, "edit-456", name="Ed")
     assert any("Ed" in c.value and "editor" in c.value for c in at.sidebar.caption)
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert not at.file_uploader(key="upload_files").disabled
 
 
@@ -68,7 +68,7 @@ def test_undo_is_refused_to_a_viewer_at_the_moment_of_the_action(qbr_url, monkey
     monkeypatch.setenv("SMARKETING_EDITOR_PASSCODE", "edit-456")
     at = app()
     enter(at, "edit-456")
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     at.checkbox(key="undo_confirm").check().run()
     at.session_state["access_role"] = "viewer"  # the role changes after the button was drawn
     at.button(key="undo_button").click().run()
@@ -89,14 +89,14 @@ def test_sign_in_with_editors_listed_by_email(qbr_url, monkeypatch):
     at.user = {"is_logged_in": True, "email": "viv@example.com", "name": "Viv"}
     at.run()
     assert any("Viv · viewer" in c.value for c in at.sidebar.caption)
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert at.file_uploader(key="upload_files").disabled
     editor = AppTest.from_file(APP, default_timeout=60)
     editor.secrets["auth"] = at.secrets["auth"]
     editor.user = {"is_logged_in": True, "email": "Ed@Example.com", "name": "Ed"}
     editor.run()
     assert any("Ed · editor" in c.value for c in editor.sidebar.caption)
-    editor.switch_page("pages/data.py").run()
+    editor.switch_page("app_pages/data.py").run()
     assert not editor.file_uploader(key="upload_files").disabled
 
 
@@ -105,7 +105,7 @@ def test_sign_in_with_editors_listed_by_email(qbr_url, monkeypatch):
 def test_a_page_opened_by_its_own_url_still_asks_for_the_passcode(qbr_url, monkeypatch, page):
     monkeypatch.setenv("SMARKETING_PASSCODE", "view-123")
     root = Path(APP).parent
-    at = AppTest.from_file(str(root / "pages" / f"{page}.py"), default_timeout=60)
+    at = AppTest.from_file(str(root / "app_pages" / f"{page}.py"), default_timeout=60)
     at.run()
     assert not at.exception
     assert at.text_input(key="passcode_value")

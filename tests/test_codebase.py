@@ -26,6 +26,6 @@ def test_pages_and_ui_build_no_sql():
     builders = re.compile(
         r"from sqlalchemy(\.sql)? import .*\b(select|insert|update|delete|text)\b")
     raw = re.compile(r"[\"'](SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b", re.I)
-    offenders = [p.name for folder in ("pages", "ui") for p in (ROOT / folder).glob("*.py")
+    offenders = [p.name for folder in ("app_pages", "ui") for p in (ROOT / folder).glob("*.py")
                  if builders.search(p.read_text()) or raw.search(p.read_text())]
     assert offenders == []

@@ -24,7 +24,7 @@ def rendered_markdown(at: AppTest) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("page", [None, "pages/campaigns.py", "pages/reps.py"])
+@pytest.mark.parametrize("page", [None, "app_pages/campaigns.py", "app_pages/reps.py"])
 def test_hostile_names_never_render_as_markup(tmp_path, monkeypatch, page):
     url = f"sqlite:///{tmp_path / 'hostile.db'}"
     engine = make_engine(url)
@@ -37,7 +37,7 @@ def test_hostile_names_never_render_as_markup(tmp_path, monkeypatch, page):
     if page:
         at.switch_page(page).run()
     at.selectbox(key="quarter").set_value("2026-Q2").run()
-    if page == "pages/reps.py":
+    if page == "app_pages/reps.py":
         at.number_input(key="min_volume").set_value(1).run()
     assert not at.exception
     texts = rendered_markdown(at)

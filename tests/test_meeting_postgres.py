@@ -47,7 +47,7 @@ def _reader() -> None:
 
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/campaigns.py")
+    at.switch_page("app_pages/campaigns.py")
     at.run()
     at.selectbox(key="quarter").set_value("2026-Q2").run()
     _say(exception=bool(at.exception), commentary=_commentary(at))
@@ -62,7 +62,7 @@ def _writer() -> None:
 
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/meeting.py")
+    at.switch_page("app_pages/meeting.py")
     at.run()
     at.selectbox(key="quarter").set_value("2026-Q2").run()
     at.selectbox(key="meeting_report").set_value(REPORT).run()

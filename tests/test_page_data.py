@@ -19,7 +19,7 @@ from ui.upload_history import history_table
 from ui.upload_mapping import date_key, mapping_key, value_key
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = ROOT / "pages" / "data.py"
+PAGE = ROOT / "app_pages" / "data.py"
 APP = ROOT / "app.py"
 HUBSPOT = DATA / "hubspot"
 UPLOAD = DATA / "upload"
@@ -314,7 +314,7 @@ def test_the_router_opens_the_data_page(db_url):
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.session_state["sample_checked"] = True
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert not at.exception
     assert at.title[0].value == "Data"
     assert at.file_uploader(key="upload_files")

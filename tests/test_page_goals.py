@@ -12,7 +12,7 @@ from helpers import DATA, load
 from smarketing_data.definitions import propose_definition, sign_off
 from smarketing_data.metrics.goals import load_goals, load_targets
 
-PAGE = Path(__file__).resolve().parent.parent / "pages" / "goals.py"
+PAGE = Path(__file__).resolve().parent.parent / "app_pages" / "goals.py"
 AGREED = ":green-badge[:material/verified: agreed]"
 NOT_AGREED = ":orange-badge[:material/pending: not yet agreed]"
 

@@ -21,7 +21,7 @@ REPORT = "campaigns.sql.top"
 def meeting_page(quarter: str = "2026-Q2", report: str | None = REPORT) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/meeting.py")
+    at.switch_page("app_pages/meeting.py")
     at.run()
     at.selectbox(key="quarter").set_value(quarter).run()
     if report:
@@ -77,7 +77,7 @@ def test_notes_per_side_author_only_edits_and_commentary_beside_the_report(qbr_u
     assert notes(qbr_url)["text"].tolist() == ["Follow-up was fast.",
                                                "Webinar leads were better qualified."]
 
-    at.switch_page("pages/campaigns.py")
+    at.switch_page("app_pages/campaigns.py")
     at.run()
     assert not at.exception
     lines = [m for m in markdown(at) if m.startswith(("**Sales** —", "**Marketing** —"))]
@@ -109,7 +109,7 @@ def test_a_decision_of_last_quarter_shows_on_the_overview_beside_its_number(qbr_
     assert table.values.tolist() == [["Top campaigns by SQLs", "Double the webinar budget",
                                       "Mia", "2026-Q3", "Open"]]
 
-    at.switch_page("pages/overview.py")
+    at.switch_page("app_pages/overview.py")
     at.run()
     at.selectbox(key="quarter").set_value("2026-Q3").run()
     assert not at.exception
@@ -121,14 +121,14 @@ def test_a_decision_of_last_quarter_shows_on_the_overview_beside_its_number(qbr_
         "2026-Q3 now": "Alpha: 0 SQLs against 0.4 expected at goal", "Goal": "❌ below goal"}]
 
     # marked done in the Q3 meeting, under "Carried from 2026-Q2"
-    at.switch_page("pages/meeting.py")
+    at.switch_page("app_pages/meeting.py")
     at.run()
     engine = make_engine(qbr_url)
     decision_id = int(mt.decisions_for(engine, quarter="2026-Q2")["decision_id"].iloc[0])
     engine.dispose()
     at.selectbox(key=f"decision_status_{decision_id}").set_value("done").run()
     assert not at.exception
-    at.switch_page("pages/overview.py")
+    at.switch_page("app_pages/overview.py")
     at.run()
     assert at.dataframe[-1].value["Status"].tolist() == ["Done"]
 

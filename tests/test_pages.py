@@ -64,7 +64,7 @@ def test_overview_kpis_quarter_switch_and_highlights(qbr_url):
 
 
 def test_campaigns_reports_and_drill(qbr_url):
-    at = open_page("pages/campaigns.py")
+    at = open_page("app_pages/campaigns.py")
     top_sql = frame(at, CAMPAIGN_FRAMES, "top_sql")
     assert top_sql["Campaign"].tolist() == ["Alpha", "beta", "Gamma"]
     assert top_sql["Count"].tolist() == ["2", "2", "0"]
@@ -78,7 +78,7 @@ def test_campaigns_reports_and_drill(qbr_url):
 
 
 def test_reps_min_volume_ranking_and_goal_edit(qbr_url):
-    at = open_page("pages/reps.py")
+    at = open_page("app_pages/reps.py")
     # min volume 10: no rep is ranked, all three are listed as left out (2 MQLs each)
     assert any("No rep has 10 or more MQLs" in i.value for i in at.info)
     assert at.dataframe[0].value["Rep"].tolist() == ["Rita", "sam", "Tom"]
@@ -97,7 +97,7 @@ def test_reps_min_volume_ranking_and_goal_edit(qbr_url):
 
 
 def test_velocity_page_says_which_column_to_map(qbr_url):
-    at = open_page("pages/velocity.py")
+    at = open_page("app_pages/velocity.py")
     assert any("first_touch_at" in i.value for i in at.info)
 
 
@@ -105,8 +105,8 @@ def test_every_page_is_registered_and_tested():
     import re
 
     router = (Path(__file__).resolve().parent.parent / "app.py").read_text()
-    registered = set(re.findall(r'"pages/(\w+)\.py"', router))
-    on_disk = {p.stem for p in (Path(__file__).resolve().parent.parent / "pages").glob("*.py")}
+    registered = set(re.findall(r'"app_pages/(\w+)\.py"', router))
+    on_disk = {p.stem for p in (Path(__file__).resolve().parent.parent / "app_pages").glob("*.py")}
     assert registered == on_disk
     tested = set()
     for test in Path(__file__).parent.glob("test_*.py"):

@@ -135,7 +135,7 @@ def test_overview_of_a_list_of_mqls(mql_url):
 
 
 def test_reps_of_an_opportunity_only_crm_rank_win_rates(opp_url):
-    at = open_page("pages/reps.py")
+    at = open_page("app_pages/reps.py")
     # min volume 10: both reps have a cohort, neither is ranked; no contradiction below
     assert infos(at) == [NOT_APPLY_SQL, NOT_APPLY_OPP,
                          "No rep has 10 or more Opportunities in 2026-Q2. Lower the minimum "
@@ -158,7 +158,7 @@ def test_reps_of_an_opportunity_only_crm_rank_win_rates(opp_url):
 
 
 def test_reps_on_a_base_the_data_does_not_track_say_so_once(opp_url):
-    at = open_page("pages/reps.py")
+    at = open_page("app_pages/reps.py")
     at.radio(key="base").set_value("mql").run()
     assert not at.exception
     assert infos(at) == ["The MQL base is not tracked in this data."] * 3
@@ -168,14 +168,14 @@ def test_reps_on_a_base_the_data_does_not_track_say_so_once(opp_url):
 
 
 def test_reps_of_a_list_of_mqls(mql_url):
-    at = open_page("pages/reps.py")
+    at = open_page("app_pages/reps.py")
     assert infos(at)[0] == SQL_UNTRACKED
     assert infos(at)[1].startswith("No rep has 10 or more MQLs in 2026-Q2.")
     assert at.dataframe[0].value["MQLs this quarter"].tolist() == ["1", "1"]
 
 
 def test_campaigns_say_why_the_sql_report_is_absent(mql_url):
-    at = open_page("pages/campaigns.py")
+    at = open_page("app_pages/campaigns.py")
     assert infos(at) == [SQL_UNTRACKED, "No cost per SQL: SQL is not tracked in this data."]
     assert [h.value for h in at.subheader][:3] == [
         "Campaigns by SQL", "Campaigns by Opportunity", "Campaigns by Closed Won"]
@@ -184,7 +184,7 @@ def test_campaigns_say_why_the_sql_report_is_absent(mql_url):
 
 
 def test_velocity_of_an_opportunity_only_crm(opp_url):
-    at = open_page("pages/velocity.py")
+    at = open_page("app_pages/velocity.py")
     assert ("Velocity is measured over an MQL or Lead cohort, and this data tracks neither "
             "stage." in infos(at))
     assert ("The referral comparison is Lead → Closed Won, and this data does not track "
@@ -329,7 +329,7 @@ def test_headlines_say_not_tracked_without_a_verdict(opp_engine):
 
 
 def test_presenter_mode_says_why_a_report_is_absent(opp_url):
-    at = open_page("pages/meeting.py")
+    at = open_page("app_pages/meeting.py")
     at.toggle(key="presenter").set_value(True).run()
     at.button(key="presenter_next").click().run()  # Top campaigns by SQLs
     assert not at.exception

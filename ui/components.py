@@ -58,7 +58,7 @@ def sample_notice(ctx: Context) -> None:
 
 def no_data(message: str = "No data yet.") -> NoReturn:
     st.warning(f"{message} Import your CRM exports on the **Data** page.")
-    st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
+    st.page_link("app_pages/data.py", label="Go to Data", icon=":material/upload_file:")
     st.stop()
 
 
