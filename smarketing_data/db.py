@@ -1,5 +1,9 @@
 """Engines for SQLite, DuckDB and PostgreSQL; schema creation/upgrade; bulk writes.
 
+Driver errors leave this layer once, as ``DatabaseError`` with one readable line: every
+engine from ``make_engine`` converts them where SQLAlchemy reports them, so callers (ui/,
+pages, the CLI) catch only the package's own error.
+
 SQLite gets WAL, a busy timeout and foreign keys; writers take the write lock at BEGIN
 (``BEGIN IMMEDIATE``) so that concurrent imports queue instead of failing half-way.
 """
@@ -26,8 +30,8 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from smarketing_data import schema
 
@@ -41,7 +45,8 @@ class DatabaseError(RuntimeError):
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url`` with the settings each backend needs."""
+    """An engine for ``url`` with the settings each backend needs; its driver errors are
+    raised as ``DatabaseError``."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -49,15 +54,30 @@ def make_engine(url: str) -> Engine:
     backend = parsed.get_backend_name()
     try:
         if backend == "sqlite":
-            return _sqlite_engine(url, parsed.database)
-        if backend == "duckdb" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        return create_engine(url, pool_pre_ping=backend == "postgresql")
+            engine = _sqlite_engine(url, parsed.database)
+        else:
+            if backend == "duckdb" and parsed.database not in (None, "", ":memory:"):
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, pool_pre_ping=backend == "postgresql")
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseError(f"no driver installed for {backend!r} URLs") from exc
     except OSError as exc:
         raise DatabaseError(f"cannot create the folder for {parsed.database}: "
                             f"{exc.strerror or exc}") from exc
+    event.listen(engine, "handle_error", _as_database_error)
+    return engine
+
+
+def _as_database_error(context: ExceptionContext) -> BaseException | None:
+    """The driver's error (connecting or running a statement) as the package's own, one line
+    from ``describe_error``; the driver's error stays its ``__cause__``. The package catches no
+    particular driver error, so every one is converted."""
+    if context.is_pre_ping:
+        return None  # a failed ping makes the pool reconnect: not an error to report
+    found = context.sqlalchemy_exception
+    if not isinstance(found, DBAPIError):
+        return None  # not the driver's: a bug or an interrupt, left as it is
+    return DatabaseError(describe_error(found))
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
@@ -270,5 +290,7 @@ def _duckdb_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     try:
         quoted = ", ".join(f'"{c}"' for c in prepared.columns)
         raw.execute(f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} FROM "{view}"')
+    except conn.dialect.loaded_dbapi.Error as exc:  # the driver's own, outside SQLAlchemy's
+        raise DatabaseError(describe_error(exc)) from exc
     finally:
         raw.unregister(view)
