@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import html
 import math
+import re
+import unicodedata
 from collections.abc import Container, Sequence
 from typing import Any
 
@@ -22,8 +24,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from smarketing_data import format as fmt
-from smarketing_data.metrics.judgement import campaign_verdict, rep_verdict, step_verdict
+from smarketing_data.metrics.judgement import rep_verdict
 from smarketing_data.metrics.referral import REFERRAL
+from smarketing_data.metrics.report_model import RankedList
 from smarketing_data.metrics.stats import verdict
 from smarketing_data.report_text import NOT_TRACKED
 from smarketing_data.stages import STAGE_LABELS
@@ -55,14 +58,15 @@ NO_DATA = "No data for this quarter"
 FONT_SIZE = 18  # legible from the back of a meeting room
 TITLE_SIZE = 24
 ROW_HEIGHT = 64  # px per horizontal bar
+FUNNEL_ROW = 34  # px per stage of the funnel
+FUNNEL_CHROME = 176  # px around the funnel's rows: title, legend, axis
 CHROME_HEIGHT = 200  # title, legend, axis and margins around the rows
 MIN_HEIGHT = 320
 COLUMN_HEIGHT = 540  # charts with vertical bars
 BAR_WIDTH = 0.7  # in rows; bars are one unit apart
 TICK_HALF = 0.4  # half the length of a per-bar goal segment: a little wider than the bar
-NAME_LIMIT = 40  # longer names are cut in tick labels (the hover keeps them whole)
 TOLERANCE = 1e-9  # closer than this, a rate equals its goal (float dust, not a miss)
-HEADROOM = 1.3  # value axis past the longest bar, for the label outside it
+HEADROOM = 1.05  # value axis past the longest bar or mark; labels sit in the margin
 # Up to this many, a count axis ticks every whole number.
 SMALL_COUNT_AXIS = 10
 
@@ -86,10 +90,10 @@ def _num_or_text_missing(value: object) -> bool:
 
 
 def _name(text: object) -> str:
-    """A tick label: escaped, cut to NAME_LIMIT characters before escaping."""
+    """A category label: at most two lines of NAME_WIDTH px, the rest cut with an ellipsis
+    before escaping (so an entity is never split); the hover and the tables keep it whole."""
     raw = "—" if _num_or_text_missing(text) else str(text)
-    cut = raw if len(raw) <= NAME_LIMIT else raw[: NAME_LIMIT - 1].rstrip() + "…"
-    return html.escape(cut, quote=False)
+    return "<br>".join(html.escape(line, quote=False) for line in shorten(raw).split("\n"))
 
 
 def _num(value: Any) -> float | None:
@@ -102,6 +106,11 @@ def _num(value: Any) -> float | None:
 
 def _nums(column: pd.Series) -> list[float | None]:
     return [_num(v) for v in column.tolist()]
+
+
+def _verdict(value: object) -> str | None:
+    """A verdict column's value (computed with the report, never here); None when unjudged."""
+    return value if isinstance(value, str) and value else None
 
 
 def _colour(verdict: str | None) -> str:
@@ -138,30 +147,261 @@ def _roi(value: float | None) -> str:
     return fmt.pct(value) if abs(value) < 10 else f"{fmt.count(value * 100)}%"
 
 
+# --- text widths ------------------------------------------------------------------------------
+
+# The charts' font, named so a label's width is known before a browser draws it: Arial, or on
+# Linux Liberation Sans, which has Arial's metrics. Advance widths for ASCII 32-126 in 1/1000 em.
+FONT_FAMILY = "Arial, 'Liberation Sans', Helvetica, sans-serif"
+_ADVANCE = (
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722,
+    722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722,
+    667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556,
+    556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500,
+    500, 334, 260, 334, 584)
+# Characters the labels use outside ASCII; arrows and the ellipsis may come from a fallback font.
+_ADVANCE_OTHER = {"…": 1000, "\u2002": 500, "→": 1000, "·": 278, "×": 584, "÷": 549, "−": 584,
+                  "–": 556, "—": 1000, "€": 556, "£": 556, "¥": 556}
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+LINE_HEIGHT = 1.3  # a text line's height, in font sizes
+# The narrowest a chart gets: the page CSS stacks side-by-side charts before they are narrower.
+MIN_WIDTH = 520
+# The widest a category label gets (two lines of it), so a chart of MIN_WIDTH keeps its bars.
+NAME_WIDTH = 200
+TITLE_WIDTH = MIN_WIDTH - 30
+
+
+def _char_px(char: str) -> int:
+    code = ord(char)
+    if 32 <= code < 127:
+        return _ADVANCE[code - 32]
+    if char in _ADVANCE_OTHER:
+        return _ADVANCE_OTHER[char]
+    return 1000 if unicodedata.east_asian_width(char) in "WF" else 640
+
+
+def _plain_lines(label: str) -> list[str]:
+    """A Plotly label's lines as shown: split at <br>, tags dropped, entities as characters."""
+    return [html.unescape(_TAG.sub("", part)) for part in _BREAK.split(label)]
+
+
+def _plain_px(text: str, size: float) -> float:
+    return sum(_char_px(c) for c in text) * size / 1000
+
+
+def text_width(label: str, size: float = FONT_SIZE) -> float:
+    """The width in px of a Plotly label's widest line at a font size."""
+    return max((_plain_px(line, size) for line in _plain_lines(label)), default=0.0)
+
+
+def _line_count(label: str) -> int:
+    return len(_BREAK.split(label))
+
+
+def _cut(text: str, width: float, size: float) -> str:
+    """Text cut with an ellipsis to fit a width."""
+    if _plain_px(text, size) <= width:
+        return text
+    while text and _plain_px(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def shorten(text: str, width: float = NAME_WIDTH, *, lines: int = 2,
+            size: float = FONT_SIZE) -> str:
+    """Plain text on at most ``lines`` lines of at most ``width`` px, broken between words
+    (inside a word only when it is longer than a line; after a colon when the text needs two
+    lines: "2026-Q1 Social:" over "LinkedIn Thought Leadership"), the rest cut with an
+    ellipsis; the lines joined with newlines (not escaped)."""
+    words = text.split()
+    if _plain_px(" ".join(words), size) <= width:
+        return " ".join(words)
+    out: list[str] = []
+    while words and len(out) < lines:
+        line = words.pop(0)
+        if _plain_px(line, size) > width and len(out) < lines - 1:
+            keep = len(line) - 1
+            while keep > 1 and _plain_px(line[:keep], size) > width:
+                keep -= 1
+            line, rest = line[:keep], line[keep:]
+            words.insert(0, rest)
+        while words and _plain_px(f"{line} {words[0]}", size) <= width and not (
+                line.endswith(":") and len(out) < lines - 1):
+            line = f"{line} {words.pop(0)}"
+        out.append(line)
+    if words:
+        out[-1] = f"{out[-1]} {' '.join(words)}"
+    out[-1] = _cut(out[-1], width, size)
+    return "\n".join(_cut(line, width, size) for line in out)
+
+
+def _wrap(label: str, width: float, size: float) -> str:
+    """An escaped label broken between words onto as many <br> lines as it needs."""
+    words = label.split(" ")
+    lines = [words.pop(0)]
+    for word in words:
+        if text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 # --- layout -----------------------------------------------------------------------------------
+
+TITLE_TOP = 14  # px above the title
+GAP = 10  # px between stacked blocks: title, legend, plot, axis labels
+LABEL_GAP = 8  # px between a bar (or its mark) and its value label
+LEAD = "\u2002"  # an en space before a label drawn beside its mark
+TICK_STANDOFF = 8  # px between the plot area and its tick labels
+MIN_MARGIN = 40
+
 
 def _height(rows: int, per_row: int = ROW_HEIGHT) -> int:
     return max(MIN_HEIGHT, CHROME_HEIGHT + rows * per_row)
 
 
-def _layout(fig: go.Figure, title: str, height: int, *, right: int = 60) -> go.Figure:
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    """The shared look, and margins that hold every text the chart draws (SPEC §9): the title
+    (wrapped to fit the narrowest chart), the legend, the category names, the value labels
+    outside the bars and the axis titles."""
+    text = _wrap(title, TITLE_WIDTH, TITLE_SIZE)
     fig.update_layout(
         template="plotly_white",
-        title=dict(text=title, font=dict(size=TITLE_SIZE), x=0, xref="paper", xanchor="left",
-                   y=1, yref="container", yanchor="top", pad=dict(t=20)),
-        font=dict(size=FONT_SIZE, color=BLACK),
+        # Plotly draws the lines of a title anchored at its top upwards from the first: the
+        # pad moves them down by the lines after it
+        title=dict(text=text, font=dict(size=TITLE_SIZE), x=0, xref="container",
+                   xanchor="left", y=1, yref="container", yanchor="top",
+                   pad=dict(t=TITLE_TOP + (_line_count(text) - 1) * TITLE_SIZE * LINE_HEIGHT,
+                            l=GAP)),
+        font=dict(size=FONT_SIZE, color=BLACK, family=FONT_FAMILY),
         height=height,
-        margin=dict(l=40, r=right, t=120, b=70, pad=6),
         paper_bgcolor="white",
         plot_bgcolor="white",
         colorway=list(SERIES),
-        legend=dict(orientation="h", x=0, xanchor="left", y=1, yanchor="bottom",
-                    traceorder="normal", font=dict(size=FONT_SIZE)),
+        legend=dict(orientation="h", x=0, xref="paper", xanchor="left", y=1,
+                    yanchor="bottom", traceorder="normal", font=dict(size=FONT_SIZE)),
         hoverlabel=dict(font=dict(size=FONT_SIZE), align="left"),
         uniformtext=dict(minsize=14, mode="hide"),
         bargap=0.25,
     )
+    fit(fig)
     return fig
+
+
+def _size(font: Any, base: float) -> float:
+    size = getattr(font, "size", None) if font is not None else None
+    return float(size) if size else base
+
+
+def _has_legend(fig: go.Figure) -> bool:
+    return fig.layout.showlegend is not False and any(
+        t.showlegend for t in fig.data if t.showlegend is not None) and any(
+        t.name for t in fig.data if t.showlegend)
+
+
+def _outside_labels(fig: go.Figure, horizontal: bool, size: float) -> list[tuple[str, float]]:
+    """Value labels drawn past a bar's end (or a label trace's point): (text, font size)."""
+    found: list[tuple[str, float]] = []
+    for trace in fig.data:
+        text = trace.text if isinstance(trace.text, tuple | list) else ()
+        if trace.type == "bar" and trace.textposition in (None, "outside", "auto"):
+            found += [(str(t), _size(trace.textfont, size)) for t in text if t]
+        elif trace.type == "scatter" and trace.mode == "text":
+            beside = (trace.textposition or "").endswith("right") == horizontal
+            lead = LEAD if trace.texttemplate else ""
+            found += [(lead + str(t), _size(trace.textfont, size)) for t in text
+                      if t and beside]
+    return found
+
+
+def fit(fig: go.Figure, *, size: float | None = None) -> go.Figure:
+    """Margins (and, for columns, the tick angle and headroom) from the texts the figure
+    draws at its font size, so none is cut at the edge or drawn over another. Called by every
+    builder; call it again after changing the font size or the title (presenter mode)."""
+    layout = fig.layout
+    size = size or _size(layout.font, FONT_SIZE)
+    line = size * LINE_HEIGHT
+    title = layout.title.text or ""
+    title_size = _size(layout.title.font, TITLE_SIZE)
+    top = TITLE_TOP + (_line_count(title) * title_size * LINE_HEIGHT + GAP if title else 0)
+    legend = _has_legend(fig)
+    top_notes = [a for a in layout.annotations if a.yref == "y domain" or (
+        a.yref == "paper" and a.y == 1)]
+    if legend:
+        top += line + GAP
+    horizontal = layout.yaxis.tickmode == "array"
+    if top_notes:
+        span = layout.xaxis.range if horizontal else None
+        for note in top_notes:
+            note.update(yshift=line + GAP if legend else 0, font_size=size)
+            if span is not None and note.xref == "x" and note.x is not None:
+                # the label runs from its line into the plot, never out past its edge
+                share = (note.x - span[0]) / ((span[1] - span[0]) or 1)
+                note.xanchor = "left" if share < 0.5 else "right"
+        top += line + GAP
+    categories = layout.yaxis if horizontal else layout.xaxis
+    values = layout.xaxis if horizontal else layout.yaxis
+    names = [str(t) for t in categories.ticktext or ()]
+    name_px = max((text_width(n, size) for n in names), default=0.0)
+    value_title = values.title.text or ""
+    title_px = _line_count(value_title) * line + GAP if value_title else 0
+    labels = _outside_labels(fig, horizontal, size)
+    label_px = max((text_width(t, s) for t, s in labels), default=0.0)
+    if values.visible is False:
+        margin = dict(l=MIN_MARGIN, r=MIN_MARGIN, t=top + GAP, b=MIN_MARGIN)
+    elif horizontal:
+        margin = dict(l=name_px + TICK_STANDOFF + 2 * GAP,
+                      r=max(label_px + LABEL_GAP + GAP, 3 * size),
+                      t=top + GAP, b=line + TICK_STANDOFF + title_px + GAP)
+    else:
+        slot = (MIN_WIDTH - 6 * size - 2 * GAP) / max(1, len(names))
+        angle = 0 if name_px <= slot - GAP else -30 if slot >= 2.2 * line else -90
+        rad = math.radians(abs(angle))
+        tall = name_px * math.sin(rad) + line * math.cos(rad)
+        # the left margin is computed here; Plotly's own push for slanted labels overshoots
+        categories.update(tickangle=angle, automargin="height")
+        margin = dict(l=5 * size + title_px + GAP, r=max(3 * size, 2 * GAP),
+                      t=top + GAP, b=tall + TICK_STANDOFF + GAP)
+    layout.margin = dict({k: max(MIN_MARGIN, math.ceil(v)) for k, v in margin.items()},
+                         pad=0, autoexpand=True)
+    if not horizontal and layout.height:
+        _headroom(fig, layout.height - layout.margin.t - layout.margin.b, size)
+    return fig
+
+
+def _headroom(fig: go.Figure, plot_px: float, size: float) -> None:
+    """A column chart's value axis tall enough for the labels above its highest column."""
+    axis = fig.layout.yaxis
+    if axis.range is None or plot_px <= 0:
+        return
+    low, high = axis.range
+    need = 0.0
+    labels = [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
+    for trace in fig.data:
+        text = trace.text if isinstance(trace.text, tuple | list) else ()
+        above = trace in labels or (
+            trace.type == "bar" and trace.textposition in (None, "outside"))
+        if not above or trace.y is None:
+            continue
+        angle = abs(trace.textangle or 0) if trace.type == "bar" else 0
+        font = _size(trace.textfont, size)
+        ends = trace.meta["at"] if isinstance(trace.meta, dict) else trace.y
+        for y, t in zip(ends, text, strict=False):
+            if y is None or not t:
+                continue
+            px = text_width(str(t), font) if angle == 90 else (
+                _line_count(str(t)) * font * LINE_HEIGHT)
+            # the label's top at (y - low) / (high - low) * plot_px + px + LABEL_GAP
+            need = max(need, (float(y) - low) * plot_px / max(1.0, plot_px - px - LABEL_GAP))
+    if need + low > high:
+        axis.range = [low, low + need]
+        high = low + need
+    lift = LABEL_GAP * (high - low) / plot_px
+    for trace in labels:
+        if isinstance(trace.meta, dict):
+            trace.y = [None if y is None else y + lift for y in trace.meta["at"]]
 
 
 def _no_data(title: str) -> go.Figure:
@@ -178,7 +418,8 @@ def _axes(fig: go.Figure, labels: Sequence[str], *, horizontal: bool, title: str
           **value_axis: Any) -> None:
     """Rows at 0, 1, 2… labelled with the names; the value axis with a light grid."""
     rows = dict(tickmode="array", tickvals=list(range(len(labels))), ticktext=list(labels),
-                showgrid=False, zeroline=False, automargin=True, ticks="")
+                showgrid=False, zeroline=False, automargin=True, ticks="",
+                ticklabelstandoff=TICK_STANDOFF)
     values = dict(showgrid=True, gridcolor=GRID_COLOR, zeroline=True, zerolinecolor=GRID_COLOR,
                   automargin=True, title=dict(text=title))
     values.update(value_axis)
@@ -271,15 +512,26 @@ def _whiskers(rates: Sequence[float | None], lows: Sequence[float | None],
 
 
 def _end_labels(fig: go.Figure, ends: Sequence[float | None], text: Sequence[str], *,
-                horizontal: bool) -> None:
-    """Text just past each whisker's end, where it cannot collide with the whisker."""
+                horizontal: bool, **font: Any) -> None:
+    """Value labels just past each bar's end, its goal mark or its whisker, whichever is
+    further out (``_furthest``), where nothing else is drawn; ``fit`` leaves room for them."""
     positions = list(range(len(ends)))
     at = [0.0 if e is None else e for e in ends]
     x, y = (at, positions) if horizontal else (positions, at)
+    # an en space (not collapsed like a plain one) keeps the label clear of the mark
+    # over a column, ``fit`` lifts the labels LABEL_GAP px off the ends kept in ``meta``
     fig.add_trace(go.Scatter(x=x, y=y, mode="text", text=list(text), cliponaxis=False,
                              textposition="middle right" if horizontal else "top center",
-                             textfont=dict(size=FONT_SIZE), hoverinfo="skip",
-                             showlegend=False))
+                             texttemplate=f"{LEAD}%{{text}}" if horizontal else None,
+                             textfont=dict(size=FONT_SIZE) | font, hoverinfo="skip",
+                             showlegend=False, meta=None if horizontal else dict(at=at)))
+
+
+def _furthest(*groups: Sequence[float | None]) -> list[float]:
+    """Per row, the furthest of several columns from zero on the positive side (at least 0):
+    where a label outside the bar, its mark and its whisker starts."""
+    return [max([0.0, *[v for v in values if v is not None]]) for values in zip(*groups,
+                                                                                  strict=True)]
 
 
 # --- the funnel -------------------------------------------------------------------------------
@@ -313,17 +565,19 @@ def funnel_chart(funnel: pd.DataFrame) -> go.Figure:
             f"{fmt.count(c)} · {fmt.pct(r)} of {label_of[a]}"
             for c, r, a, on in zip(counts, rates, starts, tracked, strict=True)]
     hover = [f"{label}: {t}" for label, t in zip(labels, text, strict=True)]
-    colors = [_colour(step_verdict(r, g)) if on else ON_PAR
-              for r, g, on in zip(rates, goals, tracked, strict=True)]
+    colors = [_colour(_verdict(v)) if on else ON_PAR
+              for v, on in zip(funnel["verdict"].tolist(), tracked, strict=True)]
     fig = go.Figure(_bars(counts, horizontal=True, text=text, hover=hover, width=BAR_WIDTH,
-                          colors=colors,
-                          textfont=dict(color=[BLACK if on else MUTED_TEXT for on in tracked])))
+                          colors=colors, textposition="none"))
     _goal_ticks(fig, expected, [f"expected at goal: {fmt.count(e)}" for e in expected],
                 horizontal=True, name="Expected at goal")
+    _end_labels(fig, _furthest(counts, expected), text, horizontal=True,
+                color=[BLACK if on else MUTED_TEXT for on in tracked])
     span = _span(counts, expected)
     _axes(fig, labels, horizontal=True, title="Count (activity in the quarter)",
           range=[0, span * HEADROOM], **_count_ticks(span))
-    return _layout(fig, title, _height(len(labels)))
+    # tighter than the reports: the Overview's first screen at 1366x768 holds the funnel
+    return _layout(fig, title, max(MIN_HEIGHT, FUNNEL_CHROME + len(labels) * FUNNEL_ROW))
 
 
 def conversion_chart(funnel: pd.DataFrame) -> go.Figure:
@@ -346,11 +600,16 @@ def conversion_chart(funnel: pd.DataFrame) -> go.Figure:
     text = [r if g is None else f"{r} (goal {rg})"
             for (r, rg), g in zip(pairs, goals, strict=True)]
     hover = [f"{label}: {t}" for label, t in zip(labels, text, strict=True)]
-    colors = [_colour(step_verdict(r, g)) for r, g in zip(rates, goals, strict=True)]
+    colors = [_colour(_verdict(v)) for v in steps["verdict"].tolist()]
     fig = go.Figure(_bars(rates, horizontal=False, colors=colors, text=text, hover=hover,
-                          width=BAR_WIDTH))
+                          width=BAR_WIDTH, textposition="none"))
     _goal_ticks(fig, goals, [f"goal: {_rate(g)}" for g in goals], horizontal=False,
                 name="Goal")
+    # two short lines fit over a column where "60% (goal 60%)" would run into the next one
+    _end_labels(fig, _furthest(rates, goals),
+                [r if g is None else f"{r}<br>goal {rg}"
+                 for (r, rg), g in zip(pairs, goals, strict=True)],
+                horizontal=False, size=FONT_SIZE - 2)
     _axes(fig, labels, horizontal=False, title="Conversion from the stage before",
           tickformat=".0%", range=[0, _span(rates, goals) * HEADROOM])
     return _layout(fig, title, COLUMN_HEIGHT)
@@ -411,11 +670,12 @@ def campaign_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
     hover = [f"{escape_label(n)}<br>channel: {escape_label(c)}<br>{stage}: {t}"
              for n, c, t in zip(report["name"].tolist(), report["channel"].tolist(), text,
                                 strict=True)]
-    colors = [_colour(campaign_verdict(v, e)) for v, e in zip(values, expected, strict=True)]
+    colors = [_colour(_verdict(v)) for v in report["verdict"].tolist()]
     fig = go.Figure(_bars(values, horizontal=True, colors=colors, text=text, hover=hover,
-                          width=BAR_WIDTH))
+                          width=BAR_WIDTH, textposition="none"))
     _goal_ticks(fig, expected, [f"expected at goal: {fmt.count(e)}" for e in expected],
                 horizontal=True, name="Expected at goal")
+    _end_labels(fig, _furthest(values, expected), text, horizontal=True)
     span = _span(values, expected)
     _axes(fig, labels, horizontal=True, title=f"{stage} in the quarter",
           range=[0, span * HEADROOM], **_count_ticks(span))
@@ -452,7 +712,7 @@ def rep_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
     _axes(fig, labels, horizontal=True, tickformat=".0%", range=[0, 1],
           title=f"Conversion to {stage} (whiskers: 95% interval)")
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, _height(len(labels)), right=190)
+    return _layout(fig, title, _height(len(labels)))
 
 
 # --- around the reports -----------------------------------------------------------------------
@@ -474,15 +734,16 @@ def contribution_chart(contribution: pd.DataFrame) -> go.Figure:
     hover = [f"{m}: {t} marketing-sourced" for m, t in zip(metrics, text, strict=True)]
     fig = go.Figure([
         _bars(totals, horizontal=True, colors=ON_PAR, text=text, hover=hover, width=BAR_WIDTH,
-              opacity=0.45, name="Total", showlegend=True),
+              opacity=0.45, name="Total", showlegend=True, textposition="none"),
         _bars(sourced, horizontal=True, text=["" for _ in sourced], hover=hover, width=0.4,
-              colors=[_colour(step_verdict(s, t)) for s, t in zip(sourced, targets, strict=True)],
+              colors=[_colour(_verdict(v)) for v in contribution["verdict"].tolist()],
               name="Marketing-sourced", showlegend=True),
     ])
     _goal_ticks(fig, targets, [f"target: {fmt.money(t)}" for t in targets], horizontal=True,
                 name="Target")
+    _end_labels(fig, _furthest(totals, sourced, targets), text, horizontal=True)
     _axes(fig, labels, horizontal=True, tickprefix=fmt.CURRENCY, tickformat="~s",
-          range=[0, _span(sourced, totals, targets) * 1.6])
+          range=[0, _span(sourced, totals, targets) * HEADROOM])
     fig.update_layout(barmode="overlay")
     return _layout(fig, title, _height(len(labels), per_row=90))
 
@@ -558,10 +819,13 @@ def roi_chart(spend: pd.DataFrame) -> go.Figure:
              for n, r, b, c in zip(rows["name"].tolist(), rois, rows["bookings"].tolist(),
                                    rows["cost"].tolist(), strict=True)]
     colors = [ABOVE if r is not None and r >= 0 else BELOW for r in rois]
+    text = [_roi(r) for r in rois]
     fig = go.Figure(_bars(rois, horizontal=True, colors=colors, hover=hover, width=BAR_WIDTH,
-                          text=[_roi(r) for r in rois]))
+                          text=text, textposition="none"))
     _reference_line(fig, 0.0, "break-even", horizontal=True,
                     line=dict(color=BLACK, width=2, dash="solid"))
+    # a loss's label sits right of break-even, clear of the names at the left
+    _end_labels(fig, _furthest(rois), text, horizontal=True)
     low = min([r for r in rois if r is not None] + [0.0])
     _axes(fig, [_name(n) for n in rows["name"].tolist()], horizontal=True, tickformat="~%",
           title="ROI: (bookings − cost) / cost", range=[low * HEADROOM, _span(rois) * HEADROOM],
@@ -623,8 +887,9 @@ def fastest_traits_chart(traits: pd.DataFrame) -> go.Figure:
     order = traits.assign(_lift=[_num(v) or 0.0 for v in traits["lift"].tolist()])
     rows = order.sort_values("_lift", ascending=False, kind="mergesort").head(TRAIT_LIMIT)
     lifts = [_num(v) for v in rows["lift"].tolist()]
-    labels = [f"{escape_label(d).capitalize()}: {_name(v)}" for d, v in
-              zip(rows["dimension"].tolist(), rows["value"].tolist(), strict=True)]
+    whole = [f"{str(d).capitalize()}: {'—' if _num_or_text_missing(v) else v}" for d, v in
+             zip(rows["dimension"].tolist(), rows["value"].tolist(), strict=True)]
+    labels = [_name(w) for w in whole]  # shortened; the hover has the whole name
     fastest = list(zip(rows["fastest_count"].tolist(), rows["fastest_size"].tolist(),
                        strict=True))
     hover = [f"{label}<br>lift {_lift(lift)}<br>fastest quartile: {fmt.count(fc)} of "
@@ -632,7 +897,7 @@ def fastest_traits_chart(traits: pd.DataFrame) -> go.Figure:
              f"{_rate(_num(hi))})<br>all wins: {fmt.count(ac)} of {fmt.count(an)} = "
              f"{fmt.pct(_num(als))}"
              for label, lift, (fc, fn), fs, lo, hi, ac, an, als in zip(
-                 labels, lifts, fastest, rows["fastest_share"].tolist(),
+                 map(escape_label, whole), lifts, fastest, rows["fastest_share"].tolist(),
                  rows["fastest_ci_low"].tolist(), rows["fastest_ci_high"].tolist(),
                  rows["all_count"].tolist(), rows["all_size"].tolist(),
                  rows["all_share"].tolist(), strict=True)]
@@ -719,12 +984,13 @@ def referral_chart(referral: pd.DataFrame) -> go.Figure:
     _axes(fig, labels, horizontal=True, title="Leads of the quarter that reached Closed Won",
           tickformat=".0%" if top >= 0.05 else ".1%", range=[0, top * 1.1])
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, _height(len(labels), per_row=90), right=300)
+    return _layout(fig, title, _height(len(labels), per_row=90))
 
 
 def drill_chart(by_quarter: pd.DataFrame) -> go.Figure:
     """One campaign's or rep's funnel over time: MQLs, SQLs, Opps and Closed Won per quarter
-    as grouped bars, the oldest quarter on the left."""
+    as grouped bars, the oldest quarter on the left. Four thin columns a quarter leave no room
+    for a readable number over each: the numbers are on hover and in the table under it."""
     title = "Funnel by quarter"
     if by_quarter.empty:
         return _no_data(title)
@@ -737,10 +1003,32 @@ def drill_chart(by_quarter: pd.DataFrame) -> go.Figure:
         values = [_num(v) or 0.0 for v in rows[column].tolist()]
         fig.add_trace(_bars(values, horizontal=False, colors=color, name=series_name,
                             showlegend=True, text=[fmt.count(v) for v in values],
+                            textposition="none",
                             hover=[f"{q}<br>{series_name}: {fmt.count(v)}"
                                    for q, v in zip(labels, values, strict=True)]))
     top = _span(*[_nums(rows[c]) for c in ("mql", "sql", "opp", "won")])
     _axes(fig, labels, horizontal=False, title="Count (activity in the quarter)",
-          range=[0, top * 1.15])
+          range=[0, top * HEADROOM])
     fig.update_layout(barmode="group")
     return _layout(fig, title, COLUMN_HEIGHT)
+
+
+# --- the report model ------------------------------------------------------------------------
+
+def ranked_chart(report: RankedList) -> go.Figure:
+    """One of the twelve lists from its report model: the rows, their verdicts and the nouns
+    exactly as every other view has them."""
+    rows = pd.DataFrame({
+        "id": [r.id for r in report.rows], "name": [r.name for r in report.rows],
+        "channel": [r.group or None for r in report.rows],
+        "team": [r.group or None for r in report.rows],
+        "value": [r.value for r in report.rows], "expected": [r.expected for r in report.rows],
+        "rate": [r.rate for r in report.rows], "numerator": [r.reached for r in report.rows],
+        "denominator": [r.upstream for r in report.rows],
+        "ci_low": [r.ci_low for r in report.rows], "ci_high": [r.ci_high for r in report.rows],
+        "goal": [r.goal for r in report.rows], "verdict": [r.verdict for r in report.rows],
+    })
+    label = STAGE_LABELS[report.stage]
+    if report.is_rates:
+        return rep_chart(rows, label)
+    return campaign_chart(rows, report.value_noun)

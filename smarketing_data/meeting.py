@@ -19,11 +19,10 @@ from sqlalchemy import Engine, insert, select, update
 from smarketing_data import format as fmt
 from smarketing_data import schema
 from smarketing_data.db import bump_data_version, read_frame, write_transaction
-from smarketing_data.metrics import catalog, judgement
-from smarketing_data.metrics.judgement import campaign_verdict, rep_verdict, step_verdict
+from smarketing_data.metrics import catalog
 from smarketing_data.metrics.quarters import Quarter, QuarterError, parse_quarter
+from smarketing_data.metrics.report_model import count_noun, rate_text
 from smarketing_data.metrics.report_set import ReportSet
-from smarketing_data.report_text import reason
 from smarketing_data.stages import STAGE_LABELS
 
 N = schema.notes
@@ -285,74 +284,51 @@ class Headline:
     met: bool | None
 
 
-def _campaign_headline(rs: ReportSet, ref: catalog.ReportRef) -> Headline:
-    assert ref.stage is not None
-    report = rs.campaigns[ref.stage]
-    if not report.tracked:  # nothing ranked, so nothing to judge
-        return Headline(ref.key, reason(report), None)
-    frame = getattr(report, ref.side or "top")
-    if frame.empty:
-        return Headline(ref.key, "No campaign in this list this quarter", None)
-    r = frame.iloc[0]
-    unit = STAGE_LABELS[ref.stage] if r["value"] == 1 else catalog.PLURAL[ref.stage]
-    if report.upstream_stage is None or pd.isna(r["expected"]):
-        # No tracked stage before this one: a count with no expectation to judge it by.
-        return Headline(ref.key, f"{r['name']}: {fmt.count(r['value'])} {unit} (no "
-                                 "expected-at-goal count in this data)", None)
-    text = (f"{r['name']}: {fmt.count(r['value'])} {unit} against "
-            f"{r['expected']:.1f} expected at goal")
-    return Headline(ref.key, text, judgement.met(campaign_verdict(r["value"], r["expected"])))
-
-
-def _rep_headline(rs: ReportSet, ref: catalog.ReportRef) -> Headline:
-    assert ref.stage is not None
-    report = rs.reps[ref.stage]
-    if not report.tracked:
-        return Headline(ref.key, reason(report), None)
-    frame = getattr(report, ref.side or "top")
-    if frame.empty:
-        return Headline(ref.key, "No rep ranked this quarter", None)
-    r = frame.iloc[0]
-    text = (f"{r['name']}: {fmt.pct(r['rate'])} to {STAGE_LABELS[ref.stage]} "
-            f"({int(r['numerator'])}/{int(r['denominator'])}) against a goal of "
-            f"{fmt.pct(r['goal'])}")
-    # The interval rule, as on the Reps page: an on-par rep is neither a win nor a miss.
-    return Headline(ref.key, text, judgement.met(rep_verdict(r)))
+def _list_headline(rs: ReportSet, key: str) -> Headline:
+    """A ranked list's first row as its model words and judges it: a campaign's count against
+    its expected-at-goal count, a rep's rate by the interval rule (an on-par rep is neither a
+    win nor a miss)."""
+    lst = rs.reports.lists[key]
+    if not lst.tracked:  # nothing ranked, so nothing to judge
+        return Headline(key, lst.untracked, None)
+    if not lst.rows:
+        return Headline(key, f"No {'rep ranked' if lst.is_rates else 'campaign in this list'} "
+                             "this quarter", None)
+    r = lst.rows[0]
+    if lst.is_rates:
+        text = (f"{r.name}: {r.value_text} to {STAGE_LABELS[lst.stage]} ({r.of_text}) "
+                f"against a goal of {rate_text(r.goal)}")
+    else:
+        unit = count_noun(lst.stage, r.value)
+        text = (f"{r.name}: {r.value_text} {unit} (no expected-at-goal count in this data)"
+                if r.expected is None else
+                f"{r.name}: {r.value_text} {unit} against {r.expected_text} expected at goal")
+    return Headline(key, text, r.met)
 
 
 def _funnel_headline(rs: ReportSet) -> Headline:
     """Each tracked step against its goal (a step over an untracked stage runs from the
     tracked stage before it); the untracked stages are named, never judged."""
-    parts: list[str] = []
-    met: list[bool | None] = []
-    untracked: list[str] = []
-    for r in rs.funnel.itertuples(index=False):
-        if not r.tracked:
-            untracked.append(str(r.label))
-            continue
-        if not isinstance(r.step_from, str) or r.step_rate is None or pd.isna(r.step_rate):
-            continue  # the first tracked stage, or nothing reached the stage before
-        parts.append(f"{STAGE_LABELS[r.step_from]}→{r.label} {fmt.pct(r.step_rate)} "
-                     f"(goal {fmt.pct(r.step_goal)})")
-        met.append(judgement.met(step_verdict(r.step_rate, r.step_goal)))
+    funnel = rs.reports.funnel
+    parts = [f"{STAGE_LABELS[str(s.step_from)]}→{s.label} {s.rate_text} (goal {s.goal_text})"
+             for s in funnel.judged]
     text = " · ".join(parts) or "No funnel activity this quarter"
-    if untracked:
-        text += f" · not tracked: {', '.join(untracked)}"
-    return Headline("funnel", text, _all_met(met))
+    if funnel.untracked:
+        text += f" · not tracked: {', '.join(funnel.untracked)}"
+    return Headline("funnel", text, _all_met([s.met for s in funnel.judged]))
 
 
 def _contribution_headline(rs: ReportSet) -> Headline:
     parts: list[str] = []
-    met: list[bool | None] = []
-    for r in rs.contribution.itertuples(index=False):
-        text = f"Sourced {r.metric} {fmt.money(r.sourced)}"  # metric: pipeline | bookings
-        if r.target is not None and not pd.isna(r.target):
-            text += f" against a target of {fmt.money(r.target)}"
-            met.append(judgement.met(step_verdict(r.sourced, r.target)))
-        elif r.share is not None and not pd.isna(r.share):
-            text += f" ({fmt.pct(r.share)} of all)"
+    for line in rs.reports.contribution.lines:
+        text = f"Sourced {line.metric} {fmt.money(line.sourced)}"
+        if line.target is not None:
+            text += f" against a target of {fmt.money(line.target)}"
+        elif line.share is not None:
+            text += f" ({fmt.pct(line.share)} of all)"
         parts.append(text)
-    return Headline("contribution", " · ".join(parts), _all_met(met))
+    return Headline("contribution", " · ".join(parts),
+                    _all_met([line.met for line in rs.reports.contribution.lines]))
 
 
 def _all_met(met: list[bool | None]) -> bool | None:
@@ -370,10 +346,8 @@ def headline(rs: ReportSet, report: str) -> Headline:
     ref = catalog.BY_KEY.get(report)
     if ref is None:
         return Headline(str(report), "—", None)
-    if ref.entity == "campaigns":
-        return _campaign_headline(rs, ref)
-    if ref.entity == "reps":
-        return _rep_headline(rs, ref)
+    if ref.entity in ("campaigns", "reps"):
+        return _list_headline(rs, ref.key)
     if ref.key == "funnel":
         return _funnel_headline(rs)
     return _contribution_headline(rs)

@@ -15,6 +15,7 @@ import pytest
 
 from smarketing_data import charts
 from smarketing_data.charts import ABOVE, BELOW, NEUTRAL, ON_PAR
+from smarketing_data.metrics.judgement import step_verdict
 
 HAS_KALEIDO = importlib.util.find_spec("kaleido") is not None
 PNG_DIR = Path("/tmp/charts")
@@ -33,7 +34,8 @@ def funnel_frame(counts: list[int], goals: list[float]) -> pd.DataFrame:
                          change=0.0, step_from=stages[i - 1] if i else None,
                          step_rate=n / counts[i - 1] if i else NAN,
                          step_goal=goals[i - 1] if i else NAN,
-                         cumulative_rate=n / counts[0] if i else NAN, cumulative_goal=NAN))
+                         cumulative_rate=n / counts[0] if i else NAN, cumulative_goal=NAN,
+                         verdict=step_verdict(n / counts[i - 1], goals[i - 1]) if i else None))
     return pd.DataFrame(rows)
 
 
@@ -48,12 +50,12 @@ COHORT = pd.DataFrame([
 ])
 
 CAMPAIGN_COLUMNS = ["id", "name", "channel", "value", "upstream", "goal", "expected",
-                    "vs_expected"]
+                    "vs_expected", "verdict"]
 CAMPAIGNS = pd.DataFrame([
-    ("c1", "Webinar", "Webinar", 1234, 3000, 0.36, 1080.0, 154.0),
-    ("c2", "Ebook", "Content", 12, 26, 0.36, 9.36, 2.64),
-    ("c3", "<b>x</b>", "Paid & Search", 3, 12, 0.36, 4.32, -1.32),
-    ("c4", "Webinar", None, 0, 0, 0.36, NAN, NAN),
+    ("c1", "Webinar", "Webinar", 1234, 3000, 0.36, 1080.0, 154.0, "at_or_above"),
+    ("c2", "Ebook", "Content", 12, 26, 0.36, 9.36, 2.64, "at_or_above"),
+    ("c3", "<b>x</b>", "Paid & Search", 3, 12, 0.36, 4.32, -1.32, "below"),
+    ("c4", "Webinar", None, 0, 0, 0.36, NAN, NAN, None),
 ], columns=CAMPAIGN_COLUMNS)
 
 REP_COLUMNS = ["id", "name", "team", "numerator", "denominator", "rate", "ci_low", "ci_high",
@@ -66,9 +68,9 @@ REPS = pd.DataFrame([
 
 CONTRIBUTION = pd.DataFrame([
     dict(metric="pipeline", sourced=1_400_000.0, total=1_520_000.0, share=1_400_000 / 1_520_000,
-         target=1_200_000.0, attainment=1_400_000 / 1_200_000),
+         target=1_200_000.0, attainment=1_400_000 / 1_200_000, verdict="at_or_above"),
     dict(metric="bookings", sourced=600_000.0, total=640_000.0, share=0.9375,
-         target=800_000.0, attainment=0.75),
+         target=800_000.0, attainment=0.75, verdict="below"),
 ])
 
 CHANNELS = pd.DataFrame([
@@ -249,7 +251,9 @@ def test_cohort_chart_whiskers_goals_and_verdict_colours():
     assert list(bars.marker.color) == [ON_PAR, ABOVE, BELOW]
     assert labels.mode == "text"
     assert list(labels.text) == ["60% (120/200)", "40% (80/200)", "10% (20/200)"]
-    assert list(labels.y) == [0.66, 0.47, 0.149]  # just past each whisker
+    # just past each whisker, lifted a few px off its end
+    assert list(labels.meta["at"]) == [0.66, 0.47, 0.149]
+    assert all(0 < y - at < 0.05 for y, at in zip(labels.y, labels.meta["at"], strict=True))
     assert [y for y in goal_trace(fig).y if y is not None][::3] == [0.6, 0.36, 0.198]
 
 
@@ -284,12 +288,42 @@ def test_campaign_chart_escapes_names_and_keeps_namesakes_apart():
 
 
 def test_long_names_are_cut_before_escaping():
-    keep = charts.NAME_LIMIT - 3
-    long = "A" * keep + " <&> tail that does not fit"
-    frame = CAMPAIGNS.head(1).assign(name=long)
-    tick = charts.campaign_chart(frame, "SQLs").layout.yaxis.ticktext[0]
-    # NAME_LIMIT - 1 characters and an ellipsis; the cut never splits an entity like "&lt;".
-    assert tick == "A" * keep + " &lt;…"
+    long = "Quarterly webinar series " + "A" * 30 + " <&> tail that does not fit"
+    frame = CAMPAIGNS.head(2).assign(name=[long, "Ebook"])
+    fig = charts.campaign_chart(frame, "SQLs")
+    tick = fig.layout.yaxis.ticktext[0]
+    # two lines of at most NAME_WIDTH px, broken between words, cut with an ellipsis; the cut
+    # happens before escaping, so it never splits an entity like "&lt;"
+    first, second = tick.split("<br>")
+    assert first == "Quarterly webinar series" and second.endswith("…")
+    assert second.startswith("AAAA") and "&" not in second.replace("&lt;", "").replace(
+        "&gt;", "").replace("&amp;", "")
+    assert all(charts.text_width(line) <= charts.NAME_WIDTH for line in (first, second))
+    assert fig.layout.yaxis.ticktext[1] == "Ebook"
+    # the hover keeps the name whole
+    assert fig.data[0].hovertext[0].startswith(
+        "Quarterly webinar series " + "A" * 30 + " &lt;&amp;&gt; tail that does not fit<br>")
+
+
+@pytest.mark.parametrize("text,lines", [
+    ("Webinar", ["Webinar"]),
+    ("2026-Q1 Social: LinkedIn Thought Leadership", ["2026-Q1 Social:",
+                                                     "LinkedIn Thought Leadership"]),
+    ("A" * 60, ["A" * 60, "A" * 60]),  # one long word: broken inside, then cut
+])
+def test_shorten_breaks_between_words_and_cuts_with_an_ellipsis(text, lines):
+    got = charts.shorten(text).split("\n")
+    assert len(got) == len(lines)
+    for line, want in zip(got, lines, strict=True):
+        assert line == want or want.startswith(line.removesuffix("…"))
+        assert charts.text_width(line) <= charts.NAME_WIDTH
+
+
+def test_text_width_reads_plotly_labels():
+    assert charts.text_width("Lead") == pytest.approx((556 + 556 + 556 + 556) * 18 / 1000)
+    assert charts.text_width("a<br>bbb") == charts.text_width("bbb")
+    assert charts.text_width("&lt;&amp;") == pytest.approx((584 + 667) * 18 / 1000)
+    assert charts.text_width("<b>x</b>") == charts.text_width("x")
 
 
 def test_rep_chart_rates_whiskers_goal_line_and_verdicts():
@@ -307,7 +341,8 @@ def test_rep_chart_rates_whiskers_goal_line_and_verdicts():
     assert (line.x0, line.x1) == (0.36, 0.36)
     assert line.line.dash == "dash" and line.line.color == "#000000"
     assert [a.text for a in fig.layout.annotations] == ["Goal 36%"]
-    assert fig.layout.yaxis.ticktext[2] == '=HYPERLINK("http://x","y")'
+    # one word too long for a line: broken inside it
+    assert fig.layout.yaxis.ticktext[2].replace("<br>", "") == '=HYPERLINK("http://x","y")'
     assert fig.data[0].hovertext[1].startswith("Ben (Growth)<br>SQL: 47% (9/19)")
     assert fig.data[0].hovertext[2].startswith('=HYPERLINK("http://x","y")<br>')
 
@@ -338,8 +373,10 @@ def test_contribution_chart_with_targets():
 
 
 def test_contribution_chart_without_targets_has_no_marker():
-    fig = charts.contribution_chart(CONTRIBUTION.assign(target=None, attainment=None))
-    assert [t.type for t in fig.data] == ["bar", "bar"]
+    fig = charts.contribution_chart(CONTRIBUTION.assign(target=None, attainment=None,
+                                                        verdict=None))
+    assert [t.type for t in fig.data] == ["bar", "bar", "scatter"]  # the scatter: labels
+    assert not any(t.name == "Target" for t in fig.data)
     assert list(fig.data[1].marker.color) == [NEUTRAL, NEUTRAL]
     assert list(fig.layout.yaxis.ticktext) == ["Pipeline", "Bookings"]
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import DATA, load
-from smarketing_data.db import init_schema, make_engine
+from helpers import DATA, dataset, load, open_app
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 HOSTILE = DATA / "hostile"
 MARKUP = ("<script>", "<img", "](javascript:", "**Bold**")
 
@@ -24,19 +20,16 @@ def rendered_markdown(at: AppTest) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize("page", [None, "app_pages/campaigns.py", "app_pages/reps.py"])
-def test_hostile_names_never_render_as_markup(tmp_path, monkeypatch, page):
-    url = f"sqlite:///{tmp_path / 'hostile.db'}"
-    engine = make_engine(url)
-    init_schema(engine)
+@dataset("hostile")
+def hostile(engine) -> None:  # type: ignore[no-untyped-def]
     load(engine, HOSTILE / "campaigns.csv", HOSTILE / "journeys.csv")
-    engine.dispose()
+
+
+@pytest.mark.parametrize("page", [None, "app_pages/campaigns.py", "app_pages/reps.py"])
+def test_hostile_names_never_render_as_markup(databases, monkeypatch, page):
+    url = databases.url("sqlite", "hostile", "hostile.db")
     monkeypatch.setenv("SMARKETING_DB_URL", url)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    at.selectbox(key="quarter").set_value("2026-Q2").run()
+    at = open_app(page, quarter="2026-Q2")
     if page == "app_pages/reps.py":
         at.number_input(key="min_volume").set_value(1).run()
     assert not at.exception

@@ -201,7 +201,7 @@ def test_funnel_slide_chart_table_and_step_conversion(deck):
                                 "Expected at goal": [None, 1.75, 4.2, 3.6, 3.3, 0.75]}
     assert table_of(slide)[1:3] == [["Lead", "7", "—", "+250%"], ["MQL", "7", "1.75", "+600%"]]
     text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
-    assert "SQL→Opportunity: 50% against a goal of 55% (missed)" in text
+    assert "SQL → Opportunity: 50% against a goal of 55% (missed)" in text
     assert "Pipeline $450 · bookings $400" in text
 
 
@@ -241,8 +241,9 @@ def test_charts_are_native_with_their_data_embedded(deck):
 def test_report_slides_have_a_table_and_a_basis_line(deck):
     slides = {s.shapes.title.text: s for s in deck.slides}
     assert table_of(slides["Top campaigns by SQLs"]) == [
-        ["Campaign", "SQLs", "MQLs", "Expected at goal"],
-        ["Alpha", "2", "4", "1.44"], ["beta", "2", "1", "0.36"], ["Gamma", "0", "0", "0"]]
+        ["Campaign", "SQLs", "MQLs", "Expected at goal", "Verdict"],
+        ["Alpha", "2", "4", "1.44", "at or above expected"],
+        ["beta", "2", "1", "0.36", "at or above expected"], ["Gamma", "0", "0", "0", ""]]
     assert table_of(slides["Top reps by conversion to Closed Won"]) == [
         ["Rep", "Rate", "n/N", "95% interval", "Goal", "Verdict"],
         ["Rita", "50%", "1/2", "9.5%–91%", "5%", "above goal"],
@@ -327,11 +328,11 @@ def test_csv_bundle_has_a_file_per_report_and_a_readme(bundle):
     assert bundle.namelist() == CSV_FILES
     assert rows_of(bundle, "campaigns_sql_top.csv") == [
         {"rank": "1", "id": "camp-a", "name": "Alpha", "channel": "Webinar", "value": "2",
-         "upstream": "4", "goal": "0.36", "expected": "1.44"},
+         "upstream": "4", "goal": "0.36", "expected": "1.44", "verdict": "at_or_above"},
         {"rank": "2", "id": "camp-b", "name": "beta", "channel": "Email", "value": "2",
-         "upstream": "1", "goal": "0.36", "expected": "0.36"},
+         "upstream": "1", "goal": "0.36", "expected": "0.36", "verdict": "at_or_above"},
         {"rank": "3", "id": "camp-c", "name": "Gamma", "channel": "Trade Show", "value": "0",
-         "upstream": "0", "goal": "0.36", "expected": "0.0"}]
+         "upstream": "0", "goal": "0.36", "expected": "0.0", "verdict": ""}]
     assert [r["name"] for r in rows_of(bundle, "reps_won_top.csv")] == ["Rita", "sam", "Tom"]
     assert rows_of(bundle, "reps_won_top.csv")[0]["verdict"] == "above"
     assert rows_of(bundle, "campaigns_sql_bottom.csv") == []

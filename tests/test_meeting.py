@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import DATA, load
+from helpers import DATA
 from smarketing_data import meeting as mt
 from smarketing_data.db import data_version
 from smarketing_data.metrics.quarters import parse_quarter
@@ -155,8 +155,8 @@ def test_fiscal_quarters(engine):
 
 
 @pytest.fixture
-def q2(engine):  # type: ignore[no-untyped-def]
-    load(engine, QBR / "campaigns.csv", QBR / "reps.csv", QBR / "journeys.csv")
+def q2(databases):  # type: ignore[no-untyped-def]
+    engine = databases.engine("sqlite", "qbr")  # the hand-worked fixture
     return build_report_set(engine, quarter=parse_quarter("2026-Q2"),
                             options=ReportOptions(min_volume=2))
 
@@ -164,7 +164,7 @@ def q2(engine):  # type: ignore[no-untyped-def]
 def test_headlines_on_the_hand_worked_fixture(q2):
     # see tests/test_reports.py: Alpha 2 SQLs from 4 MQLs at goal 36%; Rita 1/2 won
     assert mt.headline(q2, "campaigns.sql.top") == mt.Headline(
-        "campaigns.sql.top", "Alpha: 2 SQLs against 1.4 expected at goal", True)
+        "campaigns.sql.top", "Alpha: 2 SQLs against 1.44 expected at goal", True)
     assert mt.headline(q2, "campaigns.opp.top") == mt.Headline(
         "campaigns.opp.top", "Alpha: 1 Opportunity against 1.1 expected at goal", False)
     assert mt.headline(q2, "campaigns.sql.bottom").met is None  # 3 campaigns, all in the top

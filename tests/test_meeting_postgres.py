@@ -13,15 +13,9 @@ import os
 import select
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-
-from helpers import DATA, load
-from smarketing_data.db import init_schema, make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -77,25 +71,9 @@ def _writer() -> None:
 # --- the test ---------------------------------------------------------------------------------
 
 @pytest.fixture
-def pg_app_url(pg_available: str) -> Iterator[str]:
+def pg_app_url(databases) -> str:  # type: ignore[no-untyped-def]
     """A fresh schema holding the hand-worked fixture, as the URL both processes use."""
-    schema_name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_available)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema_name}"'))
-    sep = "&" if "?" in pg_available else "?"
-    url = f"{pg_available}{sep}options=-csearch_path%3D{schema_name}"
-    engine = make_engine(url)
-    init_schema(engine)
-    qbr = DATA / "qbr"
-    load(engine, qbr / "campaigns.csv", qbr / "reps.csv", qbr / "journeys.csv")
-    engine.dispose()
-    try:
-        yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
-        admin.dispose()
+    return databases.url("postgresql", "qbr")
 
 
 class Worker:

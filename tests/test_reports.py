@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from helpers import DATA, load
+from helpers import DATA
 from smarketing_data.metrics.goals import set_goal, set_target
 from smarketing_data.metrics.quarters import parse_quarter
 from smarketing_data.metrics.report_set import build_report_set, to_json
@@ -40,9 +40,9 @@ def camp(cid: str, name: str, value: int, upstream: int, goal: float) -> dict:
 
 
 @pytest.fixture
-def qbr(any_engine):
-    load(any_engine, QBR / "campaigns.csv", QBR / "reps.csv", QBR / "journeys.csv")
-    return any_engine
+def qbr(any_kind, databases):
+    """The hand-worked fixture (helpers' "qbr" dataset), on each engine."""
+    return databases.engine(any_kind, "qbr")
 
 
 MQL_SQL, SQL_OPP, OPP_WON = 0.6 * 0.6, 0.55, 0.25

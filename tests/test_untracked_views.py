@@ -11,81 +11,66 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from pptx import Presentation
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 from test_tracked_stages import MQL_LIST, PIPELINE, SDR_UPDATE, TEAMS, TRACKED, WON_DEALS
 
-from helpers import load
+from helpers import dataset, load, open_app
 from smarketing_data import charts
 from smarketing_data import meeting as mt
 from smarketing_data.charts import ABOVE, NEUTRAL
 from smarketing_data.cli import main
-from smarketing_data.db import init_schema, make_engine
+from smarketing_data.db import make_engine
 from smarketing_data.exports import export
 from smarketing_data.metrics.quarters import parse_quarter
 from smarketing_data.metrics.report_set import build_report_set
 from smarketing_data.metrics.reports import ReportOptions
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 Q2 = parse_quarter("2026-Q2")
 NOT_APPLY_SQL = "Conversion to SQL does not apply to the Opportunity base."
 NOT_APPLY_OPP = "Conversion to Opportunity does not apply to the Opportunity base."
 SQL_UNTRACKED = "SQL is not tracked in this data."
 
 
-def _database(path: Path, *files: tuple[Path, dict | None]) -> str:
-    """A SQLite database at ``path`` holding the files, each with its mapping (or none)."""
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    init_schema(engine)
-    for file, mapping in files:
-        load(engine, file, mapping=mapping)
-    engine.dispose()
-    return url
+# Template databases (conftest's ``databases``): each holds the files, each with its mapping.
+@dataset("untracked_no_sal")
+def no_sal(engine: Engine) -> None:
+    load(engine, TRACKED / "no_sal.csv")
 
 
-def no_sal(path: Path) -> str:
-    return _database(path, (TRACKED / "no_sal.csv", None))
+@dataset("untracked_mql_list")
+def mql_list(engine: Engine) -> None:
+    load(engine, TRACKED / "marketing_qualified_leads.csv", mapping=MQL_LIST)
+    load(engine, TRACKED / "closed_deals.csv", mapping=WON_DEALS)
+    load(engine, TRACKED / "closed_deals.csv", mapping=SDR_UPDATE)
 
 
-def mql_list(path: Path) -> str:
-    return _database(path, (TRACKED / "marketing_qualified_leads.csv", MQL_LIST),
-                     (TRACKED / "closed_deals.csv", WON_DEALS),
-                     (TRACKED / "closed_deals.csv", SDR_UPDATE))
-
-
-def opp_only(path: Path) -> str:
-    return _database(path, (TRACKED / "sales_pipeline.csv", PIPELINE),
-                     (TRACKED / "sales_teams.csv", TEAMS))
+@dataset("untracked_opp_only")
+def opp_only(engine: Engine) -> None:
+    load(engine, TRACKED / "sales_pipeline.csv", mapping=PIPELINE)
+    load(engine, TRACKED / "sales_teams.csv", mapping=TEAMS)
 
 
 @pytest.fixture
-def opp_url(tmp_path, monkeypatch) -> str:  # type: ignore[no-untyped-def]
-    url = opp_only(tmp_path / "opp.db")
+def opp_url(databases, monkeypatch) -> str:  # type: ignore[no-untyped-def]
+    url = databases.url("sqlite", "untracked_opp_only", "opp.db")
     monkeypatch.setenv("SMARKETING_DB_URL", url)
     return url
 
 
 @pytest.fixture
-def mql_url(tmp_path, monkeypatch) -> str:  # type: ignore[no-untyped-def]
-    url = mql_list(tmp_path / "mql.db")
+def mql_url(databases, monkeypatch) -> str:  # type: ignore[no-untyped-def]
+    url = databases.url("sqlite", "untracked_mql_list", "mql.db")
     monkeypatch.setenv("SMARKETING_DB_URL", url)
     return url
 
 
 def open_page(page: str | None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    at.selectbox(key="quarter").set_value("2026-Q2").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(page, quarter="2026-Q2")
 
 
 def metrics(at: AppTest) -> dict[str, tuple[str, str | None]]:
@@ -151,8 +136,8 @@ def test_reps_of_an_opportunity_only_crm_rank_win_rates(opp_url):
     assert infos(at) == [NOT_APPLY_SQL, NOT_APPLY_OPP]
     won = at.dataframe[0].value  # the win-rate top list; both reps fit in it
     assert won["Rep"].tolist() == ["Ben Okafor", "Anna Berg"]
-    assert won["Of"].tolist() == ["1/1", "1/3"]
-    assert won["Verdict"].tolist() == ["on par", "on par"]
+    assert won["n/N"].tolist() == ["1/1", "1/3"]
+    assert won["Verdict"].tolist() == ["on par with goal", "on par with goal"]
     assert "Every rep with Opportunities this quarter has at least 1." in texts(at)
     assert not any("No rep has" in t for t in [*infos(at), *texts(at)])
 
@@ -178,7 +163,7 @@ def test_campaigns_say_why_the_sql_report_is_absent(mql_url):
     at = open_page("app_pages/campaigns.py")
     assert infos(at) == [SQL_UNTRACKED, "No cost per SQL: SQL is not tracked in this data."]
     assert [h.value for h in at.subheader][:3] == [
-        "Campaigns by SQL", "Campaigns by Opportunity", "Campaigns by Closed Won"]
+        "Campaigns by SQLs", "Campaigns by Opportunities", "Campaigns by Closed Won"]
     spend = at.dataframe[0].value
     assert "SQLs" not in spend.columns and "Cost / SQL" not in spend.columns
 
@@ -194,10 +179,9 @@ def test_velocity_of_an_opportunity_only_crm(opp_url):
 # --- chart builders ---------------------------------------------------------------------------
 
 @pytest.fixture
-def no_sal_set(tmp_path):  # type: ignore[no-untyped-def]
-    engine = make_engine(no_sal(tmp_path / "no-sal.db"))
-    yield build_report_set(engine, quarter=Q2, options=ReportOptions(min_volume=1))
-    engine.dispose()
+def no_sal_set(databases):  # type: ignore[no-untyped-def]
+    engine = databases.engine("sqlite", "untracked_no_sal", "no-sal.db")
+    return build_report_set(engine, quarter=Q2, options=ReportOptions(min_volume=1))
 
 
 def test_funnel_chart_labels_every_bar_and_says_sal_is_not_tracked(no_sal_set):
@@ -227,7 +211,8 @@ def test_campaign_chart_without_an_expectation_is_neutral_and_unmarked():
     frame = pd.DataFrame({"id": ["c1", "c2"], "name": ["Alpha", "Beta"],
                           "channel": ["Email", None], "value": [3, 0],
                           "upstream": [pd.NA, pd.NA], "goal": [None, None],
-                          "expected": [None, None], "vs_expected": [None, None]})
+                          "expected": [None, None], "vs_expected": [None, None],
+                          "verdict": [None, None]})
     fig = charts.campaign_chart(frame, "Opportunities")
     assert list(fig.data[0].text) == ["3", "0"]
     assert list(fig.data[0].marker.color) == [NEUTRAL, NEUTRAL]
@@ -249,15 +234,15 @@ def report_text(capsys, url: str) -> str:  # type: ignore[no-untyped-def]
     return out
 
 
-def test_cli_text_says_not_tracked(tmp_path, capsys):
-    out = report_text(capsys, no_sal(tmp_path / "no-sal.db"))
+def test_cli_text_says_not_tracked(databases, capsys):
+    out = report_text(capsys, databases.url("sqlite", "untracked_no_sal", "no-sal.db"))
     assert "  SAL          not tracked\n" in out
-    assert "  SQL                    3  step from MQL 75.0% vs goal 36.0%\n" in out
+    assert "  SQL                    3  step from MQL 75% vs goal 36%  at or above goal\n" in out
     assert "Campaigns by SQLs (activity count in the quarter; upstream: MQLs)\n" in out
 
 
-def test_cli_text_of_an_opportunity_only_crm(tmp_path, capsys):
-    out = report_text(capsys, opp_only(tmp_path / "opp.db"))
+def test_cli_text_of_an_opportunity_only_crm(databases, capsys):
+    out = report_text(capsys, databases.url("sqlite", "untracked_opp_only", "opp.db"))
     assert "base: Opportunity" in out.splitlines()[0]
     assert "  Lead         not tracked\n" in out
     assert f"Campaigns by SQLs (activity count in the quarter)\n  {SQL_UNTRACKED}\n" in out
@@ -268,8 +253,9 @@ def test_cli_text_of_an_opportunity_only_crm(tmp_path, capsys):
 # --- exports ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def opp_engine(tmp_path_factory):  # type: ignore[no-untyped-def]
-    engine = make_engine(opp_only(tmp_path_factory.mktemp("untracked") / "opp.db"))
+def opp_engine(templates, tmp_path_factory):  # type: ignore[no-untyped-def]
+    engine = make_engine(templates.copy_file("sqlite", "untracked_opp_only",
+                                             tmp_path_factory.mktemp("untracked") / "opp.db"))
     yield engine
     engine.dispose()
 
@@ -308,7 +294,7 @@ def test_csv_bundle_says_why_the_sql_reports_are_absent(opp_engine):
         readme)
     assert "the Opportunities of the quarter (base stage Opportunity)" in readme
     assert bundle.read("campaigns_sql_top.csv").decode("utf-8-sig").splitlines() == [
-        "rank,id,name,channel,value,upstream,goal,expected"]
+        "rank,id,name,channel,value,upstream,goal,expected,verdict"]
     funnel = bundle.read("funnel.csv").decode("utf-8-sig").splitlines()
     assert funnel[1].startswith("lead,Lead,False,,")
 

@@ -16,21 +16,27 @@ from sqlalchemy import Engine
 
 from smarketing_data import format as fmt
 from smarketing_data.demo import sample_upload_ids
-from smarketing_data.metrics import catalog, judgement
+from smarketing_data.metrics import catalog
 from smarketing_data.metrics.catalog import ReportRef
 from smarketing_data.metrics.goals import ADJACENT, DEFAULT_GOALS, Goals
-from smarketing_data.metrics.judgement import rep_verdict, step_verdict, words
 from smarketing_data.metrics.quarters import Quarter
+from smarketing_data.metrics.report_model import (
+    COUNT_NOUNS,
+    ContributionReport,
+    FunnelReport,
+    RankedList,
+    Table,
+    arrow,
+    quarter_words,
+    rate_text,
+)
 from smarketing_data.metrics.report_set import ReportSet, build_report_set
-from smarketing_data.metrics.reports import Report, ReportOptions
+from smarketing_data.metrics.reports import ReportOptions
 from smarketing_data.metrics.stats import r6
-from smarketing_data.report_text import COUNT_NOUNS, NOT_TRACKED, reason
 from smarketing_data.stages import STAGE_LABELS
 from smarketing_data.uploads import list_uploads
 
 SIDES = {"sales": "Sales", "marketing": "Marketing"}
-# Names listed in a "left out for low volume" line before it says "and N more".
-LEFT_OUT_SHOWN = 10
 
 
 # --- the pieces -------------------------------------------------------------------------------
@@ -51,16 +57,6 @@ class ChartData:
     series: list[Series]
     value_format: str  # the value axis's number format
     value_max: float | None = None  # a fixed axis end (rates stop at 100%)
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table as people read it: headers and rows of formatted text; ``numeric`` marks the
-    columns to right-align."""
-
-    columns: list[str]
-    rows: list[list[str]]
-    numeric: list[bool]
 
 
 @dataclass(frozen=True)
@@ -104,6 +100,7 @@ class Section:
     """One report of the meeting: the funnel, one of the twelve, or the contribution."""
 
     ref: ReportRef
+    report: RankedList | FunnelReport | ContributionReport  # the model the section renders
     basis: str
     chart: ChartData | None  # None when the list is empty
     table: Table
@@ -115,6 +112,10 @@ class Section:
     decisions: list[Decision] = field(default_factory=list)
     # Why the report ranks nothing ("SQL is not tracked in this data."); "" when it ranks.
     untracked: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.report.title
 
     @property
     def file_stem(self) -> str:
@@ -184,25 +185,6 @@ def _text(value: object) -> str:
 
 def _num(value: object) -> float | None:
     return None if _missing(value) else float(value)  # type: ignore[arg-type]
-
-
-def rate_text(value: float | None) -> str:
-    """34% — with one decimal under 10%, where whole percents hide real differences."""
-    if value is None or not 0 < abs(value) < 0.1:
-        return fmt.pct(value)
-    return fmt.pct(value, 1).replace(".0%", "%")
-
-
-def expected_text(value: float | None) -> str:
-    """A count expected at goal: two decimals while small (1.44, 0.36), where one would
-    round a quarter of a deal away; like any count beyond that."""
-    if value is None or abs(value) >= 10:
-        return fmt.count(value)
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def _arrow(a: str, b: str) -> str:
-    return f"{STAGE_LABELS[a]}→{STAGE_LABELS[b]}"
 
 
 def _goal_source(goals: Goals, a: str, b: str) -> str:
@@ -325,214 +307,78 @@ def data_as_of(engine: Engine) -> dt.datetime | None:
 
 # --- the sections -----------------------------------------------------------------------------
 
-def _quarter_words(q: Quarter) -> str:
-    last = q.end - dt.timedelta(days=1)
-    return f"{q.label} ({q.start:%Y-%m-%d} to {last:%Y-%m-%d})"
-
-
 def _funnel_section(rs: ReportSet) -> Section:
     """The funnel's table says "not tracked" for a stage the data never records; its chart
     and step facts hold only tracked stages, each step from the last tracked stage before."""
-    f = rs.funnel
-    labels = [str(v) for v in f["label"].tolist()]
-    by_stage = dict(zip(f["stage"].tolist(), f["count"].tolist(), strict=True))
-    rows, facts, expected = [], [], []
-    for r in f.itertuples(index=False):
-        step_from, goal = _text(r.step_from) or None, _num(r.step_goal)
-        before = _num(by_stage[step_from]) if step_from else None
-        expected.append(None if before is None or goal is None else r6(before * goal))
-        if not r.tracked:
-            rows.append([str(r.label), NOT_TRACKED, "—", "—", "—", "—"])
-            continue
-        rows.append([str(r.label), fmt.count(_num(r.count)), expected_text(expected[-1]),
-                     rate_text(_num(r.step_rate)), rate_text(goal), fmt.change(_num(r.change))])
-        if step_from:
-            step = _num(r.step_rate)
-            verdict = step_verdict(step, goal)
-            judged = "" if verdict is None else (
-                " (met)" if judgement.met(verdict) else " (missed)")
-            facts.append(f"{_arrow(step_from, r.stage)}: {rate_text(step)} against a goal of "
-                         f"{rate_text(goal)}{judged}")
-    untracked = [label for label, on in zip(labels, f["tracked"].tolist(), strict=True)
-                 if not on]
-    if untracked:
-        facts.append(f"Not tracked in this data: {', '.join(untracked)}")
-    a = rs.activity
-    facts.append(f"Pipeline {fmt.money(a.pipeline)} · bookings {fmt.money(a.bookings)}")
-    frame = f.copy()
-    frame.insert(int(frame.columns.get_loc("count")) + 1, "expected", expected)
-    shown = [i for i, on in enumerate(f["tracked"].tolist()) if on]
+    model = rs.reports.funnel
+    shown = [s for s in model.steps if s.tracked]
+    facts = [f"{s.step_text} ({'met' if s.met else 'missed'})" for s in model.judged]
+    if model.untracked:
+        facts.append(f"Not tracked in this data: {', '.join(model.untracked)}")
+    facts.append(f"Pipeline {fmt.money(model.pipeline)} · bookings {fmt.money(model.bookings)}")
+    frame = rs.funnel.copy()
+    frame.insert(int(frame.columns.get_loc("count")) + 1, "expected",
+                 [s.expected for s in model.steps])
+    frame["verdict"] = [s.verdict for s in model.steps]
     return Section(
         ref=catalog.FUNNEL,
-        basis=(f"Activity basis: each stage counts the journeys whose date for that stage "
-               f"falls in {_quarter_words(rs.quarter)}. Expected at goal = the tracked stage "
-               f"before × the goal between the two."),
-        chart=ChartData([labels[i] for i in shown],
-                        [Series("Count", [_num(f["count"].iloc[i]) for i in shown], "0"),
-                         Series("Expected at goal", [expected[i] for i in shown], "0.0#",
+        report=model,
+        basis=model.basis,
+        chart=ChartData([s.label for s in shown],
+                        [Series("Count", [s.count for s in shown], "0"),
+                         Series("Expected at goal", [s.expected for s in shown], "0.0#",
                                 is_goal=True)],
                         value_format="0"),
-        table=Table(["Stage", "Count", "Expected at goal", "Step conversion", "Goal",
-                     "vs last quarter"], rows, [False, True, True, True, True, True]),
+        table=model.table(),
         empty_text="",
         frame=frame,
         facts=facts,
     )
 
 
-# The basis of a report that ranks nothing: the rule it follows (the reason is its empty text).
-UNTRACKED_BASIS = {
-    "campaigns": "Activity basis: campaigns are ranked only by a stage the data records; "
-                 "counts inferred from later stages are never shown.",
-    "reps": "Cohort basis: reps are ranked by conversion from the cohort base to a later "
-            "stage, when the data records both.",
-}
-CAMPAIGN_CSV = ["id", "name", "channel", "value", "upstream", "goal", "expected"]
-REP_CSV = ["id", "name", "team", "rate", "numerator", "denominator", "ci_low", "ci_high",
-           "goal", "verdict"]
-
-
-def _untracked_section(ref: ReportRef, report: Report, columns: list[str],
-                       numeric: list[bool], csv_columns: list[str]) -> Section:
-    """A report on a stage the data does not record, or that does not apply to the base:
-    it says why instead of ranking (SPEC §3.10); its CSV keeps the columns, with no rows."""
-    return Section(ref=ref, basis=UNTRACKED_BASIS[str(ref.entity)], chart=None,
-                   table=Table(columns, [], numeric), empty_text=reason(report),
-                   frame=pd.DataFrame(columns=["rank", *csv_columns]), untracked=reason(report))
-
-
-def _expectation(rs: ReportSet, stage: str, report: Report) -> str:
-    """How the expected-at-goal count is made, or that there is none to make."""
-    up = report.upstream_stage
-    if up is None or report.goal is None:
-        return (f"No expected-at-goal count: the data tracks no stage before "
-                f"{STAGE_LABELS[stage]}.")
-    return (f"Expected at goal = {COUNT_NOUNS[up]} in the quarter × goal {_arrow(up, stage)} "
-            f"{rate_text(report.goal)}.")
-
-
-def _campaign_section(rs: ReportSet, ref: ReportRef, report: Report) -> Section:
-    stage = str(ref.stage)
-    up = report.upstream_stage
-    noun = COUNT_NOUNS[stage]
-    up_noun = COUNT_NOUNS[up] if up else "Upstream"
-    columns = ["Campaign", noun, up_noun, "Expected at goal"]
-    numeric = [False, True, True, True]
-    if not report.tracked:
-        return _untracked_section(ref, report, columns, numeric, CAMPAIGN_CSV)
-    rows = report.top if ref.side == "top" else report.bottom
-    names = [_text(n) for n in rows["name"].tolist()]
-    values: list[float | None] = [float(v) for v in rows["value"].tolist()]
-    expected = [r6(_num(e)) for e in rows["expected"].tolist()]
-    side = (f"Top {rs.options.top} by {noun}, ties by name" if ref.side == "top" else
-            f"Bottom {rs.options.top} by {noun} among campaigns not in the top list "
-            f"(zeros included)")
-    basis = (f"Activity basis: {noun} whose {STAGE_LABELS[stage]} date falls in "
-             f"{_quarter_words(rs.quarter)}, by first-touch campaign. "
-             f"{_expectation(rs, stage, report)} {side}.")
-    table = Table(columns,
-                  [[n, fmt.count(v), fmt.count(_num(u)), expected_text(e)]
-                   for n, v, u, e in zip(names, values, rows["upstream"].tolist(), expected,
-                                         strict=True)],
-                  numeric)
-    eligible = len(report.eligible)
-    empty = (f"No campaign had activity or ran in {rs.quarter.label}." if not eligible else
-             f"No campaigns left for a bottom list: all {eligible} eligible campaigns are in "
-             f"the top {rs.options.top}.")
-    frame = rows[CAMPAIGN_CSV].copy()
-    frame.insert(0, "rank", list(range(1, len(frame) + 1)))
-    series = [Series(noun, values, "0")]
-    if any(e is not None for e in expected):
-        series.append(Series("Expected at goal", list(expected), "0.0#", is_goal=True))
-    chart = ChartData(names, series, value_format="0") if names else None
-    return Section(ref=ref, basis=basis, chart=chart, table=table, empty_text=empty,
-                   frame=frame)
-
-
-def _left_out(report: Report, base_noun: str, min_volume: int) -> list[str]:
-    if report.left_out.empty:
-        return []
-    names = [f"{_text(r.name)} ({int(r.denominator)})"
-             for r in report.left_out.itertuples(index=False)]
-    shown = ", ".join(names[:LEFT_OUT_SHOWN])
-    more = f" and {len(names) - LEFT_OUT_SHOWN} more" if len(names) > LEFT_OUT_SHOWN else ""
-    return [f"Left out for low volume (fewer than {min_volume} {base_noun}): {shown}{more}"]
-
-
-def _rep_section(rs: ReportSet, ref: ReportRef, report: Report) -> Section:
-    stage, base, opts = str(ref.stage), rs.options.cohort_base, rs.options
-    columns = ["Rep", "Rate", "n/N", "95% interval", "Goal", "Verdict"]
-    numeric = [False, True, True, True, True, False]
-    if not report.tracked:
-        return _untracked_section(ref, report, columns, numeric, REP_CSV)
-    rows = report.top if ref.side == "top" else report.bottom
-    names = [_text(n) for n in rows["name"].tolist()]
-    rates = [r6(_num(v)) for v in rows["rate"].tolist()]
-    label = f"Conversion to {STAGE_LABELS[stage]}"
-    ranked = "the 95% interval's low end" if opts.ranking == "confidence" else "rate"
-    side = (f"top {opts.top} by {ranked}" if ref.side == "top" else
-            f"bottom {opts.top} by {ranked} among reps not in the top list")
-    goal_words = (f" Goal {_arrow(base, stage)} {rate_text(report.goal)}."
-                  if report.goal is not None else "")
-    basis = (f"Cohort basis: the {COUNT_NOUNS[base]} of {_quarter_words(rs.quarter)} per rep "
-             f"(lead owner) and how many reached {STAGE_LABELS[stage]} as of the data loaded."
-             f"{goal_words} Reps with at least {opts.min_volume} {COUNT_NOUNS[base]}; {side}, "
-             f"then cohort size, then name; verdict from the Wilson 95% interval.")
-    table = Table(
-        columns,
-        [[n, rate_text(rate), f"{int(x)}/{int(d)}",
-          f"{rate_text(_num(lo))}–{rate_text(_num(hi))}", rate_text(_num(g)),
-          words("reps", rep_verdict(r))]
-         for n, rate, x, d, lo, hi, g, r in zip(
-             names, rates, rows["numerator"].tolist(), rows["denominator"].tolist(),
-             rows["ci_low"].tolist(), rows["ci_high"].tolist(), rows["goal"].tolist(),
-             rows.itertuples(index=False), strict=True)],
-        numeric)
-    eligible = len(report.eligible)
-    if eligible:
-        empty = (f"No reps left for a bottom list: all {eligible} eligible reps are in the top "
-                 f"{opts.top}.")
-    elif report.left_out.empty:  # no rep has a cohort at all: no minimum would help
-        empty = f"No rep has {COUNT_NOUNS[base]} in {rs.quarter.label}."
+def _ranked_section(model: RankedList) -> Section:
+    """One of the twelve lists, as its model has it; a list on a stage the data does not
+    record (or a base it does not apply to) says why and its CSV keeps the columns, no rows."""
+    table = model.table()
+    if not model.tracked:
+        return Section(ref=model.ref, report=model, basis=model.basis, chart=None, table=table,
+                       empty_text=model.empty_text, frame=model.frame(),
+                       untracked=model.untracked)
+    names = [r.name for r in model.rows]
+    if model.is_rates:
+        series = [Series(model.value_noun, [r.rate for r in model.rows], "0%"),
+                  Series("Goal", [r.goal for r in model.rows], "0%", is_goal=True)]
+        chart = ChartData(names, series, value_format="0%", value_max=1.0)
     else:
-        empty = (f"No rep had {opts.min_volume} or more {COUNT_NOUNS[base]} in "
-                 f"{rs.quarter.label}.")
-    frame = rows[REP_CSV].copy()
-    frame.insert(0, "rank", list(range(1, len(frame) + 1)))
-    goal = r6(report.goal)
-    chart = ChartData(names, [Series(label, list(rates), "0%"),
-                              Series("Goal", [goal for _ in names], "0%", is_goal=True)],
-                      value_format="0%", value_max=1.0) if names else None
-    return Section(ref=ref, basis=basis, chart=chart, table=table, empty_text=empty,
-                   frame=frame,
-                   left_out=_left_out(report, COUNT_NOUNS[base], opts.min_volume))
+        series = [Series(model.value_noun, [r.value for r in model.rows], "0")]
+        if any(r.expected is not None for r in model.rows):
+            series.append(Series("Expected at goal", [r.expected for r in model.rows], "0.0#",
+                                 is_goal=True))
+        chart = ChartData(names, series, value_format="0")
+    return Section(ref=model.ref, report=model, basis=model.basis,
+                   chart=chart if names else None, table=table, empty_text=model.empty_text,
+                   frame=model.frame(),
+                   left_out=[model.left_out_text] if model.left_out_text else [])
 
 
 def _contribution_section(rs: ReportSet) -> Section:
-    c = rs.contribution
-    metrics = [str(m).capitalize() for m in c["metric"].tolist()]
-    sourced, totals = [_num(v) for v in c["sourced"].tolist()], [_num(v) for v in
-                                                                  c["total"].tolist()]
-    targets = [_num(v) for v in c["target"].tolist()]
-    series = [Series("Marketing-sourced", sourced, "$#,##0"),
-              Series("Total", totals, "$#,##0")]
+    model = rs.reports.contribution
+    metrics = [line.metric.capitalize() for line in model.lines]
+    series = [Series("Marketing-sourced", [line.sourced for line in model.lines], "$#,##0"),
+              Series("Total", [line.total for line in model.lines], "$#,##0")]
+    targets = [line.target for line in model.lines]
     if any(t is not None for t in targets):
         series.append(Series("Target", targets, "$#,##0", is_goal=True))
-    rows = [[m, fmt.money(s), fmt.money(t), fmt.pct(_num(sh)), fmt.money(tg),
-             fmt.pct(_num(at))]
-            for m, s, t, sh, tg, at in zip(metrics, sourced, totals, c["share"].tolist(),
-                                           targets, c["attainment"].tolist(), strict=True)]
+    frame = rs.contribution.copy()
+    frame["verdict"] = model.verdicts
     return Section(
         ref=catalog.CONTRIBUTION,
-        basis=(f"Activity basis: pipeline = amounts of the journeys whose Opportunity date "
-               f"falls in {_quarter_words(rs.quarter)}; bookings = won amounts of those whose "
-               f"Closed Won date does. Marketing-sourced = journeys with a campaign. Targets "
-               f"are the quarter's marketing-sourced targets."),
+        report=model,
+        basis=model.basis,
         chart=ChartData(metrics, series, value_format="$#,##0"),
-        table=Table(["Metric", "Marketing-sourced", "Total", "Share", "Target", "Attainment"],
-                    rows, [False, True, True, True, True, True]),
+        table=model.table(),
         empty_text="",
-        frame=c.copy(),
+        frame=frame,
     )
 
 
@@ -561,7 +407,7 @@ def _goals(rs: ReportSet) -> tuple[Table, pd.DataFrame]:
     frame = pd.DataFrame(records, columns=["from_stage", "to_stage", "goal", "source",
                                            "used_by"])
     table = Table(["Transition", "Goal", "Set by", "Used by"],
-                  [[_arrow(a, b), rate_text(goal), source, used]
+                  [[arrow(a, b), rate_text(goal), source, used]
                    for a, b, goal, source, used in records],
                   [False, True, False, False])
     return table, frame
@@ -585,7 +431,7 @@ def _bases(rs: ReportSet) -> list[str]:
     ranking = ("the 95% interval's low end (confidence-adjusted)" if opts.ranking ==
                "confidence" else "count or rate")
     return [
-        f"Quarter: {_quarter_words(q)}, start inclusive, end exclusive.",
+        f"Quarter: {quarter_words(q)}, start inclusive, end exclusive.",
         *_tracking(rs),
         "Funnel, campaign reports and contribution: activity basis — a stage counts in the "
         "quarter when its date falls in it.",
@@ -617,13 +463,9 @@ def build_content(engine: Engine, *, quarter: Quarter, options: ReportOptions | 
     record = _commentary(engine, quarter, rs)
     by_report = _comments(record.notes)
     decisions = _decisions(record.decisions)
-    sections = [_funnel_section(rs)]
-    for ref in catalog.RANKED:
-        if ref.entity == "campaigns":
-            sections.append(_campaign_section(rs, ref, rs.campaigns[str(ref.stage)]))
-        else:
-            sections.append(_rep_section(rs, ref, rs.reps[str(ref.stage)]))
-    sections.append(_contribution_section(rs))
+    sections = [_funnel_section(rs),
+                *(_ranked_section(rs.reports.lists[ref.key]) for ref in catalog.RANKED),
+                _contribution_section(rs)]
     for s in sections:
         s.comments = by_report.get(s.ref.key, [])
         s.decisions = [d for d in decisions if d.report == s.ref.key]

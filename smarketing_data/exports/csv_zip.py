@@ -42,7 +42,7 @@ def readme(content: ExportContent) -> str:
     for s in content.sections:
         # A report that ranks nothing has an empty file; the README says why.
         about = f"Empty: {s.untracked}" if s.untracked else s.basis
-        lines.append(f"- {s.file_stem}.csv: {s.ref.title}. {about}")
+        lines.append(f"- {s.file_stem}.csv: {s.title}. {about}")
     lines += [
         "- goals.csv: the goals above, as rates (fractions 0-1).",
         "- decisions.csv: decisions and action items recorded for the quarter.",

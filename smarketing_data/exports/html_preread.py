@@ -19,7 +19,6 @@ from smarketing_data.exports.content import (
     Table,
     decision_table,
 )
-from smarketing_data.stages import STAGE_LABELS
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 # Charts are laid out for the screen; before printing, each is fitted to the page's width.
@@ -155,19 +154,12 @@ def _section_chart(section: Section, content: ExportContent) -> str:
                           "Stage-to-stage conversion against goal"))
     if ref.key == "contribution":
         return _figure(charts.contribution_chart(rs.contribution), div_id)
-    stage = str(ref.stage)
-    report = (rs.campaigns if ref.entity == "campaigns" else rs.reps)[stage]
-    rows = report.top if ref.side == "top" else report.bottom
-    if ref.entity == "campaigns":
-        fig = charts.campaign_chart(rows, section.table.columns[1])
-    else:
-        fig = charts.rep_chart(rows, STAGE_LABELS[stage])
-    return _figure(fig, div_id)
+    return _figure(charts.ranked_chart(rs.reports.lists[ref.key]), div_id)
 
 
 def _section(section: Section, content: ExportContent, *, page: bool) -> str:
     parts = [f'<section class="report{" page" if page else ""}" id="{_e(section.anchor)}">',
-             f"<h2>{_e(section.ref.title)}</h2>",
+             f"<h2>{_e(section.title)}</h2>",
              f'<p class="basis">{_e(section.basis)}</p>']
     if section.is_empty:
         parts.append(f'<p class="empty">{_e(section.empty_text)}</p>')
@@ -208,7 +200,7 @@ def _decisions(content: ExportContent) -> str:
 
 def _nav(content: ExportContent) -> str:
     links = [("goals", "Goals and basis"),
-             *((s.anchor, s.ref.title) for s in content.sections),
+             *((s.anchor, s.title) for s in content.sections),
              ("decisions", "Decisions and action items")]
     items = "".join(f'<li><a href="#{_e(a)}">{_e(t)}</a></li>' for a, t in links)
     return f"<nav><h3>Contents</h3><ol>{items}</ol></nav>"

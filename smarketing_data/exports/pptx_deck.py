@@ -259,12 +259,12 @@ def _slide_table(section: Section) -> tuple[Table, list[float]]:
     if section.ref.entity == "reps":
         return table, [1.7, 0.8, 0.7, 1.5, 0.8, 1.1]
     if section.ref.entity == "campaigns":
-        return table, [2.4, 0.9, 0.9, 1.1]
+        return table, [2.2, 0.8, 0.8, 1.0, 1.3]
     return table, [1.1, 1.3, 0.9, 0.8, 0.9, 1.1]
 
 
 def _report_slide(prs: PresentationType, section: Section) -> None:
-    slide = _new_slide(prs, section.ref.title)
+    slide = _new_slide(prs, section.title)
     width = SLIDE_WIDTH - 2 * MARGIN
     if section.is_empty or section.chart is None:
         _text_box(slide, MARGIN, Inches(2.8), width, Inches(1.2), [section.empty_text],

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from smarketing_data.metrics import rollup_queries as rq
 from smarketing_data.metrics.goals import Goals
+from smarketing_data.metrics.judgement import step_verdict
 from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.stats import rate, wilson
 from smarketing_data.metrics.tracking import Tracked
@@ -55,7 +56,8 @@ def funnel_table(current: Activity, previous: Activity, goals: Goals,
 
     Columns: stage, label, tracked, count, previous, change (fraction), step_from (the
     stage the step starts from: the last tracked one before), step_rate, step_goal,
-    cumulative_rate (from the first tracked stage), cumulative_goal. An untracked stage has
+    cumulative_rate (from the first tracked stage), cumulative_goal, verdict (the step rate
+    against its goal: 'at_or_above', 'below' or None). An untracked stage has
     no count, change or rates (SPEC §3.10); a step over it joins the tracked stages around
     it, against the goal between them.
     """
@@ -82,6 +84,10 @@ def funnel_table(current: Activity, previous: Activity, goals: Goals,
             if cumulative and first else None,
             "cumulative_goal": goals.rate(first, stage) if cumulative and first else None,
         })
+        step_rate = rate(current.counts[stage], current.counts[step_from]) if step_from \
+            else None
+        rows[-1]["verdict"] = step_verdict(step_rate, goals.rate(step_from, stage)) \
+            if step_from else None
     return pd.DataFrame(rows)
 
 
@@ -109,7 +115,8 @@ def cohort_table(engine: Engine, quarter: Quarter, base: str, goals: Goals) -> p
 def contribution(current: Activity, targets: dict[str, float | None]) -> pd.DataFrame:
     """Marketing-sourced (journeys with a campaign) pipeline and bookings against targets.
 
-    Columns: metric, sourced, total, share, target, attainment.
+    Columns: metric, sourced, total, share, target, attainment, verdict (sourced against the
+    target: 'at_or_above', 'below', or None without a target).
     """
     rows = []
     for metric, sourced, total in (
@@ -122,6 +129,7 @@ def contribution(current: Activity, targets: dict[str, float | None]) -> pd.Data
             "share": rate(sourced, total),
             "target": target,
             "attainment": rate(sourced, target) if target else None,
+            "verdict": step_verdict(sourced, target),
         })
     return pd.DataFrame(rows)
 

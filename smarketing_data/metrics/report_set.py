@@ -3,7 +3,7 @@ exactly the shape of SPEC §6 ``report --json``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -13,6 +13,7 @@ from smarketing_data.metrics import rollup_queries as rq
 from smarketing_data.metrics.funnel import Activity, activity, contribution, funnel_table
 from smarketing_data.metrics.goals import Goals, load_goals, load_targets
 from smarketing_data.metrics.quarters import Quarter
+from smarketing_data.metrics.report_model import QuarterReports, build_reports
 from smarketing_data.metrics.reports import (
     REPORT_STAGES,
     Report,
@@ -41,6 +42,11 @@ class ReportSet:
     campaign_counts: pd.DataFrame
     rep_cohorts: pd.DataFrame
     tracked: Tracked
+    # Every report as the views show it (title, basis, rows, verdicts), built once with the set.
+    reports: QuarterReports = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reports = build_reports(self)
 
     @property
     def has_data(self) -> bool:

@@ -17,6 +17,7 @@ from smarketing_data import schema
 from smarketing_data.db import read_frame
 from smarketing_data.metrics import rollup_queries as rq
 from smarketing_data.metrics.goals import Goals
+from smarketing_data.metrics.judgement import campaign_verdict
 from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.stats import verdict, wilson
 from smarketing_data.metrics.tracking import Tracked
@@ -177,6 +178,8 @@ def campaign_report(counts: pd.DataFrame, stage: str, goals: Goals,
     frame["goal"] = goal
     frame["expected"] = frame["upstream"] * goal if upstream else None
     frame["vs_expected"] = frame["value"] - frame["expected"] if upstream else None
+    frame["verdict"] = [campaign_verdict(v, e) for v, e in
+                        zip(frame["value"], frame["expected"], strict=True)] if upstream else None
     top, bottom = top_and_bottom(frame, n=options.top, top_keys=[("value", False)],
                                  bottom_keys=[("value", True)])
     return Report(key=key, top=top, bottom=bottom, eligible=frame, goal=goal,
