@@ -14,6 +14,7 @@ import pytest
 from helpers import JOURNEY_COLUMNS
 from smarketing_data.config import Settings
 from smarketing_data.ingest import FileInput, ingest
+from smarketing_data.metrics import referral
 from smarketing_data.metrics.drill import (
     campaign_funnel_by_quarter,
     journeys_page,
@@ -65,7 +66,7 @@ def wilson_by_hand(k: int, n: int) -> tuple[float, float]:
 
 # --- referral ---------------------------------------------------------------------------------
 
-def test_referral_against_all_other_leads_of_the_quarter(any_engine):
+def test_referral_against_all_other_leads_of_the_quarter(any_engine, monkeypatch):  # type: ignore[no-untyped-def]
     # Lead cohort of Q2 = journeys created in Q2 with entry stage Lead.
     # Referral: r1 (channel), r2 (channel, non-referral campaign), r3, r4 (via cref's channel)
     #   -> cohort 4, won 2 (r1 won in Q3 still counts: as of the data loaded) -> 0.5
@@ -94,12 +95,17 @@ def test_referral_against_all_other_leads_of_the_quarter(any_engine):
 
     assert got.to_dict("records") == [
         dict(group="Referral", cohort=4, won=2, rate=0.5, ci_low=0.150036, ci_high=0.849964,
-             lift=1.5),
+             lift=None),
         dict(group="All other", cohort=6, won=2, rate=0.333333, ci_low=0.096769,
              ci_high=0.700012, lift=None),
     ]
     assert (got.loc[0, "ci_low"], got.loc[0, "ci_high"]) == wilson_by_hand(2, 4)
     assert (got.loc[1, "ci_low"], got.loc[1, "ci_high"]) == wilson_by_hand(2, 6)
+    # 4 and 6 leads are under the minimum for a lift; at a minimum of 4 it is 50% / 33.3%
+    monkeypatch.setattr(referral, "MIN_LIFT_COHORT", 4)
+    assert referral_comparison(any_engine, quarter=Q2)["lift"].tolist()[0] == 1.5
+    monkeypatch.setattr(referral, "MIN_LIFT_COHORT", 5)  # the Referral group has 4
+    assert referral_comparison(any_engine, quarter=Q2)["lift"].isna().all()
 
 
 def test_referral_with_no_leads_has_no_rates(engine):

@@ -16,6 +16,10 @@ from smarketing_data.metrics.stats import r6, rate, wilson
 REFERRAL = "Referral"  # the channel name every CRM's referral sources are normalised to
 GROUPS = ("Referral", "All other")
 COLUMNS = ["group", "cohort", "won", "rate", "ci_low", "ci_high", "lift"]
+# A lift ("3.7× the others") is given only when both groups have at least this many leads:
+# with fewer, one won deal moves the ratio by more than the comparison is worth, and the two
+# rates' intervals (always shown) say all there is to say.
+MIN_LIFT_COHORT = 30
 
 
 def referral_campaign_ids(engine: Engine) -> set[str]:
@@ -31,14 +35,15 @@ def referral_comparison(engine: Engine, *, quarter: Quarter) -> pd.DataFrame:
 
     Columns: group ('Referral', 'All other'), cohort (denominator), won (numerator), rate,
     ci_low, ci_high (Wilson 95%), lift (Referral row only: its rate over the others' rate;
-    None when undefined).
+    None when undefined or when either group has fewer than MIN_LIFT_COHORT leads).
     """
     cohort = rq.cohort_by_campaign(engine, quarter.start, quarter.end, "lead")
     referral_ids = referral_campaign_ids(engine)
     is_referral = (cohort["channel"] == REFERRAL) | cohort["campaign_id"].isin(referral_ids)
     counts = [_counts(cohort[is_referral]), _counts(cohort[~is_referral])]
     rates = [rate(won, size) for size, won in counts]
-    lift = rates[0] / rates[1] if rates[0] is not None and rates[1] else None
+    big_enough = all(size >= MIN_LIFT_COHORT for size, _ in counts)
+    lift = rates[0] / rates[1] if big_enough and rates[0] is not None and rates[1] else None
     rows = []
     for group, (size, won), group_rate, group_lift in zip(
             GROUPS, counts, rates, (lift, None), strict=True):
