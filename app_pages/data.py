@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from ui import components, data, upload_history, upload_import
+from ui import components, data
+from ui.upload import history, imports
 
 components.page_setup()
 ctx = data.context()
 st.title("Data")
-upload_history.show_message()
-upload_history.sample_controls(ctx)
-upload_import.section(ctx)
-upload_history.section(ctx)
-upload_history.template_section()
+history.show_message()
+history.sample_controls(ctx)
+imports.section(ctx)
+history.section(ctx)
+history.template_section()

@@ -3,7 +3,8 @@ a presenter mode for the big screen (SPEC §9 page 6)."""
 
 import streamlit as st
 
-from ui import components, data, filters, meeting
+from ui import components, data, filters
+from ui.meeting import commentary, exports, presenter
 
 components.page_setup()
 ctx = data.context()
@@ -13,8 +14,8 @@ if quarter is None:
     components.no_data()
 options = filters.report_options(ctx)
 report = data.report_set(ctx, quarter, options)
-if meeting.presenting():
-    meeting.presenter_view(ctx, quarter, report)
+if presenter.presenting():
+    presenter.presenter_view(ctx, quarter, report)
 else:
-    meeting.report_view(ctx, quarter, report)
-    meeting.exports_section(ctx, quarter, options)
+    commentary.report_view(ctx, quarter, report)
+    exports.exports_section(ctx, quarter, options)

@@ -13,16 +13,25 @@ from smarketing_data import format as fmt
 from smarketing_data.metrics.funnel import KPI_TILES, kpis
 from smarketing_data.metrics.report_set import ReportSet
 from smarketing_data.report_text import NOT_TRACKED
-from ui import access
-from ui.data import Context, metric
+from ui import access, data
+from ui.data import Context
 
 # Larger type for a projector; static CSS only, never user text.
 PROJECTOR_CSS = """
 <style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
-[data-testid="stMetricValue"] { font-size: 2.4rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+/* Seven KPI tiles share one row at 1280 px: the type shrinks with the window, never cut. */
+[data-testid="stMetricValue"] { font-size: clamp(1.5rem, 2.1vw, 2.4rem); }
+[data-testid="stMetricLabel"] p { font-size: clamp(0.85rem, 1vw, 1.05rem); }
 h1 { font-size: 2.2rem !important; }
+/* The page's width for its content, not for the (18 px) rem-sized side padding. */
+[data-testid="stMainBlockContainer"] { padding: 1.5rem 1.5rem 3rem 1.5rem; }
+/* Charts side by side stack when the window leaves either less than the width its labels
+   need (charts.MIN_WIDTH plus room); presenter mode keeps its own layout. */
+.stHorizontalBlock:has(> .stColumn .stPlotlyChart):not(:has(.st-key-presenter_chart_box)) {
+  flex-wrap: wrap; }
+.stHorizontalBlock:has(> .stColumn .stPlotlyChart):not(:has(.st-key-presenter_chart_box))
+  > .stColumn { min-width: min(100%, 560px); }
 </style>
 """
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -50,9 +59,10 @@ def page_setup() -> None:
 
 
 def sample_notice(ctx: Context) -> None:
-    if metric(ctx, "sample_ids"):
-        st.info("You are looking at **sample data** (a generated Salesforce export). Import "
-                "your own exports on the **Data** page; you can clear the sample there.",
+    if data.sample_ids(ctx):
+        # one line at 1366 px, so the Overview's first screen keeps its funnel
+        st.info("**Sample data** (a generated Salesforce export): import your own exports "
+                "on the **Data** page, where you can also clear it.",
                 icon=":material/science:")
 
 

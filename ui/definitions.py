@@ -1,5 +1,4 @@
-"""The agreed stage definitions beside the numbers they govern, and the cached loaders of the
-Goals & definitions page.
+"""The agreed stage definitions beside the numbers they govern.
 
 Any page can call ``show_definitions(ctx, ["mql", "sql"])`` under a chart: each stage's
 current wording, its version and whether both Sales and Marketing signed it.
@@ -11,27 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from smarketing_data.definitions import stage_key
-from smarketing_data.metrics.goals import EVERY_QUARTER, Goals
+from ui import data
 from ui.components import safe
-from ui.data import Context, metric
-
-
-def current(ctx: Context) -> pd.DataFrame:
-    """One row per stage with its definition in force (see ``current_definitions``)."""
-    return metric(ctx, "definitions")
-
-
-def history(ctx: Context, stage: str) -> pd.DataFrame:
-    return metric(ctx, "definition_history", stage=stage)
-
-
-def goals(ctx: Context, quarter: str | None) -> Goals:
-    """The goals in force for a quarter (None: the goals set for every quarter)."""
-    return metric(ctx, "goals", quarter=quarter or EVERY_QUARTER)
-
-
-def targets(ctx: Context, quarter: str) -> dict[str, float | None]:
-    return metric(ctx, "targets", quarter=quarter)
+from ui.data import Context
 
 
 def signed_line(row: pd.Series) -> str:
@@ -58,8 +39,8 @@ def show_definitions(ctx: Context, stages: list[str], *, expanded: bool = False)
     """The agreed definitions of ``stages`` (keys like 'mql' or labels like 'MQL') in one
     expander, each marked agreed or not yet agreed."""
     keys = [stage_key(s) for s in stages]
-    frame = current(ctx)
-    if not isinstance(frame, pd.DataFrame) or frame.empty:
+    frame = data.definitions(ctx)
+    if frame.empty:
         return
     rows = frame.set_index("stage")
     names = ", ".join(str(rows.loc[k, "label"]) for k in keys)

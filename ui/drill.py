@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from smarketing_data import charts
-from ui import components, tables
-from ui.data import Context, metric
+from smarketing_data.metrics.quarters import Quarter
+from ui import components, data, tables
+from ui.data import Context
 
 PAGE_SIZE = 50
 
@@ -24,37 +25,36 @@ def _pick(label: str, entities: pd.DataFrame, key: str) -> tuple[str, str] | Non
     return (chosen, names[chosen]) if chosen is not None else None
 
 
-def _journeys(ctx: Context, quarter: str, key: str, **who: object) -> None:
-    first = metric(ctx, "journeys_page", quarter=quarter, offset=0, limit=1, **who)
-    total = int(first[1])
+def _journeys(ctx: Context, quarter: Quarter, key: str, *, campaign_id: str | None = None,
+              rep_id: str | None = None) -> None:
+    _, total = data.journeys(ctx, quarter, offset=0, limit=1, campaign_id=campaign_id,
+                             rep_id=rep_id)
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = st.number_input(f"Page (of {pages}, {total} journeys in {quarter})", min_value=1,
+    page = st.number_input(f"Page (of {pages}, {total} journeys in {quarter.label})", min_value=1,
                            max_value=pages, value=1, key=f"{key}_page")
-    frame, _ = metric(ctx, "journeys_page", quarter=quarter, offset=(int(page) - 1) * PAGE_SIZE,
-                      limit=PAGE_SIZE, **who)
+    frame, _ = data.journeys(ctx, quarter, offset=(int(page) - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+                             campaign_id=campaign_id, rep_id=rep_id)
     st.dataframe(tables.journeys_table(frame), hide_index=True, key=f"{key}_journeys")
 
 
-def campaign_drill(ctx: Context, campaigns: pd.DataFrame, quarter: str) -> None:
+def campaign_drill(ctx: Context, campaigns: pd.DataFrame, quarter: Quarter) -> None:
     picked = _pick("Campaign", campaigns, "campaign_drill")
     if picked is None:
         return
     campaign_id, _ = picked
-    by_quarter = metric(ctx, "campaign_funnel", campaign_id=campaign_id,
-                        fiscal_start_month=ctx.settings.fiscal_start_month)
+    by_quarter = data.campaign_funnel(ctx, campaign_id)
     components.chart(charts.drill_chart(by_quarter), key="campaign_drill_chart")
     st.dataframe(tables.funnel_by_quarter_table(by_quarter), hide_index=True,
                  key="campaign_drill_table")
     _journeys(ctx, quarter, "campaign_drill", campaign_id=campaign_id)
 
 
-def rep_drill(ctx: Context, reps: pd.DataFrame, quarter: str) -> None:
+def rep_drill(ctx: Context, reps: pd.DataFrame, quarter: Quarter) -> None:
     picked = _pick("Rep", reps, "rep_drill")
     if picked is None:
         return
     rep_id, _ = picked
-    by_quarter = metric(ctx, "rep_funnel", rep_id=rep_id,
-                        fiscal_start_month=ctx.settings.fiscal_start_month)
+    by_quarter = data.rep_funnel(ctx, rep_id)
     components.chart(charts.drill_chart(by_quarter), key="rep_drill_chart")
     st.dataframe(tables.funnel_by_quarter_table(by_quarter), hide_index=True,
                  key="rep_drill_table")

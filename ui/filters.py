@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
-from sqlalchemy import Engine
 
+from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.reports import ReportOptions
-from smarketing_data.metrics.tracking import Tracked, tracked_stages
+from smarketing_data.metrics.tracking import Tracked
 from smarketing_data.stages import STAGE_LABELS
-from ui import components
-from ui.data import Context, context, default_quarter_label, guarded, quarters
+from ui import components, data
+from ui.data import Context
 
+# The quarter is a label in the widget and in session state, a Quarter everywhere else.
 QUARTER_KEY = "quarter"
 # Widget state is dropped on pages that do not draw the widget (Data); this key is not.
 CHOSEN_KEY = "chosen_quarter"
-# "auto" is ReportOptions(base=None): the first of MQL, Lead, Opportunity the data tracks.
-AUTO = "auto"
-BASE_LABELS = {AUTO: "Automatic", "mql": "MQL", "lead": "Lead", "opp": "Opportunity"}
+# The choices are ReportOptions.base values; None (Automatic) is the first of MQL, Lead,
+# Opportunity the data tracks.
+BASES: tuple[str | None, ...] = (None, "mql", "lead", "opp")
 # Why the automatic base is not MQL: the stages before it that the data lacks.
 MISSING_BEFORE = {"mql": "", "lead": "this data has no MQL stage",
                   "opp": "this data has no MQL or Lead stage"}
@@ -25,31 +28,25 @@ CONFIDENCE_HELP = ("Confidence-adjusted ranks by the low end of the 95% interval
                    "with few leads and a lucky streak does not outrank a steady performer.")
 
 
-def quarter_picker(ctx: Context) -> str | None:
+def quarter_picker(ctx: Context) -> Quarter | None:
     """The quarter everything on the page is about (sidebar), or None when there is no data."""
-    labels = quarters(ctx)
-    if not labels:
+    by_label = {q.label: q for q in data.quarters(ctx)}
+    if not by_label:
         return None
+    labels = list(by_label)
     chosen = st.session_state.get(QUARTER_KEY, st.session_state.get(CHOSEN_KEY))
-    if chosen not in labels:
-        default = default_quarter_label(ctx)
-        chosen = default if default in labels else labels[0]
+    if chosen not in by_label:
+        default = data.default_quarter(ctx, dt.date.today())
+        chosen = default.label if default and default.label in by_label else labels[0]
     st.session_state[QUARTER_KEY] = chosen
     picked = st.sidebar.selectbox("Quarter", labels, key=QUARTER_KEY,
                                   help="Default: the last complete quarter with data.")
     st.session_state[CHOSEN_KEY] = picked
-    return picked
+    return by_label[picked]
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _tracked(_engine: Engine, url: str, version: int) -> Tracked:
-    return tracked_stages(_engine)
-
-
-def tracked(ctx: Context) -> Tracked:
-    """The stages the loaded data records (SPEC §3.10)."""
-    found: Tracked = guarded(_tracked, ctx.engine, ctx.url, ctx.version)
-    return found
+def base_label(base: str | None) -> str:
+    return "Automatic" if base is None else STAGE_LABELS[base]
 
 
 def automatic_base(found: Tracked) -> str:
@@ -60,15 +57,27 @@ def automatic_base(found: Tracked) -> str:
     return f"Automatic ({STAGE_LABELS[base]}{': ' + why if why else ''})"
 
 
+def velocity_base(found: Tracked) -> str | None:
+    """The velocity chart's cohort base (sidebar): MQL or Lead, whichever the data records,
+    the resolved report base first so the default matches the other pages; None when the data
+    records neither."""
+    bases = sorted((b for b in ("mql", "lead") if b in found),
+                   key=lambda b: b != found.default_base())
+    if not bases:
+        return None
+    return str(st.sidebar.radio("Cohort base", bases, format_func=STAGE_LABELS.get,
+                                key="vel_base", horizontal=True))
+
+
 def report_options(ctx: Context, *, with_volume: bool = False,
                    with_ranking: bool = False) -> ReportOptions:
     """Top N, cohort base, and (on the Reps page) minimum volume and ranking."""
     s = ctx.settings
     top = st.sidebar.number_input("Top / bottom N", min_value=1, max_value=25, value=s.top_n,
                                   key="top_n")
-    base = st.sidebar.radio("Cohort base for reps", list(BASE_LABELS),
-                            format_func=BASE_LABELS.get, key="base", horizontal=True)
-    st.sidebar.caption(automatic_base(tracked(ctx)))
+    base = st.sidebar.radio("Cohort base for reps", BASES, format_func=base_label, key="base",
+                            horizontal=True)
+    st.sidebar.caption(automatic_base(data.tracked(ctx)))
     min_volume = s.min_volume
     ranking = "value"
     if with_volume:
@@ -79,16 +88,16 @@ def report_options(ctx: Context, *, with_volume: bool = False,
         ranking = st.sidebar.radio("Ranking", list(RANK_LABELS), format_func=RANK_LABELS.get,
                                    key="ranking", help=CONFIDENCE_HELP)
     return ReportOptions(top=int(top), min_volume=int(min_volume),
-                         base=None if base == AUTO else str(base), ranking=str(ranking))
+                         base=base, ranking=str(ranking))
 
 
-def quarter_page(title: str) -> tuple[Context, str]:
+def quarter_page(title: str) -> tuple[Context, Quarter]:
     """The head of every quarter page: setup, quarter picker, title, sample notice; stops
     with a pointer to the Data page when there is no data at all."""
     components.page_setup()
-    ctx = context()
+    ctx = data.context()
     quarter = quarter_picker(ctx)
-    st.title(f"{title} · {quarter}" if quarter else title)
+    st.title(f"{title} · {quarter.label}" if quarter else title)
     components.sample_notice(ctx)
     if quarter is None:
         components.no_data()

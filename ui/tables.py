@@ -64,12 +64,6 @@ def channel_table(channels: pd.DataFrame,
     }, tracked))
 
 
-def left_out_table(left_out: pd.DataFrame, noun: str) -> pd.DataFrame:
-    """``noun``: the base's plural ("Opportunities")."""
-    return _fmt(left_out, {"name": ("Rep", None), "team": ("Team", None),
-                           "denominator": (f"{noun} this quarter", fmt.count)})
-
-
 def fastest_table(fastest: pd.DataFrame) -> pd.DataFrame:
     return _fmt(fastest, {
         "company": ("Company", None), "channel": ("Channel", None),
@@ -102,27 +96,3 @@ def funnel_by_quarter_table(by_quarter: pd.DataFrame) -> pd.DataFrame:
         "sql": ("SQLs", fmt.count), "opp": ("Opps", fmt.count), "won": ("Won", fmt.count),
         "pipeline": ("Pipeline", fmt.money), "bookings": ("Bookings", fmt.money),
     })
-
-
-VERDICTS = {"above": "above goal", "below": "below goal", "on_par": "on par"}
-
-
-def campaign_report_table(frame: pd.DataFrame) -> pd.DataFrame:
-    return _fmt(frame, {
-        "name": ("Campaign", None), "value": ("Count", fmt.count),
-        "upstream": ("Upstream", _count),
-        "expected": ("Expected at goal", lambda v: "—" if pd.isna(v) else f"{v:.1f}"),
-    })
-
-
-def rep_report_table(frame: pd.DataFrame) -> pd.DataFrame:
-    out = _fmt(frame, {"name": ("Rep", None), "rate": ("Rate", fmt.pct)})
-    if frame.empty:
-        return out
-    out["Of"] = [f"{int(x)}/{int(n)}" for x, n in zip(frame["numerator"], frame["denominator"],
-                                                        strict=True)]
-    out["95% interval"] = [f"{fmt.pct(lo)}–{fmt.pct(hi)}" for lo, hi in
-                           zip(frame["ci_low"], frame["ci_high"], strict=True)]
-    out["Goal"] = frame["goal"].map(fmt.pct).to_numpy()
-    out["Verdict"] = frame["verdict"].map(VERDICTS).to_numpy()
-    return out

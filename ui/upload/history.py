@@ -8,17 +8,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from smarketing_data.db import DatabaseError, describe_error
+from smarketing_data.db import DatabaseError
 from smarketing_data.demo import clear_sample
 from smarketing_data.exports.csv_safe import rejects_table, to_csv_bytes
 from smarketing_data.ingest import UndoError, suggest, undo_upload
 from smarketing_data.uploads import list_uploads
-from ui import access
+from ui import access, data
 from ui.components import safe
-from ui.data import Context, guarded, metric
-from ui.upload_check import FORMAT_LABELS
+from ui.data import Context, guarded
+from ui.upload.check import FORMAT_LABELS
 
 MESSAGE_KEY = "data_message"
 
@@ -92,8 +91,6 @@ def _undo(engine: Engine, upload_id: int) -> None:
         result = undo_upload(engine, upload_id)
     except (UndoError, DatabaseError) as exc:
         _say("error", f"Upload {upload_id} was not undone: {exc}")
-    except SQLAlchemyError as exc:
-        _say("error", f"Upload {upload_id} was not undone: {describe_error(exc)}")
     else:
         _say("success", f"Upload {upload_id} undone: {result.removed:,} records removed, "
                         f"{result.restored:,} restored.")
@@ -126,7 +123,7 @@ def undo_controls(ctx: Context, history: pd.DataFrame) -> None:
 
 def rejects_download(ctx: Context, upload_id: int, key: str) -> None:
     """The upload's rejected rows as a table and as a CSV to fix and upload again."""
-    table = rejects_table(metric(ctx, "rejected_rows", upload_id=upload_id))
+    table = rejects_table(data.rejected_rows(ctx, upload_id))
     st.dataframe(table, hide_index=True)
     st.download_button("Download rejected rows (CSV)", to_csv_bytes(table),
                        file_name=f"upload-{upload_id}-rejected-rows.csv", mime="text/csv",
@@ -153,15 +150,13 @@ def _clear(engine: Engine) -> None:
         count = clear_sample(engine)
     except (UndoError, DatabaseError) as exc:
         _say("error", f"The sample data was not cleared: {exc}")
-    except SQLAlchemyError as exc:
-        _say("error", f"The sample data was not cleared: {describe_error(exc)}")
     else:
         _say("success", f"Sample data cleared ({count} sample upload(s) undone).")
     st.session_state["clear_sample_confirm"] = False
 
 
 def sample_controls(ctx: Context) -> None:
-    ids = metric(ctx, "sample_ids")
+    ids = data.sample_ids(ctx)
     if not ids:
         return
     listed = ", ".join(str(i) for i in ids)

@@ -8,14 +8,13 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from smarketing_data.db import DatabaseError, describe_error
+from smarketing_data.db import DatabaseError
 from smarketing_data.ingest import FileInput, IngestError, IngestResult, ingest
 from ui import access
 from ui.components import safe
 from ui.data import Context
-from ui.upload_check import (
+from ui.upload.check import (
     CHECKS_KEY,
     FATAL,
     FORMAT_LABELS,
@@ -30,8 +29,8 @@ from ui.upload_check import (
     show_check,
     show_table,
 )
-from ui.upload_history import rejects_download
-from ui.upload_mapping import mapping_notes, mapping_step, unmapped_groups
+from ui.upload.history import rejects_download
+from ui.upload.mapping import mapping_notes, mapping_step, unmapped_groups
 
 REPORT_KEY = "import_report"
 
@@ -130,8 +129,6 @@ def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> No
             offset += rows
     except (IngestError, DatabaseError) as exc:
         error = str(exc)
-    except SQLAlchemyError as exc:
-        error = f"The database cannot be reached: {describe_error(exc)}"
     bar.empty()
     st.session_state[REPORT_KEY] = {"results": [r.to_json() for r in results], "error": error,
                                     "file_ids": [up.file_id for up in uploaded] if results else []}

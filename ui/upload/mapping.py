@@ -21,7 +21,7 @@ from smarketing_data.ingest.read import FileError, read_table
 from smarketing_data.ingest.user_mapping import DATE_ORDERS, MODES, accepted_fields
 from ui.components import safe
 from ui.data import Context
-from ui.upload_check import (
+from ui.upload.check import (
     FATAL,
     MAPPINGS_KEY,
     UNMAPPED,

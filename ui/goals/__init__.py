@@ -1,0 +1,2 @@
+"""The Goals & definitions screens: conversion goals, targets and the signed stage
+definitions."""
