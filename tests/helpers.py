@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,9 @@ from smarketing_data.config import Settings
 from smarketing_data.ingest import FileInput, IngestResult, ingest
 
 DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+QBR = DATA / "qbr"
 JOURNEY_COLUMNS = [
     "journey_id", "entry_stage", "created_at", "campaign_id", "rep_id", "channel", "segment",
     "region", "company", "industry", "mql_at", "sal_at", "sql_at", "opp_at", "won_at",
@@ -67,3 +71,51 @@ def assert_journeys(engine: Engine, expected: dict[str, dict[str, object]]) -> N
                 assert actual is None or actual != actual, (key, name, actual)
             else:
                 assert actual == value, (key, name, actual, value)
+
+
+# --- datasets for the template databases of conftest.py ---------------------------------------
+
+Builder = Callable[[Engine], object]
+DATASETS: dict[str, Builder] = {}
+
+
+def dataset(name: str) -> Callable[[Builder], Builder]:
+    """Register how to fill a template database (its schema is already in place): conftest's
+    ``databases`` fixture builds it once per pytest worker and engine, and gives each test
+    its own copy."""
+
+    def register(build: Builder) -> Builder:
+        known = DATASETS.setdefault(name, build)
+        assert known is build or known.__code__ is build.__code__, f"two datasets named {name}"
+        return build
+
+    return register
+
+
+@dataset("empty")
+def _empty(engine: Engine) -> None:
+    """The schema only, as init_schema leaves a new database."""
+
+
+@dataset("qbr")
+def _qbr(engine: Engine) -> None:
+    """The hand-worked fixture of tests/data/qbr (see tests/test_reports.py)."""
+    load(engine, QBR / "campaigns.csv", QBR / "reps.csv", QBR / "journeys.csv")
+
+
+# --- the app under AppTest ---------------------------------------------------------------------
+
+def open_app(page: str | None = None, *, quarter: str | None = None):  # type: ignore[no-untyped-def]
+    """The app (on the database SMARKETING_DB_URL names, as a fixture set it): first run,
+    then ``page`` (e.g. "app_pages/campaigns.py") if given, then ``quarter`` if given."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    if quarter:
+        at.selectbox(key="quarter").set_value(quarter).run()
+    assert not at.exception, at.exception
+    return at

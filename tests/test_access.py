@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import DATA, journeys
+from helpers import DATA, journeys, open_app
 from smarketing_data.db import make_engine
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -16,10 +16,7 @@ QBR = DATA / "qbr"
 
 
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
+    return open_app()
 
 
 def enter(at: AppTest, code: str, name: str = "Ann") -> None:

@@ -15,7 +15,7 @@ from helpers import DATA
 from smarketing_data import schema
 from smarketing_data.db import make_engine
 from smarketing_data.ingest.recognize import header_signature
-from ui.upload_mapping import mapping_key
+from ui.upload.mapping import mapping_key
 
 LAPTOP = {"width": 1366, "height": 768}
 MQL_LIST = DATA / "tracked" / "marketing_qualified_leads.csv"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import DATA, load
+from helpers import DATA, dataset, load
 from smarketing_data.definitions import propose_definition, sign_off
 from smarketing_data.metrics.goals import load_goals, load_targets
 
@@ -17,9 +17,14 @@ AGREED = ":green-badge[:material/verified: agreed]"
 NOT_AGREED = ":orange-badge[:material/pending: not yet agreed]"
 
 
-@pytest.fixture
-def db(engine, monkeypatch):
+@dataset("canonical")
+def canonical(engine) -> None:  # type: ignore[no-untyped-def]
     load(engine, DATA / "canonical" / "journeys.csv")
+
+
+@pytest.fixture
+def db(databases, monkeypatch):
+    engine = databases.engine("sqlite", "canonical", "test.db")
     monkeypatch.setenv("SMARKETING_DB_URL", str(engine.url))
     return engine
 

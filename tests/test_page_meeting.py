@@ -4,26 +4,19 @@ the next quarter's Overview, and presenter mode."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
-from helpers import DATA
+from helpers import DATA, open_app
 from smarketing_data import meeting as mt
 from smarketing_data.db import make_engine
 from ui.components import safe
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 QBR = DATA / "qbr"
 REPORT = "campaigns.sql.top"
 
 
 def meeting_page(quarter: str = "2026-Q2", report: str | None = REPORT) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("app_pages/meeting.py")
-    at.run()
-    at.selectbox(key="quarter").set_value(quarter).run()
+    at = open_app("app_pages/meeting.py", quarter=quarter)
     if report:
         at.selectbox(key="meeting_report").set_value(report).run()
     assert not at.exception, at.exception
@@ -118,7 +111,7 @@ def test_a_decision_of_last_quarter_shows_on_the_overview_beside_its_number(qbr_
         "Decided": "2026-Q2", "What": "Double the webinar budget",
         "Report": "Top campaigns by SQLs", "Owner": "Mia", "Status": "Open",
         # Q3 holds only j10's MQL (Alpha): 1 MQL × 36% expected, no SQL yet
-        "2026-Q3 now": "Alpha: 0 SQLs against 0.4 expected at goal", "Goal": "❌ below goal"}]
+        "2026-Q3 now": "Alpha: 0 SQLs against 0.36 expected at goal", "Goal": "❌ below goal"}]
 
     # marked done in the Q3 meeting, under "Carried from 2026-Q2"
     at.switch_page("app_pages/meeting.py")

@@ -7,23 +7,15 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from helpers import DATA
+from helpers import DATA, open_app
 from smarketing_data.db import make_engine
 from smarketing_data.metrics.goals import set_goal
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 QBR = DATA / "qbr"
 
 
 def open_page(page: str | None, quarter: str = "2026-Q2") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    at.selectbox(key="quarter").set_value(quarter).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(page, quarter=quarter)
 
 
 # AppTest does not find dataframes by key: these are their positions on each page.
@@ -41,9 +33,7 @@ def metrics(at: AppTest) -> dict[str, tuple[str, str | None]]:
 
 
 def test_overview_kpis_quarter_switch_and_highlights(qbr_url):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception
+    at = open_app()
     # default: the last complete quarter with data (2026-Q3 holds only j10's MQL)
     assert at.selectbox(key="quarter").value == "2026-Q3"
     at.selectbox(key="quarter").set_value("2026-Q2").run()
@@ -59,7 +49,7 @@ def test_overview_kpis_quarter_switch_and_highlights(qbr_url):
     attention = [w.value for w in at.warning]
     assert "MQL → SAL: 86% against a goal of 60%" in wins
     assert "SQL → Opportunity: 50% against a goal of 55%" in attention
-    assert "Alpha: 2 SQL against 1\\.4 expected at goal" in wins
+    assert "Alpha: 2 SQLs against 1\\.44 expected at goal" in wins
     assert not at.info  # not sample data
 
 
@@ -67,9 +57,12 @@ def test_campaigns_reports_and_drill(qbr_url):
     at = open_page("app_pages/campaigns.py")
     top_sql = frame(at, CAMPAIGN_FRAMES, "top_sql")
     assert top_sql["Campaign"].tolist() == ["Alpha", "beta", "Gamma"]
-    assert top_sql["Count"].tolist() == ["2", "2", "0"]
-    assert top_sql["Expected at goal"].tolist() == ["1.4", "0.4", "0.0"]
-    assert "All 3 eligible campaigns are in the top list." in [c.value for c in at.caption]
+    assert top_sql["SQLs"].tolist() == ["2", "2", "0"]
+    assert top_sql["Expected at goal"].tolist() == ["1.44", "0.36", "0"]
+    # Gamma: nothing expected (no MQLs), so nothing judged
+    assert top_sql["Verdict"].tolist() == ["at or above expected", "at or above expected", ""]
+    assert ("No campaigns left for a bottom list: all 3 eligible campaigns are in the "
+            "top 5.") in [c.value for c in at.caption]
     at.selectbox(key="campaign_drill").set_value("camp-b").run()
     drill = frame(at, CAMPAIGN_FRAMES, "drill")
     assert drill.set_index("Quarter").loc["2026-Q2", "SQLs"] == "2"
@@ -85,15 +78,15 @@ def test_reps_min_volume_ranking_and_goal_edit(qbr_url):
     at.number_input(key="min_volume").set_value(2).run()
     won = at.dataframe[2].value   # the top lists of SQL, Opp, Won; bottoms are empty
     assert won["Rep"].tolist() == ["Rita", "sam", "Tom"]
-    assert won["Of"].tolist() == ["1/2", "0/2", "0/2"]
-    assert won["Verdict"].tolist() == ["above goal", "on par", "on par"]
+    assert won["n/N"].tolist() == ["1/2", "0/2", "0/2"]
+    assert won["Verdict"].tolist() == ["above goal", "on par with goal", "on par with goal"]
     engine = make_engine(qbr_url)
     set_goal(engine, from_stage="mql", to_stage="won", rate=0.2, quarter="2026-Q2")
     engine.dispose()
     at.run()
     won = at.dataframe[2].value
     assert won["Goal"].tolist() == ["20%"] * 3
-    assert won["Verdict"].tolist() == ["on par", "on par", "on par"]
+    assert won["Verdict"].tolist() == ["on par with goal"] * 3
 
 
 def test_velocity_page_says_which_column_to_map(qbr_url):
