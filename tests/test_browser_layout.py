@@ -315,6 +315,17 @@ def test_every_page_fits_the_three_screens(sample_url, browser):
     assert time.time() - started < 240
 
 
+def off_screen(page, where: str, height: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """A slide is one screen: its chart ends above the window's bottom edge."""
+    found = []
+    for chart in page.locator(".js-plotly-plot").all():
+        box = chart.bounding_box()
+        if box is not None and box["y"] + box["height"] > height + 1:
+            found.append(f"{where}: the chart ends {round(box['y'] + box['height'] - height)} "
+                         "px below the screen")
+    return found
+
+
 # Slides checked at every size; the others at the projector's 1280x720, the narrowest.
 PRESENTER_SAMPLE = {1: "funnel", 2: "campaigns", 8: "reps", 14: "contribution"}
 
@@ -337,6 +348,7 @@ def test_presenter_mode_fits_the_three_screens(sample_url, browser):
             if (width, height) != (1280, 720):
                 resize(page, width, height)
             found += problems_on(page, f"presenter slide {slide} at {width}x{height}")
+            found += off_screen(page, f"presenter slide {slide} at {width}x{height}", height)
             if slide in PRESENTER_SAMPLE:
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(

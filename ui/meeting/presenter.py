@@ -104,21 +104,24 @@ def _presenter_chart(rs: ReportSet, report: str) -> None:
                         config={"displaylogo": False, "responsive": True})
 
 
-def presenter_view(ctx: Context, quarter: Quarter, rs: ReportSet) -> None:
-    """One report per screen: title, large chart, both sides' commentary, its decisions."""
-    st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
-    report = current_report()
-    index = KEYS.index(report)
-    head, nav = st.columns([2, 1], vertical_alignment="center")
-    head.title(catalog.BY_KEY[report].title, anchor=False)
-    with nav, st.container(horizontal=True, horizontal_alignment="right",
-                           vertical_alignment="center"):
+def _presenter_buttons(index: int) -> None:
+    with st.container(horizontal=True, horizontal_alignment="right",
+                      vertical_alignment="center"):
         st.button("Previous", key="presenter_prev", on_click=_move, args=(-1,),
                   shortcut="Left", disabled=index == 0, icon=":material/arrow_back:")
         st.button("Next", key="presenter_next", on_click=_move, args=(1,), shortcut="Right",
                   disabled=index == len(KEYS) - 1, icon=":material/arrow_forward:")
         st.button("Exit", key="presenter_exit", on_click=_stop_presenting, shortcut="Esc",
                   icon=":material/close:", help="Back to the meeting page")
+
+
+def presenter_view(ctx: Context, quarter: Quarter, rs: ReportSet) -> None:
+    """One report per screen: title, large chart, both sides' commentary, its decisions."""
+    st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
+    report = current_report()
+    index = KEYS.index(report)
+    # the title has the screen's width (one line at 1280 px); the buttons head the words
+    st.title(catalog.BY_KEY[report].title, anchor=False)
     chart_col, words = st.columns([3, 2], gap="large")
     with chart_col:
         untracked = untracked_reason(rs, report)
@@ -128,6 +131,7 @@ def presenter_view(ctx: Context, quarter: Quarter, rs: ReportSet) -> None:
         else:
             _presenter_chart(rs, report)
     with words, st.container(key="presenter_words"):
+        _presenter_buttons(index)
         st.markdown(f"{quarter.label} · **{index + 1} / {len(KEYS)}**",
                     text_alignment="right")
         found = data.notes(ctx, quarter, report)
