@@ -22,6 +22,7 @@ run: $(STAMP)
 ## Run every test: lint, types, unit, real engines, CLI.
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy smarketing_data ui app_pages
 	$(PY) -m pytest -n 2 -q
 

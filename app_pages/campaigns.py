@@ -14,8 +14,9 @@ if not report.has_data:
     components.no_data(f"{quarter.label} has no data.")
 
 for stage in report.campaigns:
-    reports.ranked_report(report, "campaigns", stage,
-                          under=partial(commentary.show_commentary, ctx, quarter))
+    reports.ranked_report(
+        report, "campaigns", stage, under=partial(commentary.show_commentary, ctx, quarter)
+    )
 
 spend = campaigns.spend_section(ctx, quarter, report)
 campaigns.channels_section(report, spend)

@@ -15,9 +15,9 @@ if not report.has_data:
 
 if options.ranking == "confidence":
     st.info(filters.CONFIDENCE_HELP, icon=":material/info:")
+notes = partial(commentary.show_commentary, ctx, quarter)
 for stage in report.reps:
-    reports.ranked_report(report, "reps", stage,
-                          under=partial(commentary.show_commentary, ctx, quarter))
+    reports.ranked_report(report, "reps", stage, under=notes)
 
 reports.left_out(report)
 

@@ -77,8 +77,9 @@ def check_import(report: Any, rows: int, *, first: bool) -> None:
     got = (report.inserted, report.updated, report.unchanged, report.rejected)
     if got != expected:
         what = "import" if first else "re-import"
-        raise AssertionError(f"{what}: inserted/updated/unchanged/rejected {got}, "
-                             f"expected {expected}")
+        raise AssertionError(
+            f"{what}: inserted/updated/unchanged/rejected {got}, expected {expected}"
+        )
 
 
 def time_baseline(csv_path: Path, db_path: Path, rows: int) -> float:
@@ -114,14 +115,19 @@ def measure(csv_path: Path, rows: int, repeat: int, work: Path) -> Samples:
         first, again = time_import_pair(csv_path, work / "import.db", rows)
         samples.imports.append(first)
         samples.reimports.append(again)
-        log(f"I1 run {i + 1}/{repeat}: baseline {samples.baseline[-1]:.2f}s, "
-            f"import {first:.2f}s, re-import {again:.2f}s")
+        log(
+            f"I1 run {i + 1}/{repeat}: baseline {samples.baseline[-1]:.2f}s, "
+            f"import {first:.2f}s, re-import {again:.2f}s"
+        )
     return samples
 
 
 def summarize(rows: int, samples: Samples) -> dict[str, Any]:
-    baseline, first, again = (median(samples.baseline), median(samples.imports),
-                              median(samples.reimports))
+    baseline, first, again = (
+        median(samples.baseline),
+        median(samples.imports),
+        median(samples.reimports),
+    )
     ratios = {"import_ratio": first / baseline, "reimport_ratio": again / first}
     return {
         "figure": "I1",

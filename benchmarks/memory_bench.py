@@ -32,8 +32,10 @@ def pages_runs(url: str, quarter: str, repeat: int, rows: int) -> list[dict[str,
     runs = []
     for i in range(repeat):
         runs.append(run_worker("pages", url, quarter))
-        log(f"M1 {rows:,} run {i + 1}/{repeat}: peak RSS {runs[-1]['maxrss_mb']:.0f} MB "
-            f"(after imports {runs[-1]['start_rss_mb']:.0f} MB), {runs[-1]['seconds']:.2f}s")
+        log(
+            f"M1 {rows:,} run {i + 1}/{repeat}: peak RSS {runs[-1]['maxrss_mb']:.0f} MB "
+            f"(after imports {runs[-1]['start_rss_mb']:.0f} MB), {runs[-1]['seconds']:.2f}s"
+        )
     return runs
 
 
@@ -43,11 +45,14 @@ def m1_size(rows: int, repeat: int, pandas: PandasRuns) -> dict[str, Any]:
     runs = pages_runs(url, quarter, repeat, rows)
     peak = max(r["maxrss_mb"] for r in runs)
     panda = pandas.at(rows, quarter)
-    steps = {name: round(median([r["steps_s"][name] for r in runs]), 4)
-             for name in runs[0]["steps_s"]}
+    steps = {
+        name: round(median([r["steps_s"][name] for r in runs]), 4) for name in runs[0]["steps_s"]
+    }
     return {
-        "journeys": rows, "quarter": quarter,
-        "ours_maxrss_mb": peak, "ours_maxrss_samples_mb": [r["maxrss_mb"] for r in runs],
+        "journeys": rows,
+        "quarter": quarter,
+        "ours_maxrss_mb": peak,
+        "ours_maxrss_samples_mb": [r["maxrss_mb"] for r in runs],
         "ours_start_rss_mb": runs[0]["start_rss_mb"],
         "ours_maxrss_after_step_mb": runs[0]["maxrss_after_mb"],
         "ours_seconds": round(median([r["seconds"] for r in runs]), 3),
@@ -62,12 +67,26 @@ def m1_size(rows: int, repeat: int, pandas: PandasRuns) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     pandas = PandasRuns(args.pandas_max_rows, 1)
     sizes = [m1_size(rows, args.repeat, pandas) for rows in args.journeys]
-    return {"figure": "M1", "engine": "sqlite", "repeat": args.repeat,
-            "target_maxrss_mb": TARGET_MB, "sizes": sizes}
+    return {
+        "figure": "M1",
+        "engine": "sqlite",
+        "repeat": args.repeat,
+        "target_maxrss_mb": TARGET_MB,
+        "sizes": sizes,
+    }
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--journeys", type=int, nargs="+", default=DEFAULT_SIZES,
-                        help="journey counts, each its own dataset (default 100000 1000000)")
-    parser.add_argument("--pandas-max-rows", type=int, default=DEFAULT_MAX_ROWS,
-                        help="above this, the pandas approach is estimated by per-row rate")
+    parser.add_argument(
+        "--journeys",
+        type=int,
+        nargs="+",
+        default=DEFAULT_SIZES,
+        help="journey counts, each its own dataset (default 100000 1000000)",
+    )
+    parser.add_argument(
+        "--pandas-max-rows",
+        type=int,
+        default=DEFAULT_MAX_ROWS,
+        help="above this, the pandas approach is estimated by per-row rate",
+    )

@@ -51,9 +51,16 @@ TARGET = 2.0
 DEFAULT_ROWS = 1_000_000
 P1_WORK = WORK_DIR / "p1"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1920, "height": 1080}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RENDER_TIMEOUT_MS = 300_000
@@ -99,13 +106,18 @@ class PageSpec:
         text = time.perf_counter() - start
         if self.chart:
             page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(
-                timeout=RENDER_TIMEOUT_MS)
+                timeout=RENDER_TIMEOUT_MS
+            )
         content = time.perf_counter() - start
         page.wait_for_selector(IDLE, timeout=RENDER_TIMEOUT_MS)
         script_done = time.perf_counter() - start
         page.wait_for_function(DONE_JS, timeout=RENDER_TIMEOUT_MS)
-        return {"text": text, "content": content, "script_done": script_done,
-                "done": time.perf_counter() - start}
+        return {
+            "text": text,
+            "content": content,
+            "script_done": script_done,
+            "done": time.perf_counter() - start,
+        }
 
 
 EMPTY = PageSpec("empty", "", "No data yet", chart=False, empty_app=True)
@@ -118,6 +130,7 @@ WARMUP = PageSpec("data", "/data", "Upload history", chart=False)
 
 
 # --- the app servers -------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -143,11 +156,26 @@ class AppServer:
         began = time.perf_counter()
         with self.log_path.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
-                 "--server.port", str(port), "--server.headless", "true",
-                 "--server.fileWatcherType", "none",
-                 "--browser.gatherUsageStats", "false"],
-                cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    str(PROJECT_ROOT / "app.py"),
+                    "--server.port",
+                    str(port),
+                    "--server.headless",
+                    "true",
+                    "--server.fileWatcherType",
+                    "none",
+                    "--browser.gatherUsageStats",
+                    "false",
+                ],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.time() + 90
         while time.time() < deadline:
@@ -201,6 +229,7 @@ def make_empty_database(path: Path) -> str:
 
 
 # --- rendering -------------------------------------------------------------------------------
+
 
 @contextmanager
 def chromium() -> Iterator[Any]:
@@ -260,6 +289,7 @@ class Bench:
 def _summary(samples: dict[str, dict[str, list[dict[str, float]]]]) -> dict[str, Any]:
     """Per page and variant: median ms until done and its ratio to the empty page's, and the
     medians of the milestones."""
+
     def ms(renders: list[dict[str, float]], key: str = "done") -> float:
         return round(median([r[key] for r in renders]) * 1000, 1)
 
@@ -274,15 +304,20 @@ def _summary(samples: dict[str, dict[str, list[dict[str, float]]]]) -> dict[str,
         if name != "empty":
             row["met"] = row["cold_ratio"] <= TARGET
         first = by_variant["cold"][0]
-        row["elements"] = {"plotly_charts": int(first["charts"]),
-                           "dataframes": int(first["tables"])}
-        row["downloads_cold"] = {k: int(first[k])
-                                 for k in ("requests", "js_files", "js_kb", "all_kb")}
-        row["milestones_ms"] = {v: {k: ms(by_variant[v], k)
-                                    for k in ("text", "content", "script_done", "done")}
-                                for v in VARIANTS}
-        row["samples_ms"] = {v: [round(r["done"] * 1000, 1) for r in by_variant[v]]
-                             for v in VARIANTS}
+        row["elements"] = {
+            "plotly_charts": int(first["charts"]),
+            "dataframes": int(first["tables"]),
+        }
+        row["downloads_cold"] = {
+            k: int(first[k]) for k in ("requests", "js_files", "js_kb", "all_kb")
+        }
+        row["milestones_ms"] = {
+            v: {k: ms(by_variant[v], k) for k in ("text", "content", "script_done", "done")}
+            for v in VARIANTS
+        }
+        row["samples_ms"] = {
+            v: [round(r["done"] * 1000, 1) for r in by_variant[v]] for v in VARIANTS
+        }
         pages[name] = row
     return pages
 
@@ -297,7 +332,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     logs.unlink(missing_ok=True)
     specs = (EMPTY, *PAGES)
     samples: dict[str, dict[str, list[dict[str, float]]]] = {
-        s.name: {v: [] for v in VARIANTS} for s in specs}
+        s.name: {v: [] for v in VARIANTS} for s in specs
+    }
     full, empty = AppServer(full_url, logs), AppServer(empty_url, logs)
     try:
         with chromium() as browser:
@@ -308,22 +344,37 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 for spec in specs:
                     for variant, milestones in bench.measure(spec).items():
                         samples[spec.name][variant].append(milestones)
-                log(f"P1 run {i + 1}/{args.repeat}: " + ", ".join(
-                    f"{s.name} " + "/".join(f"{samples[s.name][v][-1]['done'] * 1000:.0f}"
-                                            for v in VARIANTS) + "ms" for s in specs)
-                    + " (cold/cold cache, warm process/warm)")
+                log(
+                    f"P1 run {i + 1}/{args.repeat}: "
+                    + ", ".join(
+                        f"{s.name} "
+                        + "/".join(f"{samples[s.name][v][-1]['done'] * 1000:.0f}" for v in VARIANTS)
+                        + "ms"
+                        for s in specs
+                    )
+                    + " (cold/cold cache, warm process/warm)"
+                )
     finally:
         full.stop()
         empty.stop()
     pages = _summary(samples)
     return {
-        "figure": "P1", "engine": "sqlite", "journeys": rows, "quarter": quarter,
-        "repeat": args.repeat, "target_ratio": TARGET, "judged_on": "cold",
+        "figure": "P1",
+        "engine": "sqlite",
+        "journeys": rows,
+        "quarter": quarter,
+        "repeat": args.repeat,
+        "target_ratio": TARGET,
+        "judged_on": "cold",
         "met": all(pages[p.name]["met"] for p in PAGES),
         "pages": pages,
         "server_start_s": round(median(full.starts + empty.starts), 2),
-        "browser": {"executable": CHROMIUM, "args": CHROMIUM_ARGS, "viewport": VIEWPORT,
-                    "playwright": _playwright_version()},
+        "browser": {
+            "executable": CHROMIUM,
+            "args": CHROMIUM_ARGS,
+            "viewport": VIEWPORT,
+            "playwright": _playwright_version(),
+        },
         "load": load_info(f"sqlite-{rows}"),
     }
 
@@ -338,6 +389,9 @@ def _playwright_version() -> str | None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--journeys", type=int, default=DEFAULT_ROWS,
-                        help=f"journeys in the full app's database (default {DEFAULT_ROWS})")
-
+    parser.add_argument(
+        "--journeys",
+        type=int,
+        default=DEFAULT_ROWS,
+        help=f"journeys in the full app's database (default {DEFAULT_ROWS})",
+    )

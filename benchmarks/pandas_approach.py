@@ -47,11 +47,14 @@ def _activity(frame: pd.DataFrame, b: Bounds) -> pd.DataFrame:
 def _cohorts(frame: pd.DataFrame, b: Bounds, base: str) -> dict[str, dict[str, int]]:
     start, end = pd.Timestamp(b.start), pd.Timestamp(b.end)
     cohort = frame[_between(frame, base, start, end) & frame["rep_id"].notna()]
-    reached = pd.DataFrame({s: cohort[f"reach_{s}_at"].notna().astype("int64")
-                            for s in COHORT_STAGES[base]})
+    reached = pd.DataFrame(
+        {s: cohort[f"reach_{s}_at"].notna().astype("int64") for s in COHORT_STAGES[base]}
+    )
     grouped = reached.groupby(cohort["rep_id"]).sum()
-    return {str(rid): {s: int(v) for s, v in row.items()}
-            for rid, row in grouped.to_dict("index").items()}
+    return {
+        str(rid): {s: int(v) for s, v in row.items()}
+        for rid, row in grouped.to_dict("index").items()
+    }
 
 
 def numbers(frame: pd.DataFrame, b: Bounds) -> Numbers:
@@ -61,17 +64,25 @@ def numbers(frame: pd.DataFrame, b: Bounds) -> Numbers:
     sourced = flags[flags["campaign_id"].notna()]
     per_campaign = sourced.groupby("campaign_id")[[*STAGES, "pipeline", "bookings"]].sum()
     per_campaign = per_campaign[(per_campaign != 0).any(axis=1)]
-    previous = {s: int(_between(frame, s, pd.Timestamp(b.previous),
-                                pd.Timestamp(b.start)).sum()) for s in STAGES}
+    previous = {
+        s: int(_between(frame, s, pd.Timestamp(b.previous), pd.Timestamp(b.start)).sum())
+        for s in STAGES
+    }
     return Numbers(
         current={s: int(totals[s]) for s in STAGES},
         previous=previous,
-        amounts={"pipeline": float(totals["pipeline"]), "bookings": float(totals["bookings"]),
-                 "sourced_pipeline": float(sourced["pipeline"].sum()),
-                 "sourced_bookings": float(sourced["bookings"].sum())},
-        campaigns={str(cid): {k: (float(v) if k in ("pipeline", "bookings") else int(v))
-                              for k, v in row.items()}
-                   for cid, row in per_campaign.to_dict("index").items()},
+        amounts={
+            "pipeline": float(totals["pipeline"]),
+            "bookings": float(totals["bookings"]),
+            "sourced_pipeline": float(sourced["pipeline"].sum()),
+            "sourced_bookings": float(sourced["bookings"].sum()),
+        },
+        campaigns={
+            str(cid): {
+                k: (float(v) if k in ("pipeline", "bookings") else int(v)) for k, v in row.items()
+            }
+            for cid, row in per_campaign.to_dict("index").items()
+        },
         reps=_cohorts(frame, b, "mql"),
         reps_lead=_cohorts(frame, b, "lead"),
     )

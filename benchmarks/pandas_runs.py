@@ -38,9 +38,12 @@ class PandasResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "measured": self.measured, "measured_at_journeys": self.measured_rows,
-            "seconds": round(self.seconds, 3), "read_s": round(self.read_s, 3),
-            "group_s": round(self.group_s, 3), "maxrss_mb": round(self.maxrss_mb, 1),
+            "measured": self.measured,
+            "measured_at_journeys": self.measured_rows,
+            "seconds": round(self.seconds, 3),
+            "read_s": round(self.read_s, 3),
+            "group_s": round(self.group_s, 3),
+            "maxrss_mb": round(self.maxrss_mb, 1),
             "start_rss_mb": self.start_rss_mb,
             "samples_s": [round(s, 3) for s in self.samples_s],
         }
@@ -52,14 +55,21 @@ def measure(rows: int, quarter: str, repeat: int) -> PandasResult:
     runs = []
     for i in range(repeat):
         runs.append(run_worker("pandas", str(sqlite_path(rows)), quarter))
-        log(f"pandas {rows:,} run {i + 1}/{repeat}: {runs[-1]['seconds']:.2f}s "
-            f"(read {runs[-1]['read_s']:.2f}s), peak RSS {runs[-1]['maxrss_mb']:.0f} MB")
+        log(
+            f"pandas {rows:,} run {i + 1}/{repeat}: {runs[-1]['seconds']:.2f}s "
+            f"(read {runs[-1]['read_s']:.2f}s), peak RSS {runs[-1]['maxrss_mb']:.0f} MB"
+        )
     pick = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
     return PandasResult(
-        rows=rows, measured_rows=rows, seconds=median([r["seconds"] for r in runs]),
-        read_s=median([r["read_s"] for r in runs]), group_s=median([r["group_s"] for r in runs]),
-        maxrss_mb=max(r["maxrss_mb"] for r in runs), start_rss_mb=pick["start_rss_mb"],
-        samples_s=[r["seconds"] for r in runs], numbers=Numbers.from_json(pick["numbers"]),
+        rows=rows,
+        measured_rows=rows,
+        seconds=median([r["seconds"] for r in runs]),
+        read_s=median([r["read_s"] for r in runs]),
+        group_s=median([r["group_s"] for r in runs]),
+        maxrss_mb=max(r["maxrss_mb"] for r in runs),
+        start_rss_mb=pick["start_rss_mb"],
+        samples_s=[r["seconds"] for r in runs],
+        numbers=Numbers.from_json(pick["numbers"]),
     )
 
 
@@ -68,9 +78,13 @@ def estimate(rows: int, reference: PandasResult) -> PandasResult:
     scale = rows / reference.measured_rows
     grown = (reference.maxrss_mb - reference.start_rss_mb) * scale
     return PandasResult(
-        rows=rows, measured_rows=reference.measured_rows, seconds=reference.seconds * scale,
-        read_s=reference.read_s * scale, group_s=reference.group_s * scale,
-        maxrss_mb=reference.start_rss_mb + grown, start_rss_mb=reference.start_rss_mb,
+        rows=rows,
+        measured_rows=reference.measured_rows,
+        seconds=reference.seconds * scale,
+        read_s=reference.read_s * scale,
+        group_s=reference.group_s * scale,
+        maxrss_mb=reference.start_rss_mb + grown,
+        start_rss_mb=reference.start_rss_mb,
     )
 
 

@@ -112,10 +112,16 @@ class Phases:
     def rows(self, total: float) -> list[dict[str, Any]]:
         """One entry per call path in the order first entered, with its share of ``total``."""
         return [
-            {"phase": "/".join(path), "depth": len(path) - 1, "calls": self.calls[path],
-             "seconds": round(seconds, 3), "share": round(seconds / total, 3)}
-            for path, seconds in sorted(self.seconds.items(),
-                                        key=lambda item: self.order.get(item[0], -1))
+            {
+                "phase": "/".join(path),
+                "depth": len(path) - 1,
+                "calls": self.calls[path],
+                "seconds": round(seconds, 3),
+                "share": round(seconds / total, 3),
+            }
+            for path, seconds in sorted(
+                self.seconds.items(), key=lambda item: self.order.get(item[0], -1)
+            )
         ]
 
 
@@ -153,8 +159,11 @@ def instrumented(phases: Phases) -> Iterator[None]:
             swapped.append((module, attr, original))
     try:
         for module, attr, original in swapped:
-            wrapper = (_timed_transaction(phases, original) if attr == "write_transaction"
-                       else phases.wrap(original, attr))
+            wrapper = (
+                _timed_transaction(phases, original)
+                if attr == "write_transaction"
+                else phases.wrap(original, attr)
+            )
             setattr(module, attr, wrapper)
         yield
     finally:
@@ -168,8 +177,9 @@ def _profile_top(profile: cProfile.Profile, limit: int) -> list[str]:
     return [line for line in out.getvalue().splitlines() if line.strip()]
 
 
-def breakdown(engine: Any, csv_path: Path, rows: int, *, first: bool,
-              profile_limit: int) -> dict[str, Any]:
+def breakdown(
+    engine: Any, csv_path: Path, rows: int, *, first: bool, profile_limit: int
+) -> dict[str, Any]:
     """One import of the file, timed by phase (and by function when profile_limit > 0)."""
     phases = Phases()
     profile = cProfile.Profile() if profile_limit else None
@@ -193,8 +203,10 @@ def print_breakdown(name: str, result: dict[str, Any]) -> None:
     for row in result["phases"]:
         indent = "  " * (row["depth"] + 1)
         label = row["phase"].rsplit("/", 1)[-1]
-        print(f"{indent}{label:<28}{row['seconds']:>8.2f}s {row['share']:>6.1%} "
-              f"x{row['calls']}", file=sys.stderr)
+        print(
+            f"{indent}{label:<28}{row['seconds']:>8.2f}s {row['share']:>6.1%} x{row['calls']}",
+            file=sys.stderr,
+        )
     for line in result.get("cprofile_top", []):
         print(f"    {line}", file=sys.stderr)
 
@@ -202,8 +214,13 @@ def print_breakdown(name: str, result: dict[str, Any]) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="data rows in the file")
     parser.add_argument("--seed", type=int, default=SEED, help="generator seed")
-    parser.add_argument("--cprofile", type=int, default=0, metavar="N",
-                        help="also profile with cProfile and keep the N slowest functions")
+    parser.add_argument(
+        "--cprofile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also profile with cProfile and keep the N slowest functions",
+    )
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -215,8 +232,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             for name, first in (("import", True), ("reimport", False)):
                 log(f"{name}: timing phases")
-                result[name] = breakdown(engine, csv_path, args.rows, first=first,
-                                         profile_limit=args.cprofile)
+                result[name] = breakdown(
+                    engine, csv_path, args.rows, first=first, profile_limit=args.cprofile
+                )
                 print_breakdown(name, result[name])
         finally:
             engine.dispose()

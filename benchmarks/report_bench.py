@@ -91,8 +91,10 @@ def engine_runner(engine: Any) -> Callable[[RawQueries], Rows]:
 
     def run(raw: RawQueries) -> Rows:
         with engine.connect() as conn:
-            return {k: [tuple(r) for r in conn.exec_driver_sql(sql).all()]
-                    for k, sql in raw.statements.items()}
+            return {
+                k: [tuple(r) for r in conn.exec_driver_sql(sql).all()]
+                for k, sql in raw.statements.items()
+            }
 
     return run
 
@@ -112,10 +114,16 @@ class Contest:
 
     def check(self) -> Numbers:
         reference = self.ours.numbers()
-        check_same(reference, self.both.numbers(self.runner(self.both)),
-                   f"{self.label} raw (MQL and Lead base) vs build_report_set")
-        check_same(reference, self.same.numbers(self.runner(self.same)),
-                   f"{self.label} raw (MQL base) vs build_report_set")
+        check_same(
+            reference,
+            self.both.numbers(self.runner(self.both)),
+            f"{self.label} raw (MQL and Lead base) vs build_report_set",
+        )
+        check_same(
+            reference,
+            self.same.numbers(self.runner(self.same)),
+            f"{self.label} raw (MQL base) vs build_report_set",
+        )
         return reference
 
     def time(self, repeat: int) -> dict[str, list[float]]:
@@ -130,8 +138,10 @@ class Contest:
         for i in range(repeat):
             for name, call in calls.items():
                 samples[name].append(time_call(call))
-            log(f"{self.label} run {i + 1}/{repeat}: "
-                + ", ".join(f"{k} {v[-1] * 1000:.1f}ms" for k, v in samples.items()))
+            log(
+                f"{self.label} run {i + 1}/{repeat}: "
+                + ", ".join(f"{k} {v[-1] * 1000:.1f}ms" for k, v in samples.items())
+            )
         return samples
 
 
@@ -157,6 +167,7 @@ def _quarter(url: str) -> Any:
 
 # --- R1 --------------------------------------------------------------------------------------
 
+
 def r1_size(rows: int, repeat: int, pandas: PandasRuns) -> dict[str, Any]:
     url = ensure_loaded("sqlite", rows)
     raw_path = ensure_raw_duckdb(rows)
@@ -170,31 +181,47 @@ def r1_size(rows: int, repeat: int, pandas: PandasRuns) -> dict[str, Any]:
     panda = pandas.at(rows, ours.quarter.label)
     if panda.numbers is not None:
         check_same(reference, panda.numbers, f"R1 {rows:,} pandas vs build_report_set")
-    ratios = {"ours_vs_duckdb_raw": m["ours_s"] / m["raw_s"],
-              "ours_vs_duckdb_raw_both_bases": m["ours_s"] / m["raw_both_bases_s"],
-              "pandas_vs_ours": panda.seconds / m["ours_s"]}
+    ratios = {
+        "ours_vs_duckdb_raw": m["ours_s"] / m["raw_s"],
+        "ours_vs_duckdb_raw_both_bases": m["ours_s"] / m["raw_both_bases_s"],
+        "pandas_vs_ours": panda.seconds / m["ours_s"],
+    }
     return {
-        "journeys": rows, "quarter": ours.quarter.label, "numbers": reference.summary(),
-        "ours_s": round(m["ours_s"], 5), "duckdb_raw_s": round(m["raw_s"], 5),
+        "journeys": rows,
+        "quarter": ours.quarter.label,
+        "numbers": reference.summary(),
+        "ours_s": round(m["ours_s"], 5),
+        "duckdb_raw_s": round(m["raw_s"], 5),
         "duckdb_raw_both_bases_s": round(m["raw_both_bases_s"], 5),
         "pandas": panda.to_json(),
         **{k: round(v, 3) for k, v in ratios.items()},
-        "met": {"ours_vs_duckdb_raw": ratios["ours_vs_duckdb_raw"] <= 1.0,
-                "pandas_vs_ours": ratios["pandas_vs_ours"] >= 50.0},
-        "ours_parts_s": parts, "samples": _rounded(samples),
-        "load": {"sqlite": load_info(f"sqlite-{rows}"),
-                 "raw_duckdb": load_info(f"raw-duckdb-{rows}")},
+        "met": {
+            "ours_vs_duckdb_raw": ratios["ours_vs_duckdb_raw"] <= 1.0,
+            "pandas_vs_ours": ratios["pandas_vs_ours"] >= 50.0,
+        },
+        "ours_parts_s": parts,
+        "samples": _rounded(samples),
+        "load": {
+            "sqlite": load_info(f"sqlite-{rows}"),
+            "raw_duckdb": load_info(f"raw-duckdb-{rows}"),
+        },
     }
 
 
 def run_r1(args: argparse.Namespace) -> dict[str, Any]:
     pandas = PandasRuns(args.pandas_max_rows, min(args.repeat, args.pandas_repeat))
     sizes = [r1_size(rows, args.repeat, pandas) for rows in args.journeys]
-    return {"figure": "R1", "engine": "sqlite", "repeat": args.repeat,
-            "targets": R1_TARGETS, "sizes": sizes}
+    return {
+        "figure": "R1",
+        "engine": "sqlite",
+        "repeat": args.repeat,
+        "targets": R1_TARGETS,
+        "sizes": sizes,
+    }
 
 
 # --- R2 --------------------------------------------------------------------------------------
+
 
 def r2_engine(engine_name: str, rows: int, repeat: int) -> dict[str, Any]:
     url = ensure_loaded(engine_name, rows)
@@ -207,38 +234,63 @@ def r2_engine(engine_name: str, rows: int, repeat: int) -> dict[str, Any]:
     engine.dispose()
     ratio = m["ours_s"] / m["raw_s"]
     return {
-        "engine": engine_name, "journeys": rows, "quarter": ours.quarter.label,
-        "numbers": reference.summary(), "ours_s": round(m["ours_s"], 5),
-        "raw_s": round(m["raw_s"], 5), "raw_both_bases_s": round(m["raw_both_bases_s"], 5),
+        "engine": engine_name,
+        "journeys": rows,
+        "quarter": ours.quarter.label,
+        "numbers": reference.summary(),
+        "ours_s": round(m["ours_s"], 5),
+        "raw_s": round(m["raw_s"], 5),
+        "raw_both_bases_s": round(m["raw_both_bases_s"], 5),
         "ours_vs_raw": round(ratio, 3),
         "ours_vs_raw_both_bases": round(m["ours_s"] / m["raw_both_bases_s"], 3),
-        "met": ratio <= R2_TARGET, "ours_parts_s": parts, "samples": _rounded(samples),
+        "met": ratio <= R2_TARGET,
+        "ours_parts_s": parts,
+        "samples": _rounded(samples),
         "load": load_info(f"{engine_name}-{rows}"),
     }
 
 
 def run_r2(args: argparse.Namespace) -> dict[str, Any]:
     results = [r2_engine(e, rows, args.repeat) for rows in args.journeys for e in args.engines]
-    return {"figure": "R2", "repeat": args.repeat, "target_ours_vs_raw": R2_TARGET,
-            "results": results}
+    return {
+        "figure": "R2",
+        "repeat": args.repeat,
+        "target_ours_vs_raw": R2_TARGET,
+        "results": results,
+    }
 
 
 # --- command line ----------------------------------------------------------------------------
 
+
 def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--journeys", type=int, nargs="+", default=DEFAULT_SIZES,
-                        help="journey counts, each its own dataset (default 100000 1000000)")
+    parser.add_argument(
+        "--journeys",
+        type=int,
+        nargs="+",
+        default=DEFAULT_SIZES,
+        help="journey counts, each its own dataset (default 100000 1000000)",
+    )
 
 
 def add_r1_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
-    parser.add_argument("--pandas-max-rows", type=int, default=DEFAULT_MAX_ROWS,
-                        help="above this, the pandas approach is estimated by per-row rate")
-    parser.add_argument("--pandas-repeat", type=int, default=3,
-                        help="runs of the pandas approach (at most --repeat)")
+    parser.add_argument(
+        "--pandas-max-rows",
+        type=int,
+        default=DEFAULT_MAX_ROWS,
+        help="above this, the pandas approach is estimated by per-row rate",
+    )
+    parser.add_argument(
+        "--pandas-repeat",
+        type=int,
+        default=3,
+        help="runs of the pandas approach (at most --repeat)",
+    )
 
 
 def add_r2_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
-    parser.add_argument("--engines", nargs="+", default=["postgresql", "duckdb"],
-                        choices=["postgresql", "duckdb"])
+    parser.add_argument(
+        "--engines", nargs="+", default=["postgresql", "duckdb"], choices=["postgresql", "duckdb"]
+    )

@@ -37,8 +37,13 @@ UPLOAD_ROWS = 1_000_000
 
 def run_worker(*args: str) -> dict[str, Any]:
     """Run ``benchmarks.worker`` in a fresh interpreter and return its JSON."""
-    done = subprocess.run([sys.executable, "-m", "benchmarks.worker", *args], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.worker", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"worker {args[0]} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -46,6 +51,7 @@ def run_worker(*args: str) -> dict[str, Any]:
 
 
 # --- load records ----------------------------------------------------------------------------
+
 
 def load_records() -> dict[str, Any]:
     if not LOADS_FILE.exists():
@@ -68,6 +74,7 @@ def load_info(key: str) -> dict[str, Any] | None:
 
 
 # --- engines and their URLs ------------------------------------------------------------------
+
 
 def sqlite_path(rows: int) -> Path:
     return REPORT_WORK / f"app_{rows}.db"
@@ -109,16 +116,21 @@ def journey_count(engine_url: str) -> int | None:
 
 # --- loading ---------------------------------------------------------------------------------
 
+
 def _load(engine: str, rows: int, target_url: str) -> dict[str, Any]:
     csv_path = journeys_csv(rows)
     chunk = UPLOAD_ROWS if rows > UPLOAD_ROWS else 0
-    log(f"loading {rows:,} journeys into {engine} (ingest in a subprocess"
-        + (f", uploads of {chunk:,} rows)" if chunk else ")"))
+    log(
+        f"loading {rows:,} journeys into {engine} (ingest in a subprocess"
+        + (f", uploads of {chunk:,} rows)" if chunk else ")")
+    )
     result = run_worker("load", target_url, str(csv_path), str(chunk))
     if result["inserted"] != rows or result["rejected"]:
         raise AssertionError(f"{engine} load of {rows:,}: {result}")
-    log(f"{engine} {rows:,}: loaded in {result['seconds']:.1f}s, "
-        f"peak RSS {result['maxrss_mb']:.0f} MB")
+    log(
+        f"{engine} {rows:,}: loaded in {result['seconds']:.1f}s, "
+        f"peak RSS {result['maxrss_mb']:.0f} MB"
+    )
     record_load(f"{engine}-{rows}", result)
     return result
 
@@ -196,8 +208,7 @@ def busiest_quarter(engine_url: str) -> str:
 
     from smarketing_data.metrics.quarters import quarter_of
 
-    sql = ("SELECT month, sum(n) FROM agg_activity_campaign WHERE stage = 'mql' "
-           "GROUP BY month")
+    sql = "SELECT month, sum(n) FROM agg_activity_campaign WHERE stage = 'mql' GROUP BY month"
     engine = create_engine(engine_url)
     try:
         with engine.connect() as conn:

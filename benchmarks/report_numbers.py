@@ -43,9 +43,13 @@ class Numbers:
 
     def summary(self) -> dict[str, Any]:
         """A few headline values for the JSON output."""
-        return {"funnel": self.current, "pipeline": round(self.amounts["pipeline"], 2),
-                "bookings": round(self.amounts["bookings"], 2),
-                "campaigns": len(self.campaigns), "reps": len(self.reps)}
+        return {
+            "funnel": self.current,
+            "pipeline": round(self.amounts["pipeline"], 2),
+            "bookings": round(self.amounts["bookings"], 2),
+            "campaigns": len(self.campaigns),
+            "reps": len(self.reps),
+        }
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class Bounds:
 
 # --- from the product ------------------------------------------------------------------------
 
+
 def from_report_set(report: Any, lead_cohorts: Any = None) -> Numbers:
     """Numbers of a ``ReportSet`` (and of ``rep_cohorts(..., 'lead')`` when given)."""
     a, p = report.activity, report.previous
@@ -71,8 +76,12 @@ def from_report_set(report: Any, lead_cohorts: Any = None) -> Numbers:
     return Numbers(
         current={s: int(a.counts[s]) for s in STAGES},
         previous={s: int(p.counts[s]) for s in STAGES},
-        amounts={"pipeline": a.pipeline, "bookings": a.bookings,
-                 "sourced_pipeline": a.sourced_pipeline, "sourced_bookings": a.sourced_bookings},
+        amounts={
+            "pipeline": a.pipeline,
+            "bookings": a.bookings,
+            "sourced_pipeline": a.sourced_pipeline,
+            "sourced_bookings": a.sourced_bookings,
+        },
         campaigns=campaigns,
         reps=_cohort_rows(report.rep_cohorts, "mql"),
         reps_lead=None if lead_cohorts is None else _cohort_rows(lead_cohorts, "lead"),
@@ -90,6 +99,7 @@ def _cohort_rows(frame: Any, base: str) -> dict[str, dict[str, int]]:
 
 # --- hand-written SQL over the raw journeys --------------------------------------------------
 
+
 def _ts(day: dt.date) -> str:
     return f"TIMESTAMP '{day.isoformat()} 00:00:00'"
 
@@ -105,7 +115,8 @@ def _any_in(start: dt.date, end: dt.date, stages: Iterable[str] = STAGES) -> str
 def activity_sql(b: Bounds) -> str:
     """Activity of the quarter per campaign, plus the total row (GROUPING SETS)."""
     counts = ",\n  ".join(
-        f"count(*) FILTER (WHERE {_in(f'reach_{s}_at', b.start, b.end)}) AS {s}" for s in STAGES)
+        f"count(*) FILTER (WHERE {_in(f'reach_{s}_at', b.start, b.end)}) AS {s}" for s in STAGES
+    )
     return (
         f"SELECT GROUPING(campaign_id) AS is_total, campaign_id,\n  {counts},\n"
         f"  sum(amount) FILTER (WHERE {_in('reach_opp_at', b.start, b.end)}) AS pipeline,\n"
@@ -119,7 +130,8 @@ def previous_sql(b: Bounds) -> str:
     """Activity counts of the quarter before (the funnel's change column)."""
     counts = ", ".join(
         f"count(*) FILTER (WHERE {_in(f'reach_{s}_at', b.previous, b.start)}) AS {s}"
-        for s in STAGES)
+        for s in STAGES
+    )
     return f"SELECT {counts}\nFROM journeys\nWHERE {_any_in(b.previous, b.start)}"
 
 
@@ -132,9 +144,11 @@ def cohort_sql(b: Bounds, bases: Sequence[str]) -> str:
             reached = in_q if s == base else f"{in_q} AND reach_{s}_at IS NOT NULL"
             columns.append(f"count(*) FILTER (WHERE {reached}) AS {base}_{s}")
     listed = ",\n  ".join(columns)
-    return (f"SELECT rep_id,\n  {listed}\nFROM journeys\n"
-            f"WHERE rep_id IS NOT NULL AND ({_any_in(b.start, b.end, bases)})\n"
-            "GROUP BY rep_id")
+    return (
+        f"SELECT rep_id,\n  {listed}\nFROM journeys\n"
+        f"WHERE rep_id IS NOT NULL AND ({_any_in(b.start, b.end, bases)})\n"
+        "GROUP BY rep_id"
+    )
 
 
 @dataclass(frozen=True)
@@ -146,47 +160,61 @@ class RawQueries:
     statements: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "statements", {
-            "activity": activity_sql(self.bounds),
-            "previous": previous_sql(self.bounds),
-            "cohorts": cohort_sql(self.bounds, self.bases),
-        })
+        object.__setattr__(
+            self,
+            "statements",
+            {
+                "activity": activity_sql(self.bounds),
+                "previous": previous_sql(self.bounds),
+                "cohorts": cohort_sql(self.bounds, self.bases),
+            },
+        )
 
     def numbers(self, results: dict[str, list[tuple[Any, ...]]]) -> Numbers:
         """Numbers from each statement's rows."""
-        return numbers_from_rows(results["activity"], results["previous"][0],
-                                 results["cohorts"], self.bases)
+        return numbers_from_rows(
+            results["activity"], results["previous"][0], results["cohorts"], self.bases
+        )
 
 
 def _f(value: Any) -> float:
     return 0.0 if value is None else float(value)
 
 
-def numbers_from_rows(activity: list[tuple[Any, ...]], previous: tuple[Any, ...],
-                      cohorts: list[tuple[Any, ...]], bases: Sequence[str]) -> Numbers:
+def numbers_from_rows(
+    activity: list[tuple[Any, ...]],
+    previous: tuple[Any, ...],
+    cohorts: list[tuple[Any, ...]],
+    bases: Sequence[str],
+) -> Numbers:
     total = next(r for r in activity if r[0])
     campaigns = {}
     for row in activity:
         if row[0] or row[1] is None:
             continue
-        values: dict[str, float] = {
-            s: int(v) for s, v in zip(STAGES, row[2:8], strict=True)}
+        values: dict[str, float] = {s: int(v) for s, v in zip(STAGES, row[2:8], strict=True)}
         values |= {"pipeline": _f(row[8]), "bookings": _f(row[9])}
         campaigns[str(row[1])] = values
-    amounts = {"pipeline": _f(total[8]), "bookings": _f(total[9]),
-               "sourced_pipeline": sum(c["pipeline"] for c in campaigns.values()),
-               "sourced_bookings": sum(c["bookings"] for c in campaigns.values())}
+    amounts = {
+        "pipeline": _f(total[8]),
+        "bookings": _f(total[9]),
+        "sourced_pipeline": sum(c["pipeline"] for c in campaigns.values()),
+        "sourced_bookings": sum(c["bookings"] for c in campaigns.values()),
+    }
     per_base = _cohorts_from_rows(cohorts, bases)
     return Numbers(
         current={s: int(v) for s, v in zip(STAGES, total[2:8], strict=True)},
         previous={s: int(v) for s, v in zip(STAGES, previous, strict=True)},
-        amounts=amounts, campaigns=campaigns, reps=per_base["mql"],
+        amounts=amounts,
+        campaigns=campaigns,
+        reps=per_base["mql"],
         reps_lead=per_base.get("lead"),
     )
 
 
-def _cohorts_from_rows(rows: list[tuple[Any, ...]], bases: Sequence[str]
-                       ) -> dict[str, dict[str, dict[str, int]]]:
+def _cohorts_from_rows(
+    rows: list[tuple[Any, ...]], bases: Sequence[str]
+) -> dict[str, dict[str, dict[str, int]]]:
     out: dict[str, dict[str, dict[str, int]]] = {base: {} for base in bases}
     for row in rows:
         position = 1
@@ -200,6 +228,7 @@ def _cohorts_from_rows(rows: list[tuple[Any, ...]], bases: Sequence[str]
 
 
 # --- comparing -------------------------------------------------------------------------------
+
 
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)

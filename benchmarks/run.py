@@ -33,41 +33,62 @@ class Figure:
 FIGURES: dict[str, Figure] = {
     "i1": Figure(
         "I1: import of an N-row export into SQLite vs csv.reader + sqlite3.executemany",
-        import_bench.add_arguments, import_bench.run,
+        import_bench.add_arguments,
+        import_bench.run,
     ),
     "i1-phases": Figure(
         "I1 import and re-import broken down by phase (one run, optional cProfile)",
-        phases.add_arguments, phases.run, default_repeat=1,
+        phases.add_arguments,
+        phases.run,
+        default_repeat=1,
     ),
     "r1": Figure(
         "R1: the report set on SQLite vs a raw DuckDB GROUP BY and the pandas approach",
-        report_bench.add_r1_arguments, report_bench.run_r1, default_repeat=5,
+        report_bench.add_r1_arguments,
+        report_bench.run_r1,
+        default_repeat=5,
     ),
     "r2": Figure(
         "R2: the report set on PostgreSQL and DuckDB vs each engine's own raw GROUP BY",
-        report_bench.add_r2_arguments, report_bench.run_r2, default_repeat=5,
+        report_bench.add_r2_arguments,
+        report_bench.run_r2,
+        default_repeat=5,
     ),
     "m1": Figure(
         "M1: peak RSS of a process computing every page's numbers vs the pandas approach",
-        memory_bench.add_arguments, memory_bench.run,
+        memory_bench.add_arguments,
+        memory_bench.run,
     ),
     "p1": Figure(
         "P1: a page's first full render in Chromium at N journeys vs an empty page's",
-        page_bench.add_arguments, page_bench.run, default_repeat=5,
+        page_bench.add_arguments,
+        page_bench.run,
+        default_repeat=5,
     ),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="figure", required=True, metavar="FIGURE")
     for name, figure in FIGURES.items():
         one = sub.add_parser(name, help=figure.help, description=figure.help)
-        one.add_argument("--repeat", type=int, default=figure.default_repeat,
-                         help="timed runs; the median is reported")
-        one.add_argument("--out", type=Path, default=None,
-                         help=f"JSON output (default {RESULTS_DIR.name}/<figure>.json)")
+        one.add_argument(
+            "--repeat",
+            type=int,
+            default=figure.default_repeat,
+            help="timed runs; the median is reported",
+        )
+        one.add_argument(
+            "--out",
+            type=Path,
+            default=None,
+            help=f"JSON output (default {RESULTS_DIR.name}/<figure>.json)",
+        )
         figure.add_arguments(one)
     return parser
 
@@ -84,8 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = args.out or default_out(args.figure)
     write_json(result, out)
     log(f"wrote {out}")
-    print(json.dumps({k: v for k, v in result.items() if k not in ("import", "reimport")},
-                     indent=2))
+    print(
+        json.dumps({k: v for k, v in result.items() if k not in ("import", "reimport")}, indent=2)
+    )
     return 0
 
 

@@ -37,12 +37,16 @@ def timed(steps: dict[str, float], name: str, func: Callable[[], Any]) -> Any:
 
 # --- load ------------------------------------------------------------------------------------
 
+
 def _finish_load(engine: Any) -> None:
     """Make the database file self-contained (SQLite, DuckDB) or planned (PostgreSQL)."""
     from sqlalchemy import text
 
-    statement = {"sqlite": "PRAGMA wal_checkpoint(TRUNCATE)", "duckdb": "CHECKPOINT",
-                 "postgresql": "ANALYZE"}[engine.dialect.name]
+    statement = {
+        "sqlite": "PRAGMA wal_checkpoint(TRUNCATE)",
+        "duckdb": "CHECKPOINT",
+        "postgresql": "ANALYZE",
+    }[engine.dialect.name]
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("COMMIT"))
@@ -90,14 +94,25 @@ def load(url: str, csv_path: str, chunk_rows: str = "0") -> dict[str, Any]:
     seconds = time.perf_counter() - start
     _finish_load(engine)
     engine.dispose()
-    return {"seconds": round(seconds, 2), "uploads_s": uploads_s, "inserted": inserted,
-            "rejected": rejected, "start_rss_mb": start_rss, "maxrss_mb": maxrss_mb()}
+    return {
+        "seconds": round(seconds, 2),
+        "uploads_s": uploads_s,
+        "inserted": inserted,
+        "rejected": rejected,
+        "start_rss_mb": start_rss,
+        "maxrss_mb": maxrss_mb(),
+    }
 
 
 # --- raw copy --------------------------------------------------------------------------------
 
-RAW_COLUMNS = [*(f"reach_{s}_at" for s in ("lead", "mql", "sal", "sql", "opp", "won")),
-               "campaign_id", "rep_id", "amount", "won_amount"]
+RAW_COLUMNS = [
+    *(f"reach_{s}_at" for s in ("lead", "mql", "sal", "sql", "opp", "won")),
+    "campaign_id",
+    "rep_id",
+    "amount",
+    "won_amount",
+]
 
 
 def rawcopy(sqlite_path: str, duckdb_path: str) -> dict[str, Any]:
@@ -125,11 +140,15 @@ def rawcopy(sqlite_path: str, duckdb_path: str) -> dict[str, Any]:
     target.execute("CHECKPOINT")
     target.close()
     source.close()
-    return {"seconds": round(time.perf_counter() - start, 2), "rows": rows,
-            "maxrss_mb": maxrss_mb()}
+    return {
+        "seconds": round(time.perf_counter() - start, 2),
+        "rows": rows,
+        "maxrss_mb": maxrss_mb(),
+    }
 
 
 # --- pandas approach -------------------------------------------------------------------------
+
 
 def pandas_run(sqlite_path: str, quarter_label: str) -> dict[str, Any]:
     """Read the table into pandas and compute the report set's numbers; time both parts."""
@@ -143,12 +162,18 @@ def pandas_run(sqlite_path: str, quarter_label: str) -> dict[str, Any]:
     steps: dict[str, float] = {}
     frame = timed(steps, "read_s", lambda: read_journeys(Path(sqlite_path)))
     result = timed(steps, "group_s", lambda: numbers(frame, bounds))
-    return {"seconds": round(steps["read_s"] + steps["group_s"], 4), **steps,
-            "rows": len(frame), "start_rss_mb": start_rss, "maxrss_mb": maxrss_mb(),
-            "numbers": result.to_json()}
+    return {
+        "seconds": round(steps["read_s"] + steps["group_s"], 4),
+        **steps,
+        "rows": len(frame),
+        "start_rss_mb": start_rss,
+        "maxrss_mb": maxrss_mb(),
+        "numbers": result.to_json(),
+    }
 
 
 # --- the app's pages -------------------------------------------------------------------------
+
 
 def _page_steps(engine: Any, q: Any) -> dict[str, Callable[[], Any]]:
     """What the app's pages compute for quarter ``q`` (``ui/data.py`` and ``app_pages/*.py``), in
@@ -191,8 +216,10 @@ def _page_steps(engine: Any, q: Any) -> dict[str, Callable[[], Any]]:
 
     def journeys(**who: Any) -> Any:
         """The drill's two reads: the count (a one-row page), then the first page of 50."""
-        return (drill.journeys_page(engine, quarter=q, offset=0, limit=1, **who),
-                drill.journeys_page(engine, quarter=q, offset=0, limit=50, **who))
+        return (
+            drill.journeys_page(engine, quarter=q, offset=0, limit=1, **who),
+            drill.journeys_page(engine, quarter=q, offset=0, limit=50, **who),
+        )
 
     return {
         "quarters_with_data": lambda: quarters_with_data(engine),
@@ -202,19 +229,24 @@ def _page_steps(engine: Any, q: Any) -> dict[str, Callable[[], Any]]:
         "overview_kpis_highlights": overview,
         "campaign_spend_channels": campaign_spend,
         "campaign_funnel_by_quarter": lambda: drill.campaign_funnel_by_quarter(
-            engine, campaign_id=campaign()),
+            engine, campaign_id=campaign()
+        ),
         "journeys_page_campaign": lambda: journeys(campaign_id=campaign()),
         "rep_funnel_by_quarter": lambda: drill.rep_funnel_by_quarter(engine, rep_id=rep()),
         "journeys_page_rep": lambda: journeys(rep_id=rep()),
         "stage_velocity": lambda: velocity.stage_velocity(engine, quarter=q, base="mql"),
         "fastest_customers": lambda: velocity.fastest_customers(engine, quarter=q),
         "followup_summary": lambda: followup.followup_summary(
-            engine, quarter=q, sla_hours=Settings().followup_sla_hours, as_of=as_of),
+            engine, quarter=q, sla_hours=Settings().followup_sla_hours, as_of=as_of
+        ),
         "referral_comparison": lambda: referral.referral_comparison(engine, quarter=q),
         "goals_and_definitions": lambda: (
-            load_goals(engine, quarter=q.label), goals_set(engine),
-            load_targets(engine, quarter=q.label), current_definitions(engine),
-            [definition_history(engine, stage=s) for s in STAGES]),
+            load_goals(engine, quarter=q.label),
+            goals_set(engine),
+            load_targets(engine, quarter=q.label),
+            current_definitions(engine),
+            [definition_history(engine, stage=s) for s in STAGES],
+        ),
         "list_uploads": lambda: list_uploads(engine),
     }
 
@@ -234,12 +266,20 @@ def pages(url: str, quarter_label: str) -> dict[str, Any]:
         timed(steps, name, func)
         after[name] = maxrss_mb()
     engine.dispose()
-    return {"seconds": round(sum(steps.values()), 4), "steps_s": steps,
-            "maxrss_after_mb": after, "start_rss_mb": start_rss, "maxrss_mb": maxrss_mb()}
+    return {
+        "seconds": round(sum(steps.values()), 4),
+        "steps_s": steps,
+        "maxrss_after_mb": after,
+        "start_rss_mb": start_rss,
+        "maxrss_mb": maxrss_mb(),
+    }
 
 
 COMMANDS: dict[str, Callable[..., dict[str, Any]]] = {
-    "load": load, "rawcopy": rawcopy, "pandas": pandas_run, "pages": pages,
+    "load": load,
+    "rawcopy": rawcopy,
+    "pandas": pandas_run,
+    "pages": pages,
 }
 
 

@@ -70,12 +70,16 @@ HEADROOM = 1.05  # value axis past the longest bar or mark; labels sit in the ma
 # Up to this many, a count axis ticks every whole number.
 SMALL_COUNT_AXIS = 10
 
-FOLLOWUP_STATUSES = (("within_sla", "Within SLA", ABOVE), ("late", "Late", ORANGE),
-                     ("never", "Never touched", BELOW))
+FOLLOWUP_STATUSES = (
+    ("within_sla", "Within SLA", ABOVE),
+    ("late", "Late", ORANGE),
+    ("never", "Never touched", BELOW),
+)
 TRAIT_LIMIT = 12
 
 
 # --- text and numbers -------------------------------------------------------------------------
+
 
 def escape_label(text: object) -> str:
     """User text (names from files) made inert for Plotly's HTML subset: ``&``, ``<`` and ``>``
@@ -130,8 +134,12 @@ def _rate_and_goal(value: float | None, goal: float | None) -> tuple[str, str]:
     """Both as labels, with one more decimal when rounding would make a miss look like a hit
     (59.8% against a 60% goal)."""
     text, goal_text = _rate(value), _rate(goal)
-    if value is not None and goal is not None and text == goal_text and (
-            abs(value - goal) > TOLERANCE):
+    if (
+        value is not None
+        and goal is not None
+        and text == goal_text
+        and (abs(value - goal) > TOLERANCE)
+    ):
         return fmt.pct(value, 1), fmt.pct(goal, 1)
     return text, goal_text
 
@@ -153,15 +161,117 @@ def _roi(value: float | None) -> str:
 # Linux Liberation Sans, which has Arial's metrics. Advance widths for ASCII 32-126 in 1/1000 em.
 FONT_FAMILY = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 _ADVANCE = (
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722,
-    722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722,
-    667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556,
-    556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500,
-    500, 334, 260, 334, 584)
+    278,
+    278,
+    355,
+    556,
+    556,
+    889,
+    667,
+    191,
+    333,
+    333,
+    389,
+    584,
+    278,
+    333,
+    278,
+    278,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    278,
+    278,
+    584,
+    584,
+    584,
+    556,
+    1015,
+    667,
+    667,
+    722,
+    722,
+    667,
+    611,
+    778,
+    722,
+    278,
+    500,
+    667,
+    556,
+    833,
+    722,
+    778,
+    667,
+    778,
+    722,
+    667,
+    611,
+    722,
+    667,
+    944,
+    667,
+    667,
+    611,
+    278,
+    278,
+    278,
+    469,
+    556,
+    333,
+    556,
+    556,
+    500,
+    556,
+    556,
+    278,
+    556,
+    556,
+    222,
+    222,
+    500,
+    222,
+    833,
+    556,
+    556,
+    556,
+    556,
+    333,
+    500,
+    278,
+    556,
+    500,
+    722,
+    500,
+    500,
+    500,
+    334,
+    260,
+    334,
+    584,
+)
 # Characters the labels use outside ASCII; arrows and the ellipsis may come from a fallback font.
-_ADVANCE_OTHER = {"…": 1000, "\u2002": 500, "→": 1000, "·": 278, "×": 584, "÷": 549, "−": 584,
-                  "–": 556, "—": 1000, "€": 556, "£": 556, "¥": 556}
+_ADVANCE_OTHER = {
+    "…": 1000,
+    "\u2002": 500,
+    "→": 1000,
+    "·": 278,
+    "×": 584,
+    "÷": 549,
+    "−": 584,
+    "–": 556,
+    "—": 1000,
+    "€": 556,
+    "£": 556,
+    "¥": 556,
+}
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 LINE_HEIGHT = 1.3  # a text line's height, in font sizes
@@ -208,8 +318,9 @@ def _cut(text: str, width: float, size: float) -> str:
     return text.rstrip() + "…"
 
 
-def shorten(text: str, width: float = NAME_WIDTH, *, lines: int = 2,
-            size: float = FONT_SIZE) -> str:
+def shorten(
+    text: str, width: float = NAME_WIDTH, *, lines: int = 2, size: float = FONT_SIZE
+) -> str:
     """Plain text on at most ``lines`` lines of at most ``width`` px, broken between words
     (inside a word only when it is longer than a line; after a colon when the text needs two
     lines: "2026-Q1 Social:" over "LinkedIn Thought Leadership"), the rest cut with an
@@ -226,8 +337,11 @@ def shorten(text: str, width: float = NAME_WIDTH, *, lines: int = 2,
                 keep -= 1
             line, rest = line[:keep], line[keep:]
             words.insert(0, rest)
-        while words and _plain_px(f"{line} {words[0]}", size) <= width and not (
-                line.endswith(":") and len(out) < lines - 1):
+        while (
+            words
+            and _plain_px(f"{line} {words[0]}", size) <= width
+            and not (line.endswith(":") and len(out) < lines - 1)
+        ):
             line = f"{line} {words.pop(0)}"
         out.append(line)
     if words:
@@ -271,17 +385,32 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
         template="plotly_white",
         # Plotly draws the lines of a title anchored at its top upwards from the first: the
         # pad moves them down by the lines after it
-        title=dict(text=text, font=dict(size=TITLE_SIZE), x=0, xref="container",
-                   xanchor="left", y=1, yref="container", yanchor="top",
-                   pad=dict(t=TITLE_TOP + (_line_count(text) - 1) * TITLE_SIZE * LINE_HEIGHT,
-                            l=GAP)),
+        title=dict(
+            text=text,
+            font=dict(size=TITLE_SIZE),
+            x=0,
+            xref="container",
+            xanchor="left",
+            y=1,
+            yref="container",
+            yanchor="top",
+            pad=dict(t=TITLE_TOP + (_line_count(text) - 1) * TITLE_SIZE * LINE_HEIGHT, l=GAP),
+        ),
         font=dict(size=FONT_SIZE, color=BLACK, family=FONT_FAMILY),
         height=height,
         paper_bgcolor="white",
         plot_bgcolor="white",
         colorway=list(SERIES),
-        legend=dict(orientation="h", x=0, xref="paper", xanchor="left", y=1,
-                    yanchor="bottom", traceorder="normal", font=dict(size=FONT_SIZE)),
+        legend=dict(
+            orientation="h",
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=1,
+            yanchor="bottom",
+            traceorder="normal",
+            font=dict(size=FONT_SIZE),
+        ),
         hoverlabel=dict(font=dict(size=FONT_SIZE), align="left"),
         uniformtext=dict(minsize=14, mode="hide"),
         bargap=0.25,
@@ -296,9 +425,11 @@ def _size(font: Any, base: float) -> float:
 
 
 def _has_legend(fig: go.Figure) -> bool:
-    return fig.layout.showlegend is not False and any(
-        t.showlegend for t in fig.data if t.showlegend is not None) and any(
-        t.name for t in fig.data if t.showlegend)
+    return (
+        fig.layout.showlegend is not False
+        and any(t.showlegend for t in fig.data if t.showlegend is not None)
+        and any(t.name for t in fig.data if t.showlegend)
+    )
 
 
 def _outside_labels(fig: go.Figure, horizontal: bool, size: float) -> list[tuple[str, float]]:
@@ -311,8 +442,7 @@ def _outside_labels(fig: go.Figure, horizontal: bool, size: float) -> list[tuple
         elif trace.type == "scatter" and trace.mode == "text":
             beside = (trace.textposition or "").endswith("right") == horizontal
             lead = LEAD if trace.texttemplate else ""
-            found += [(lead + str(t), _size(trace.textfont, size)) for t in text
-                      if t and beside]
+            found += [(lead + str(t), _size(trace.textfont, size)) for t in text if t and beside]
     return found
 
 
@@ -327,8 +457,9 @@ def fit(fig: go.Figure, *, size: float | None = None) -> go.Figure:
     title_size = _size(layout.title.font, TITLE_SIZE)
     top = TITLE_TOP + (_line_count(title) * title_size * LINE_HEIGHT + GAP if title else 0)
     legend = _has_legend(fig)
-    top_notes = [a for a in layout.annotations if a.yref == "y domain" or (
-        a.yref == "paper" and a.y == 1)]
+    top_notes = [
+        a for a in layout.annotations if a.yref == "y domain" or (a.yref == "paper" and a.y == 1)
+    ]
     if legend:
         top += line + GAP
     horizontal = layout.yaxis.tickmode == "array"
@@ -352,9 +483,12 @@ def fit(fig: go.Figure, *, size: float | None = None) -> go.Figure:
     if values.visible is False:
         margin = dict(l=MIN_MARGIN, r=MIN_MARGIN, t=top + GAP, b=MIN_MARGIN)
     elif horizontal:
-        margin = dict(l=name_px + TICK_STANDOFF + 2 * GAP,
-                      r=max(label_px + LABEL_GAP + GAP, 3 * size),
-                      t=top + GAP, b=line + TICK_STANDOFF + title_px + GAP)
+        margin = dict(
+            l=name_px + TICK_STANDOFF + 2 * GAP,
+            r=max(label_px + LABEL_GAP + GAP, 3 * size),
+            t=top + GAP,
+            b=line + TICK_STANDOFF + title_px + GAP,
+        )
     else:
         slot = (MIN_WIDTH - 6 * size - 2 * GAP) / max(1, len(names))
         angle = 0 if name_px <= slot - GAP else -30 if slot >= 2.2 * line else -90
@@ -362,10 +496,15 @@ def fit(fig: go.Figure, *, size: float | None = None) -> go.Figure:
         tall = name_px * math.sin(rad) + line * math.cos(rad)
         # the left margin is computed here; Plotly's own push for slanted labels overshoots
         categories.update(tickangle=angle, automargin="height")
-        margin = dict(l=5 * size + title_px + GAP, r=max(3 * size, 2 * GAP),
-                      t=top + GAP, b=tall + TICK_STANDOFF + GAP)
-    layout.margin = dict({k: max(MIN_MARGIN, math.ceil(v)) for k, v in margin.items()},
-                         pad=0, autoexpand=True)
+        margin = dict(
+            l=5 * size + title_px + GAP,
+            r=max(3 * size, 2 * GAP),
+            t=top + GAP,
+            b=tall + TICK_STANDOFF + GAP,
+        )
+    layout.margin = dict(
+        {k: max(MIN_MARGIN, math.ceil(v)) for k, v in margin.items()}, pad=0, autoexpand=True
+    )
     if not horizontal and layout.height:
         _headroom(fig, layout.height - layout.margin.t - layout.margin.b, size)
     return fig
@@ -381,8 +520,7 @@ def _headroom(fig: go.Figure, plot_px: float, size: float) -> None:
     labels = [t for t in fig.data if t.type == "scatter" and t.mode == "text"]
     for trace in fig.data:
         text = trace.text if isinstance(trace.text, tuple | list) else ()
-        above = trace in labels or (
-            trace.type == "bar" and trace.textposition in (None, "outside"))
+        above = trace in labels or (trace.type == "bar" and trace.textposition in (None, "outside"))
         if not above or trace.y is None:
             continue
         angle = abs(trace.textangle or 0) if trace.type == "bar" else 0
@@ -391,8 +529,11 @@ def _headroom(fig: go.Figure, plot_px: float, size: float) -> None:
         for y, t in zip(ends, text, strict=False):
             if y is None or not t:
                 continue
-            px = text_width(str(t), font) if angle == 90 else (
-                _line_count(str(t)) * font * LINE_HEIGHT)
+            px = (
+                text_width(str(t), font)
+                if angle == 90
+                else (_line_count(str(t)) * font * LINE_HEIGHT)
+            )
             # the label's top at (y - low) / (high - low) * plot_px + px + LABEL_GAP
             need = max(need, (float(y) - low) * plot_px / max(1.0, plot_px - px - LABEL_GAP))
     if need + low > high:
@@ -407,21 +548,42 @@ def _headroom(fig: go.Figure, plot_px: float, size: float) -> None:
 def _no_data(title: str) -> go.Figure:
     """The figure for an empty frame: the title and a centred notice, no axes."""
     fig = go.Figure()
-    fig.add_annotation(text=NO_DATA, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font=dict(size=TITLE_SIZE, color=MUTED_TEXT))
+    fig.add_annotation(
+        text=NO_DATA,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font=dict(size=TITLE_SIZE, color=MUTED_TEXT),
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, title, MIN_HEIGHT)
 
 
-def _axes(fig: go.Figure, labels: Sequence[str], *, horizontal: bool, title: str = "",
-          **value_axis: Any) -> None:
+def _axes(
+    fig: go.Figure, labels: Sequence[str], *, horizontal: bool, title: str = "", **value_axis: Any
+) -> None:
     """Rows at 0, 1, 2… labelled with the names; the value axis with a light grid."""
-    rows = dict(tickmode="array", tickvals=list(range(len(labels))), ticktext=list(labels),
-                showgrid=False, zeroline=False, automargin=True, ticks="",
-                ticklabelstandoff=TICK_STANDOFF)
-    values = dict(showgrid=True, gridcolor=GRID_COLOR, zeroline=True, zerolinecolor=GRID_COLOR,
-                  automargin=True, title=dict(text=title))
+    rows = dict(
+        tickmode="array",
+        tickvals=list(range(len(labels))),
+        ticktext=list(labels),
+        showgrid=False,
+        zeroline=False,
+        automargin=True,
+        ticks="",
+        ticklabelstandoff=TICK_STANDOFF,
+    )
+    values = dict(
+        showgrid=True,
+        gridcolor=GRID_COLOR,
+        zeroline=True,
+        zerolinecolor=GRID_COLOR,
+        automargin=True,
+        title=dict(text=title),
+    )
     values.update(value_axis)
     if horizontal:
         fig.update_yaxes(rows, autorange="reversed")
@@ -444,21 +606,43 @@ def _span(*groups: Sequence[float | None]) -> float:
 
 # --- marks ------------------------------------------------------------------------------------
 
-def _bars(values: Sequence[float | None], *, horizontal: bool, colors: str | Sequence[str],
-          text: Sequence[str], hover: Sequence[str], name: str = "", **extra: Any) -> go.Bar:
+
+def _bars(
+    values: Sequence[float | None],
+    *,
+    horizontal: bool,
+    colors: str | Sequence[str],
+    text: Sequence[str],
+    hover: Sequence[str],
+    name: str = "",
+    **extra: Any,
+) -> go.Bar:
     """One bar per row at positions 0, 1, 2…; the hover shows the prepared (escaped) text."""
     positions = list(range(len(values)))
     x, y = (list(values), positions) if horizontal else (positions, list(values))
     options: dict[str, Any] = dict(textposition="outside", cliponaxis=False, showlegend=False)
     options.update(extra)
-    return go.Bar(x=x, y=y, orientation="h" if horizontal else "v", name=name,
-                  marker=dict(color=colors if isinstance(colors, str) else list(colors)),
-                  text=list(text), hovertext=list(hover),
-                  hovertemplate="%{hovertext}<extra></extra>", **options)
+    return go.Bar(
+        x=x,
+        y=y,
+        orientation="h" if horizontal else "v",
+        name=name,
+        marker=dict(color=colors if isinstance(colors, str) else list(colors)),
+        text=list(text),
+        hovertext=list(hover),
+        hovertemplate="%{hovertext}<extra></extra>",
+        **options,
+    )
 
 
-def _goal_ticks(fig: go.Figure, values: Sequence[float | None], hover: Sequence[str], *,
-                horizontal: bool, name: str) -> None:
+def _goal_ticks(
+    fig: go.Figure,
+    values: Sequence[float | None],
+    hover: Sequence[str],
+    *,
+    horizontal: bool,
+    name: str,
+) -> None:
     """The goal of each bar as a short black dashed segment across it, one legend entry."""
     along: list[float | None] = []
     across: list[float | None] = []
@@ -472,31 +656,57 @@ def _goal_ticks(fig: go.Figure, values: Sequence[float | None], hover: Sequence[
     if not text:
         return
     x, y = (along, across) if horizontal else (across, along)
-    fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=name, text=text,
-                             hovertemplate="%{text}<extra></extra>", showlegend=True,
-                             line=dict(color=GOAL_COLOR, width=4, dash="dash")))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines",
+            name=name,
+            text=text,
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=True,
+            line=dict(color=GOAL_COLOR, width=4, dash="dash"),
+        )
+    )
 
 
 def _goal_line(fig: go.Figure, goal: float, *, horizontal: bool) -> None:
     """One goal for every bar: a black dashed line across the chart labelled "Goal 36%"."""
-    _reference_line(fig, goal, f"Goal {_rate(goal)}", horizontal=horizontal,
-                    line=dict(color=GOAL_COLOR, width=3, dash="dash"))
+    _reference_line(
+        fig,
+        goal,
+        f"Goal {_rate(goal)}",
+        horizontal=horizontal,
+        line=dict(color=GOAL_COLOR, width=3, dash="dash"),
+    )
 
 
-def _reference_line(fig: go.Figure, value: float, label: str, *, horizontal: bool,
-                    line: dict[str, Any]) -> None:
+def _reference_line(
+    fig: go.Figure, value: float, label: str, *, horizontal: bool, line: dict[str, Any]
+) -> None:
     """A line across all bars at a value, labelled just outside the plot area."""
     font = dict(size=FONT_SIZE, color=line["color"])
     if horizontal:
-        fig.add_vline(x=value, line=line, annotation_text=label, annotation_position="top",
-                      annotation_font=font)
+        fig.add_vline(
+            x=value,
+            line=line,
+            annotation_text=label,
+            annotation_position="top",
+            annotation_font=font,
+        )
     else:
-        fig.add_hline(y=value, line=line, annotation_text=label,
-                      annotation_position="top right", annotation_font=font)
+        fig.add_hline(
+            y=value,
+            line=line,
+            annotation_text=label,
+            annotation_position="top right",
+            annotation_font=font,
+        )
 
 
-def _whiskers(rates: Sequence[float | None], lows: Sequence[float | None],
-              highs: Sequence[float | None]) -> dict[str, Any]:
+def _whiskers(
+    rates: Sequence[float | None], lows: Sequence[float | None], highs: Sequence[float | None]
+) -> dict[str, Any]:
     """Asymmetric error bars from the rate down to ci_low and up to ci_high."""
     plus: list[float] = []
     minus: list[float] = []
@@ -507,12 +717,25 @@ def _whiskers(rates: Sequence[float | None], lows: Sequence[float | None],
         else:
             plus.append(hi - r)
             minus.append(r - lo)
-    return dict(type="data", symmetric=False, array=plus, arrayminus=minus,
-                color=WHISKER_COLOR, thickness=2, width=10)
+    return dict(
+        type="data",
+        symmetric=False,
+        array=plus,
+        arrayminus=minus,
+        color=WHISKER_COLOR,
+        thickness=2,
+        width=10,
+    )
 
 
-def _end_labels(fig: go.Figure, ends: Sequence[float | None], text: Sequence[str], *,
-                horizontal: bool, **font: Any) -> None:
+def _end_labels(
+    fig: go.Figure,
+    ends: Sequence[float | None],
+    text: Sequence[str],
+    *,
+    horizontal: bool,
+    **font: Any,
+) -> None:
     """Value labels just past each bar's end, its goal mark or its whisker, whichever is
     further out (``_furthest``), where nothing else is drawn; ``fit`` leaves room for them."""
     positions = list(range(len(ends)))
@@ -520,21 +743,33 @@ def _end_labels(fig: go.Figure, ends: Sequence[float | None], text: Sequence[str
     x, y = (at, positions) if horizontal else (positions, at)
     # an en space (not collapsed like a plain one) keeps the label clear of the mark
     # over a column, ``fit`` lifts the labels LABEL_GAP px off the ends kept in ``meta``
-    fig.add_trace(go.Scatter(x=x, y=y, mode="text", text=list(text), cliponaxis=False,
-                             textposition="middle right" if horizontal else "top center",
-                             texttemplate=f"{LEAD}%{{text}}" if horizontal else None,
-                             textfont=dict(size=FONT_SIZE) | font, hoverinfo="skip",
-                             showlegend=False, meta=None if horizontal else dict(at=at)))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="text",
+            text=list(text),
+            cliponaxis=False,
+            textposition="middle right" if horizontal else "top center",
+            texttemplate=f"{LEAD}%{{text}}" if horizontal else None,
+            textfont=dict(size=FONT_SIZE) | font,
+            hoverinfo="skip",
+            showlegend=False,
+            meta=None if horizontal else dict(at=at),
+        )
+    )
 
 
 def _furthest(*groups: Sequence[float | None]) -> list[float]:
     """Per row, the furthest of several columns from zero on the positive side (at least 0):
     where a label outside the bar, its mark and its whisker starts."""
-    return [max([0.0, *[v for v in values if v is not None]]) for values in zip(*groups,
-                                                                                  strict=True)]
+    return [
+        max([0.0, *[v for v in values if v is not None]]) for values in zip(*groups, strict=True)
+    ]
 
 
 # --- the funnel -------------------------------------------------------------------------------
+
 
 def _step_from(funnel: pd.DataFrame) -> list[str | None]:
     """Each row's step_from as a stage key, None for the first tracked stage and untracked
@@ -551,31 +786,66 @@ def funnel_chart(funnel: pd.DataFrame) -> go.Figure:
     if funnel.empty:
         return _no_data(title)
     tracked = [bool(t) for t in funnel["tracked"].tolist()]
-    counts = [(_num(c) or 0.0) if on else 0.0
-              for c, on in zip(funnel["count"].tolist(), tracked, strict=True)]
+    counts = [
+        (_num(c) or 0.0) if on else 0.0
+        for c, on in zip(funnel["count"].tolist(), tracked, strict=True)
+    ]
     labels = [_name(v) for v in funnel["label"].tolist()]
     by_stage = dict(zip(funnel["stage"].tolist(), counts, strict=True))
     label_of = dict(zip(funnel["stage"].tolist(), labels, strict=True))
     starts = _step_from(funnel)
     rates, goals = _nums(funnel["step_rate"]), _nums(funnel["step_goal"])
-    expected = [None if a is None or g is None else by_stage[a] * g
-                for a, g in zip(starts, goals, strict=True)]
-    text = [NOT_TRACKED if not on else
-            fmt.count(c) if a is None or r is None else
-            f"{fmt.count(c)} · {fmt.pct(r)} of {label_of[a]}"
-            for c, r, a, on in zip(counts, rates, starts, tracked, strict=True)]
+    expected = [
+        None if a is None or g is None else by_stage[a] * g
+        for a, g in zip(starts, goals, strict=True)
+    ]
+    text = [
+        NOT_TRACKED
+        if not on
+        else fmt.count(c)
+        if a is None or r is None
+        else f"{fmt.count(c)} · {fmt.pct(r)} of {label_of[a]}"
+        for c, r, a, on in zip(counts, rates, starts, tracked, strict=True)
+    ]
     hover = [f"{label}: {t}" for label, t in zip(labels, text, strict=True)]
-    colors = [_colour(_verdict(v)) if on else ON_PAR
-              for v, on in zip(funnel["verdict"].tolist(), tracked, strict=True)]
-    fig = go.Figure(_bars(counts, horizontal=True, text=text, hover=hover, width=BAR_WIDTH,
-                          colors=colors, textposition="none"))
-    _goal_ticks(fig, expected, [f"expected at goal: {fmt.count(e)}" for e in expected],
-                horizontal=True, name="Expected at goal")
-    _end_labels(fig, _furthest(counts, expected), text, horizontal=True,
-                color=[BLACK if on else MUTED_TEXT for on in tracked])
+    colors = [
+        _colour(_verdict(v)) if on else ON_PAR
+        for v, on in zip(funnel["verdict"].tolist(), tracked, strict=True)
+    ]
+    fig = go.Figure(
+        _bars(
+            counts,
+            horizontal=True,
+            text=text,
+            hover=hover,
+            width=BAR_WIDTH,
+            colors=colors,
+            textposition="none",
+        )
+    )
+    _goal_ticks(
+        fig,
+        expected,
+        [f"expected at goal: {fmt.count(e)}" for e in expected],
+        horizontal=True,
+        name="Expected at goal",
+    )
+    _end_labels(
+        fig,
+        _furthest(counts, expected),
+        text,
+        horizontal=True,
+        color=[BLACK if on else MUTED_TEXT for on in tracked],
+    )
     span = _span(counts, expected)
-    _axes(fig, labels, horizontal=True, title="Count (activity in the quarter)",
-          range=[0, span * HEADROOM], **_count_ticks(span))
+    _axes(
+        fig,
+        labels,
+        horizontal=True,
+        title="Count (activity in the quarter)",
+        range=[0, span * HEADROOM],
+        **_count_ticks(span),
+    )
     # tighter than the reports: the Overview's first screen at 1366x768 holds the funnel
     return _layout(fig, title, max(MIN_HEIGHT, FUNNEL_CHROME + len(labels) * FUNNEL_ROW))
 
@@ -587,31 +857,50 @@ def conversion_chart(funnel: pd.DataFrame) -> go.Figure:
     title = "Stage-to-stage conversion against goal"
     if funnel.empty:
         return _no_data(title)
-    label_of = dict(zip(funnel["stage"].tolist(), [_name(v) for v in funnel["label"].tolist()],
-                        strict=True))
+    label_of = dict(
+        zip(funnel["stage"].tolist(), [_name(v) for v in funnel["label"].tolist()], strict=True)
+    )
     starts = _step_from(funnel)
     steps = funnel[[a is not None for a in starts]]
     if steps.empty:
         return _no_data(title)
-    labels = [f"{label_of[a]}→{label_of[b]}"
-              for a, b in zip(_step_from(steps), steps["stage"].tolist(), strict=True)]
+    labels = [
+        f"{label_of[a]}→{label_of[b]}"
+        for a, b in zip(_step_from(steps), steps["stage"].tolist(), strict=True)
+    ]
     rates, goals = _nums(steps["step_rate"]), _nums(steps["step_goal"])
     pairs = [_rate_and_goal(r, g) for r, g in zip(rates, goals, strict=True)]
-    text = [r if g is None else f"{r} (goal {rg})"
-            for (r, rg), g in zip(pairs, goals, strict=True)]
+    text = [r if g is None else f"{r} (goal {rg})" for (r, rg), g in zip(pairs, goals, strict=True)]
     hover = [f"{label}: {t}" for label, t in zip(labels, text, strict=True)]
     colors = [_colour(_verdict(v)) for v in steps["verdict"].tolist()]
-    fig = go.Figure(_bars(rates, horizontal=False, colors=colors, text=text, hover=hover,
-                          width=BAR_WIDTH, textposition="none"))
-    _goal_ticks(fig, goals, [f"goal: {_rate(g)}" for g in goals], horizontal=False,
-                name="Goal")
+    fig = go.Figure(
+        _bars(
+            rates,
+            horizontal=False,
+            colors=colors,
+            text=text,
+            hover=hover,
+            width=BAR_WIDTH,
+            textposition="none",
+        )
+    )
+    _goal_ticks(fig, goals, [f"goal: {_rate(g)}" for g in goals], horizontal=False, name="Goal")
     # two short lines fit over a column where "60% (goal 60%)" would run into the next one
-    _end_labels(fig, _furthest(rates, goals),
-                [r if g is None else f"{r}<br>goal {rg}"
-                 for (r, rg), g in zip(pairs, goals, strict=True)],
-                horizontal=False, size=FONT_SIZE - 2)
-    _axes(fig, labels, horizontal=False, title="Conversion from the stage before",
-          tickformat=".0%", range=[0, _span(rates, goals) * HEADROOM])
+    _end_labels(
+        fig,
+        _furthest(rates, goals),
+        [r if g is None else f"{r}<br>goal {rg}" for (r, rg), g in zip(pairs, goals, strict=True)],
+        horizontal=False,
+        size=FONT_SIZE - 2,
+    )
+    _axes(
+        fig,
+        labels,
+        horizontal=False,
+        title="Conversion from the stage before",
+        tickformat=".0%",
+        range=[0, _span(rates, goals) * HEADROOM],
+    )
     return _layout(fig, title, COLUMN_HEIGHT)
 
 
@@ -630,29 +919,49 @@ def cohort_chart(cohort: pd.DataFrame) -> go.Figure:
     labels = [_name(v) for v in later["label"].tolist()]
     rates, goals = _nums(later["rate"]), _nums(later["goal"])
     lows, highs = _nums(later["ci_low"]), _nums(later["ci_high"])
-    text = [f"{_rate(r)} ({fmt.count(n)}/{fmt.count(size)})"
-            for r, n in zip(rates, later["reached"].tolist(), strict=True)]
-    hover = [f"Reached {label}: {t}<br>95% interval {_rate(lo)}–{_rate(hi)}"
-             for label, t, lo, hi in zip(labels, text, lows, highs, strict=True)]
-    fig = go.Figure(_bars(rates, horizontal=False, colors=_verdict_colors(lows, highs, goals),
-                          text=["" for _ in rates], hover=hover, width=BAR_WIDTH,
-                          error_y=_whiskers(rates, lows, highs)))
+    text = [
+        f"{_rate(r)} ({fmt.count(n)}/{fmt.count(size)})"
+        for r, n in zip(rates, later["reached"].tolist(), strict=True)
+    ]
+    hover = [
+        f"Reached {label}: {t}<br>95% interval {_rate(lo)}–{_rate(hi)}"
+        for label, t, lo, hi in zip(labels, text, lows, highs, strict=True)
+    ]
+    fig = go.Figure(
+        _bars(
+            rates,
+            horizontal=False,
+            colors=_verdict_colors(lows, highs, goals),
+            text=["" for _ in rates],
+            hover=hover,
+            width=BAR_WIDTH,
+            error_y=_whiskers(rates, lows, highs),
+        )
+    )
     _end_labels(fig, highs, text, horizontal=False)
-    _goal_ticks(fig, goals, [f"goal: {_rate(g)}" for g in goals], horizontal=False,
-                name="Goal")
-    _axes(fig, labels, horizontal=False, title=f"Share of the {base} cohort",
-          tickformat=".0%", range=[0, min(1.0, _span(highs, goals)) * 1.15])
+    _goal_ticks(fig, goals, [f"goal: {_rate(g)}" for g in goals], horizontal=False, name="Goal")
+    _axes(
+        fig,
+        labels,
+        horizontal=False,
+        title=f"Share of the {base} cohort",
+        tickformat=".0%",
+        range=[0, min(1.0, _span(highs, goals)) * 1.15],
+    )
     return _layout(fig, title, COLUMN_HEIGHT)
 
 
-def _verdict_colors(lows: Sequence[float | None], highs: Sequence[float | None],
-                    goals: Sequence[float | None]) -> list[str]:
-    return [NEUTRAL if lo is None or hi is None or g is None
-            else _colour(verdict(lo, hi, g))
-            for lo, hi, g in zip(lows, highs, goals, strict=True)]
+def _verdict_colors(
+    lows: Sequence[float | None], highs: Sequence[float | None], goals: Sequence[float | None]
+) -> list[str]:
+    return [
+        NEUTRAL if lo is None or hi is None or g is None else _colour(verdict(lo, hi, g))
+        for lo, hi, g in zip(lows, highs, goals, strict=True)
+    ]
 
 
 # --- the twelve reports -----------------------------------------------------------------------
+
 
 def campaign_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
     """One campaign report (a top or bottom list): the stage's count per campaign, rank 1 at
@@ -665,20 +974,43 @@ def campaign_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
     labels = [_name(v) for v in report["name"].tolist()]
     values = [_num(v) or 0.0 for v in report["value"].tolist()]
     expected = _nums(report["expected"])
-    text = [fmt.count(v) if e is None else f"{fmt.count(v)} (exp. {fmt.count(e)})"
-            for v, e in zip(values, expected, strict=True)]
-    hover = [f"{escape_label(n)}<br>channel: {escape_label(c)}<br>{stage}: {t}"
-             for n, c, t in zip(report["name"].tolist(), report["channel"].tolist(), text,
-                                strict=True)]
+    text = [
+        fmt.count(v) if e is None else f"{fmt.count(v)} (exp. {fmt.count(e)})"
+        for v, e in zip(values, expected, strict=True)
+    ]
+    hover = [
+        f"{escape_label(n)}<br>channel: {escape_label(c)}<br>{stage}: {t}"
+        for n, c, t in zip(report["name"].tolist(), report["channel"].tolist(), text, strict=True)
+    ]
     colors = [_colour(_verdict(v)) for v in report["verdict"].tolist()]
-    fig = go.Figure(_bars(values, horizontal=True, colors=colors, text=text, hover=hover,
-                          width=BAR_WIDTH, textposition="none"))
-    _goal_ticks(fig, expected, [f"expected at goal: {fmt.count(e)}" for e in expected],
-                horizontal=True, name="Expected at goal")
+    fig = go.Figure(
+        _bars(
+            values,
+            horizontal=True,
+            colors=colors,
+            text=text,
+            hover=hover,
+            width=BAR_WIDTH,
+            textposition="none",
+        )
+    )
+    _goal_ticks(
+        fig,
+        expected,
+        [f"expected at goal: {fmt.count(e)}" for e in expected],
+        horizontal=True,
+        name="Expected at goal",
+    )
     _end_labels(fig, _furthest(values, expected), text, horizontal=True)
     span = _span(values, expected)
-    _axes(fig, labels, horizontal=True, title=f"{stage} in the quarter",
-          range=[0, span * HEADROOM], **_count_ticks(span))
+    _axes(
+        fig,
+        labels,
+        horizontal=True,
+        title=f"{stage} in the quarter",
+        range=[0, span * HEADROOM],
+        **_count_ticks(span),
+    )
     return _layout(fig, title, _height(len(labels)))
 
 
@@ -693,29 +1025,52 @@ def rep_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
     labels = [_name(v) for v in report["name"].tolist()]
     rates = _nums(report["rate"])
     lows, highs = _nums(report["ci_low"]), _nums(report["ci_high"])
-    text = [f"{_rate(r)} ({fmt.count(x)}/{fmt.count(n)})" for r, x, n in
-            zip(rates, report["numerator"].tolist(), report["denominator"].tolist(),
-                strict=True)]
-    teams = [f" ({escape_label(t)})" if not _num_or_text_missing(t) else ""
-             for t in report["team"].tolist()]
-    hover = [f"{escape_label(n)}{team}<br>{stage}: {t}<br>"
-             f"95% interval {_rate(lo)}–{_rate(hi)}"
-             for n, team, t, lo, hi in zip(report["name"].tolist(), teams, text, lows, highs,
-                                           strict=True)]
+    text = [
+        f"{_rate(r)} ({fmt.count(x)}/{fmt.count(n)})"
+        for r, x, n in zip(
+            rates, report["numerator"].tolist(), report["denominator"].tolist(), strict=True
+        )
+    ]
+    teams = [
+        f" ({escape_label(t)})" if not _num_or_text_missing(t) else ""
+        for t in report["team"].tolist()
+    ]
+    hover = [
+        f"{escape_label(n)}{team}<br>{stage}: {t}<br>95% interval {_rate(lo)}–{_rate(hi)}"
+        for n, team, t, lo, hi in zip(
+            report["name"].tolist(), teams, text, lows, highs, strict=True
+        )
+    ]
     colors = [_colour(rep_verdict(r)) for r in report.itertuples(index=False)]
-    fig = go.Figure(_bars(rates, horizontal=True, colors=colors, text=["" for _ in rates],
-                          hover=hover, width=BAR_WIDTH, error_x=_whiskers(rates, lows, highs)))
+    fig = go.Figure(
+        _bars(
+            rates,
+            horizontal=True,
+            colors=colors,
+            text=["" for _ in rates],
+            hover=hover,
+            width=BAR_WIDTH,
+            error_x=_whiskers(rates, lows, highs),
+        )
+    )
     _end_labels(fig, highs, text, horizontal=True)
     goal = next((g for g in _nums(report["goal"]) if g is not None), None)
     if goal is not None:
         _goal_line(fig, goal, horizontal=True)
-    _axes(fig, labels, horizontal=True, tickformat=".0%", range=[0, 1],
-          title=f"Conversion to {stage} (whiskers: 95% interval)")
+    _axes(
+        fig,
+        labels,
+        horizontal=True,
+        tickformat=".0%",
+        range=[0, 1],
+        title=f"Conversion to {stage} (whiskers: 95% interval)",
+    )
     fig.update_layout(showlegend=False)
     return _layout(fig, title, _height(len(labels)))
 
 
 # --- around the reports -----------------------------------------------------------------------
+
 
 def contribution_chart(contribution: pd.DataFrame) -> go.Figure:
     """Marketing's contribution: for pipeline and bookings, the marketing-sourced amount as a
@@ -727,23 +1082,53 @@ def contribution_chart(contribution: pd.DataFrame) -> go.Figure:
     sourced, totals = _nums(contribution["sourced"]), _nums(contribution["total"])
     targets, shares = _nums(contribution["target"]), _nums(contribution["share"])
     metrics = [escape_label(m).capitalize() for m in contribution["metric"].tolist()]
-    labels = [m if t is None else f"{m}<br>target {fmt.money(t)}"
-              for m, t in zip(metrics, targets, strict=True)]
-    text = [f"{fmt.money(s)} of {fmt.money(t)} ({fmt.pct(sh)})"
-            for s, t, sh in zip(sourced, totals, shares, strict=True)]
+    labels = [
+        m if t is None else f"{m}<br>target {fmt.money(t)}"
+        for m, t in zip(metrics, targets, strict=True)
+    ]
+    text = [
+        f"{fmt.money(s)} of {fmt.money(t)} ({fmt.pct(sh)})"
+        for s, t, sh in zip(sourced, totals, shares, strict=True)
+    ]
     hover = [f"{m}: {t} marketing-sourced" for m, t in zip(metrics, text, strict=True)]
-    fig = go.Figure([
-        _bars(totals, horizontal=True, colors=ON_PAR, text=text, hover=hover, width=BAR_WIDTH,
-              opacity=0.45, name="Total", showlegend=True, textposition="none"),
-        _bars(sourced, horizontal=True, text=["" for _ in sourced], hover=hover, width=0.4,
-              colors=[_colour(_verdict(v)) for v in contribution["verdict"].tolist()],
-              name="Marketing-sourced", showlegend=True),
-    ])
-    _goal_ticks(fig, targets, [f"target: {fmt.money(t)}" for t in targets], horizontal=True,
-                name="Target")
+    fig = go.Figure(
+        [
+            _bars(
+                totals,
+                horizontal=True,
+                colors=ON_PAR,
+                text=text,
+                hover=hover,
+                width=BAR_WIDTH,
+                opacity=0.45,
+                name="Total",
+                showlegend=True,
+                textposition="none",
+            ),
+            _bars(
+                sourced,
+                horizontal=True,
+                text=["" for _ in sourced],
+                hover=hover,
+                width=0.4,
+                colors=[_colour(_verdict(v)) for v in contribution["verdict"].tolist()],
+                name="Marketing-sourced",
+                showlegend=True,
+            ),
+        ]
+    )
+    _goal_ticks(
+        fig, targets, [f"target: {fmt.money(t)}" for t in targets], horizontal=True, name="Target"
+    )
     _end_labels(fig, _furthest(totals, sourced, targets), text, horizontal=True)
-    _axes(fig, labels, horizontal=True, tickprefix=fmt.CURRENCY, tickformat="~s",
-          range=[0, _span(sourced, totals, targets) * HEADROOM])
+    _axes(
+        fig,
+        labels,
+        horizontal=True,
+        tickprefix=fmt.CURRENCY,
+        tickformat="~s",
+        range=[0, _span(sourced, totals, targets) * HEADROOM],
+    )
     fig.update_layout(barmode="overlay")
     return _layout(fig, title, _height(len(labels), per_row=90))
 
@@ -751,8 +1136,7 @@ def contribution_chart(contribution: pd.DataFrame) -> go.Figure:
 CHANNEL_SERIES = (("sql", "SQLs"), ("opp", "Opps"), ("won", "Closed Won"))
 
 
-def channel_chart(channels: pd.DataFrame, *,
-                  tracked: Container[str] = STAGE_LABELS) -> go.Figure:
+def channel_chart(channels: pd.DataFrame, *, tracked: Container[str] = STAGE_LABELS) -> go.Figure:
     """The channel roll-up: SQLs, Opps and Closed Won per channel as grouped horizontal bars,
     the channel with the most of the first of them at the top (then by name). A stage the data
     does not record (``tracked``) has no series: its counts would be inferred."""
@@ -765,17 +1149,34 @@ def channel_chart(channels: pd.DataFrame, *,
     names = rows["channel"].tolist()
     labels = [_name(c) for c in names]
     mqls = [f"MQLs: {fmt.count(m)} · " if "mql" in tracked else "" for m in rows["mql"].tolist()]
-    context = [f"{escape_label(c)}<br>{m}spend {fmt.money(s)}"
-               for c, m, s in zip(names, mqls, rows["spend"].tolist(), strict=True)]
+    context = [
+        f"{escape_label(c)}<br>{m}spend {fmt.money(s)}"
+        for c, m, s in zip(names, mqls, rows["spend"].tolist(), strict=True)
+    ]
     fig = go.Figure()
     for (column, series_name), color in zip(series, SERIES, strict=False):
         values = [_num(v) or 0.0 for v in rows[column].tolist()]
-        fig.add_trace(_bars(values, horizontal=True, colors=color, name=series_name,
-                            showlegend=True, text=[fmt.count(v) for v in values],
-                            hover=[f"{c}<br>{series_name}: {fmt.count(v)}"
-                                   for c, v in zip(context, values, strict=True)]))
-    _axes(fig, labels, horizontal=True, title="Count (activity in the quarter)",
-          range=[0, _span(*[_nums(rows[c]) for c, _ in series]) * 1.15])
+        fig.add_trace(
+            _bars(
+                values,
+                horizontal=True,
+                colors=color,
+                name=series_name,
+                showlegend=True,
+                text=[fmt.count(v) for v in values],
+                hover=[
+                    f"{c}<br>{series_name}: {fmt.count(v)}"
+                    for c, v in zip(context, values, strict=True)
+                ],
+            )
+        )
+    _axes(
+        fig,
+        labels,
+        horizontal=True,
+        title="Count (activity in the quarter)",
+        range=[0, _span(*[_nums(rows[c]) for c, _ in series]) * 1.15],
+    )
     fig.update_layout(barmode="group")
     return _layout(fig, title, _height(len(labels), per_row=len(series) * 36))
 
@@ -784,23 +1185,47 @@ def spend_chart(spend: pd.DataFrame) -> go.Figure:
     """Cost per SQL per campaign, cheapest at the top; campaigns with no SQL or no known cost
     are left out (their cost per SQL is undefined)."""
     title = "Cost per SQL by campaign"
-    rows = spend[[_num(v) is not None for v in spend["cost_per_sql"].tolist()]] if len(
-        spend) else spend
+    rows = (
+        spend[[_num(v) is not None for v in spend["cost_per_sql"].tolist()]]
+        if len(spend)
+        else spend
+    )
     rows = rows[rows["sql"] > 0] if len(rows) else rows
     if rows.empty:
         return _no_data(title)
     rows = _by_value(rows, "cost_per_sql", ascending=True)
     costs = _nums(rows["cost_per_sql"])
-    hover = [f"{escape_label(n)}<br>cost per SQL: {fmt.money(c)}<br>{fmt.count(s)} SQLs for "
-             f"{fmt.money(_num(t))} ({escape_label(b)}, prorated)"
-             for n, c, s, t, b in zip(rows["name"].tolist(), costs, rows["sql"].tolist(),
-                                      rows["cost"].tolist(), rows["cost_basis"].tolist(),
-                                      strict=True)]
-    fig = go.Figure(_bars(costs, horizontal=True, colors=NEUTRAL, hover=hover,
-                          text=[fmt.money(c) for c in costs], width=BAR_WIDTH))
-    _axes(fig, [_name(n) for n in rows["name"].tolist()], horizontal=True,
-          title="Cost per SQL", tickprefix=fmt.CURRENCY, tickformat="~s",
-          range=[0, _span(costs) * HEADROOM])
+    hover = [
+        f"{escape_label(n)}<br>cost per SQL: {fmt.money(c)}<br>{fmt.count(s)} SQLs for "
+        f"{fmt.money(_num(t))} ({escape_label(b)}, prorated)"
+        for n, c, s, t, b in zip(
+            rows["name"].tolist(),
+            costs,
+            rows["sql"].tolist(),
+            rows["cost"].tolist(),
+            rows["cost_basis"].tolist(),
+            strict=True,
+        )
+    ]
+    fig = go.Figure(
+        _bars(
+            costs,
+            horizontal=True,
+            colors=NEUTRAL,
+            hover=hover,
+            text=[fmt.money(c) for c in costs],
+            width=BAR_WIDTH,
+        )
+    )
+    _axes(
+        fig,
+        [_name(n) for n in rows["name"].tolist()],
+        horizontal=True,
+        title="Cost per SQL",
+        tickprefix=fmt.CURRENCY,
+        tickformat="~s",
+        range=[0, _span(costs) * HEADROOM],
+    )
     return _layout(fig, title, _height(len(rows)))
 
 
@@ -814,32 +1239,58 @@ def roi_chart(spend: pd.DataFrame) -> go.Figure:
         return _no_data(title)
     rows = _by_value(rows, "roi", ascending=False)
     rois = _nums(rows["roi"])
-    hover = [f"{escape_label(n)}<br>ROI {_roi(r)}<br>bookings {fmt.money(_num(b))} on "
-             f"{fmt.money(_num(c))} spend"
-             for n, r, b, c in zip(rows["name"].tolist(), rois, rows["bookings"].tolist(),
-                                   rows["cost"].tolist(), strict=True)]
+    hover = [
+        f"{escape_label(n)}<br>ROI {_roi(r)}<br>bookings {fmt.money(_num(b))} on "
+        f"{fmt.money(_num(c))} spend"
+        for n, r, b, c in zip(
+            rows["name"].tolist(),
+            rois,
+            rows["bookings"].tolist(),
+            rows["cost"].tolist(),
+            strict=True,
+        )
+    ]
     colors = [ABOVE if r is not None and r >= 0 else BELOW for r in rois]
     text = [_roi(r) for r in rois]
-    fig = go.Figure(_bars(rois, horizontal=True, colors=colors, hover=hover, width=BAR_WIDTH,
-                          text=text, textposition="none"))
-    _reference_line(fig, 0.0, "break-even", horizontal=True,
-                    line=dict(color=BLACK, width=2, dash="solid"))
+    fig = go.Figure(
+        _bars(
+            rois,
+            horizontal=True,
+            colors=colors,
+            hover=hover,
+            width=BAR_WIDTH,
+            text=text,
+            textposition="none",
+        )
+    )
+    _reference_line(
+        fig, 0.0, "break-even", horizontal=True, line=dict(color=BLACK, width=2, dash="solid")
+    )
     # a loss's label sits right of break-even, clear of the names at the left
     _end_labels(fig, _furthest(rois), text, horizontal=True)
     low = min([r for r in rois if r is not None] + [0.0])
-    _axes(fig, [_name(n) for n in rows["name"].tolist()], horizontal=True, tickformat="~%",
-          title="ROI: (bookings − cost) / cost", range=[low * HEADROOM, _span(rois) * HEADROOM],
-          zeroline=False)
+    _axes(
+        fig,
+        [_name(n) for n in rows["name"].tolist()],
+        horizontal=True,
+        tickformat="~%",
+        title="ROI: (bookings − cost) / cost",
+        range=[low * HEADROOM, _span(rois) * HEADROOM],
+        zeroline=False,
+    )
     fig.update_layout(showlegend=False)
     return _layout(fig, title, _height(len(rows)))
 
 
 def _by_value(rows: pd.DataFrame, column: str, *, ascending: bool) -> pd.DataFrame:
     """Rows by a numeric column, then by name (case-folded), then by campaign id."""
-    order = rows.assign(_v=[_num(v) for v in rows[column].tolist()],
-                        _fold=rows["name"].map(lambda n: str(n).casefold()))
-    order = order.sort_values(["_v", "_fold", "campaign_id"], ascending=[ascending, True, True],
-                              kind="mergesort")
+    order = rows.assign(
+        _v=[_num(v) for v in rows[column].tolist()],
+        _fold=rows["name"].map(lambda n: str(n).casefold()),
+    )
+    order = order.sort_values(
+        ["_v", "_fold", "campaign_id"], ascending=[ascending, True, True], kind="mergesort"
+    )
     return order.drop(columns=["_v", "_fold"]).reset_index(drop=True)
 
 
@@ -849,24 +1300,48 @@ def velocity_chart(velocity: pd.DataFrame) -> go.Figure:
     title = "Days between stages"
     if velocity.empty:
         return _no_data(title)
-    known = [_num(m) is not None or _num(p) is not None for m, p in
-             zip(velocity["median_days"].tolist(), velocity["p75_days"].tolist(), strict=True)]
+    known = [
+        _num(m) is not None or _num(p) is not None
+        for m, p in zip(
+            velocity["median_days"].tolist(), velocity["p75_days"].tolist(), strict=True
+        )
+    ]
     rows = velocity[known]
     if rows.empty:
         return _no_data(title)
-    labels = [f"{_stage(a)}→{_stage(b)}" for a, b in
-              zip(rows["from_stage"].tolist(), rows["to_stage"].tolist(), strict=True)]
+    labels = [
+        f"{_stage(a)}→{_stage(b)}"
+        for a, b in zip(rows["from_stage"].tolist(), rows["to_stage"].tolist(), strict=True)
+    ]
     journeys = rows["journeys"].tolist()
     fig = go.Figure()
-    for column, series_name, color in (("median_days", "Median", BLUE),
-                                       ("p75_days", "75th percentile", SKY_BLUE)):
+    for column, series_name, color in (
+        ("median_days", "Median", BLUE),
+        ("p75_days", "75th percentile", SKY_BLUE),
+    ):
         values = _nums(rows[column])
-        hover = [f"{label}: {series_name.lower()} {fmt.days(v)}<br>over {fmt.count(n)} journeys"
-                 for label, v, n in zip(labels, values, journeys, strict=True)]
-        fig.add_trace(_bars(values, horizontal=True, colors=color, name=series_name,
-                            showlegend=True, text=[fmt.days(v) for v in values], hover=hover))
-    _axes(fig, labels, horizontal=True, title="Days",
-          range=[0, _span(_nums(rows["median_days"]), _nums(rows["p75_days"])) * HEADROOM])
+        hover = [
+            f"{label}: {series_name.lower()} {fmt.days(v)}<br>over {fmt.count(n)} journeys"
+            for label, v, n in zip(labels, values, journeys, strict=True)
+        ]
+        fig.add_trace(
+            _bars(
+                values,
+                horizontal=True,
+                colors=color,
+                name=series_name,
+                showlegend=True,
+                text=[fmt.days(v) for v in values],
+                hover=hover,
+            )
+        )
+    _axes(
+        fig,
+        labels,
+        horizontal=True,
+        title="Days",
+        range=[0, _span(_nums(rows["median_days"]), _nums(rows["p75_days"])) * HEADROOM],
+    )
     fig.update_layout(barmode="group")
     return _layout(fig, title, _height(len(labels), per_row=2 * 44))
 
@@ -887,29 +1362,59 @@ def fastest_traits_chart(traits: pd.DataFrame) -> go.Figure:
     order = traits.assign(_lift=[_num(v) or 0.0 for v in traits["lift"].tolist()])
     rows = order.sort_values("_lift", ascending=False, kind="mergesort").head(TRAIT_LIMIT)
     lifts = [_num(v) for v in rows["lift"].tolist()]
-    whole = [f"{str(d).capitalize()}: {'—' if _num_or_text_missing(v) else v}" for d, v in
-             zip(rows["dimension"].tolist(), rows["value"].tolist(), strict=True)]
+    whole = [
+        f"{str(d).capitalize()}: {'—' if _num_or_text_missing(v) else v}"
+        for d, v in zip(rows["dimension"].tolist(), rows["value"].tolist(), strict=True)
+    ]
     labels = [_name(w) for w in whole]  # shortened; the hover has the whole name
-    fastest = list(zip(rows["fastest_count"].tolist(), rows["fastest_size"].tolist(),
-                       strict=True))
-    hover = [f"{label}<br>lift {_lift(lift)}<br>fastest quartile: {fmt.count(fc)} of "
-             f"{fmt.count(fn)} = {fmt.pct(_num(fs))} (95% interval {_rate(_num(lo))}–"
-             f"{_rate(_num(hi))})<br>all wins: {fmt.count(ac)} of {fmt.count(an)} = "
-             f"{fmt.pct(_num(als))}"
-             for label, lift, (fc, fn), fs, lo, hi, ac, an, als in zip(
-                 map(escape_label, whole), lifts, fastest, rows["fastest_share"].tolist(),
-                 rows["fastest_ci_low"].tolist(), rows["fastest_ci_high"].tolist(),
-                 rows["all_count"].tolist(), rows["all_size"].tolist(),
-                 rows["all_share"].tolist(), strict=True)]
+    fastest = list(zip(rows["fastest_count"].tolist(), rows["fastest_size"].tolist(), strict=True))
+    hover = [
+        f"{label}<br>lift {_lift(lift)}<br>fastest quartile: {fmt.count(fc)} of "
+        f"{fmt.count(fn)} = {fmt.pct(_num(fs))} (95% interval {_rate(_num(lo))}–"
+        f"{_rate(_num(hi))})<br>all wins: {fmt.count(ac)} of {fmt.count(an)} = "
+        f"{fmt.pct(_num(als))}"
+        for label, lift, (fc, fn), fs, lo, hi, ac, an, als in zip(
+            map(escape_label, whole),
+            lifts,
+            fastest,
+            rows["fastest_share"].tolist(),
+            rows["fastest_ci_low"].tolist(),
+            rows["fastest_ci_high"].tolist(),
+            rows["all_count"].tolist(),
+            rows["all_size"].tolist(),
+            rows["all_share"].tolist(),
+            strict=True,
+        )
+    ]
     colors = [NEUTRAL if v is not None and v >= 1 else ON_PAR for v in lifts]
     # The counts stay beside the lift: 2× from 5 of 8 deals is not 2× from 50 of 80.
-    fig = go.Figure(_bars(lifts, horizontal=True, colors=colors, hover=hover, width=BAR_WIDTH,
-                          text=[f"{_lift(v)} ({fmt.count(fc)}/{fmt.count(fn)})"
-                                for v, (fc, fn) in zip(lifts, fastest, strict=True)]))
-    _reference_line(fig, 1.0, "as common as among all wins", horizontal=True,
-                    line=dict(color=MUTED_TEXT, width=2, dash="dot"))
-    _axes(fig, labels, horizontal=True, title="Lift: share among the fastest ÷ among all wins",
-          range=[0, _span(lifts, [1.0]) * HEADROOM])
+    fig = go.Figure(
+        _bars(
+            lifts,
+            horizontal=True,
+            colors=colors,
+            hover=hover,
+            width=BAR_WIDTH,
+            text=[
+                f"{_lift(v)} ({fmt.count(fc)}/{fmt.count(fn)})"
+                for v, (fc, fn) in zip(lifts, fastest, strict=True)
+            ],
+        )
+    )
+    _reference_line(
+        fig,
+        1.0,
+        "as common as among all wins",
+        horizontal=True,
+        line=dict(color=MUTED_TEXT, width=2, dash="dot"),
+    )
+    _axes(
+        fig,
+        labels,
+        horizontal=True,
+        title="Lift: share among the fastest ÷ among all wins",
+        range=[0, _span(lifts, [1.0]) * HEADROOM],
+    )
     fig.update_layout(showlegend=False)
     return _layout(fig, title, _height(len(labels)))
 
@@ -927,11 +1432,28 @@ def followup_chart(totals: pd.DataFrame) -> go.Figure:
         n = _num(by_status.at[status, "count"]) if status in by_status.index else 0.0
         share = (n or 0.0) / mqls
         text = f"{fmt.pct(share)} ({fmt.count(n)})"
-        fig.add_trace(_bars([share], horizontal=True, colors=color, name=series_name,
-                            showlegend=True, text=[text], hover=[f"{series_name}: {text}"],
-                            textposition="inside", insidetextanchor="middle", width=0.6))
-    _axes(fig, [""], horizontal=True, tickformat=".0%", range=[0, 1],
-          title=f"Share of {fmt.count(mqls)} MQLs")
+        fig.add_trace(
+            _bars(
+                [share],
+                horizontal=True,
+                colors=color,
+                name=series_name,
+                showlegend=True,
+                text=[text],
+                hover=[f"{series_name}: {text}"],
+                textposition="inside",
+                insidetextanchor="middle",
+                width=0.6,
+            )
+        )
+    _axes(
+        fig,
+        [""],
+        horizontal=True,
+        tickformat=".0%",
+        range=[0, 1],
+        title=f"Share of {fmt.count(mqls)} MQLs",
+    )
     fig.update_layout(barmode="stack")
     return _layout(fig, title, MIN_HEIGHT)
 
@@ -947,15 +1469,32 @@ def followup_rep_chart(by_rep: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for status, series_name, color in FOLLOWUP_STATUSES:
         counts = [_num(v) or 0.0 for v in by_rep[status].tolist()]
-        hover = [f"{escape_label(n)}<br>{series_name}: {fmt.count(c)} of {fmt.count(t)} MQLs"
-                 f" ({fmt.pct(c / t if t else None)})"
-                 for n, c, t in zip(names, counts, totals, strict=True)]
-        fig.add_trace(_bars(counts, horizontal=True, colors=color, name=series_name,
-                            showlegend=True, hover=hover, width=BAR_WIDTH,
-                            text=[fmt.count(c) if c else "" for c in counts],
-                            textposition="inside", insidetextanchor="middle"))
-    _axes(fig, [_name(n) for n in names], horizontal=True, title="MQLs of the quarter",
-          range=[0, _span(totals) * 1.05])
+        hover = [
+            f"{escape_label(n)}<br>{series_name}: {fmt.count(c)} of {fmt.count(t)} MQLs"
+            f" ({fmt.pct(c / t if t else None)})"
+            for n, c, t in zip(names, counts, totals, strict=True)
+        ]
+        fig.add_trace(
+            _bars(
+                counts,
+                horizontal=True,
+                colors=color,
+                name=series_name,
+                showlegend=True,
+                hover=hover,
+                width=BAR_WIDTH,
+                text=[fmt.count(c) if c else "" for c in counts],
+                textposition="inside",
+                insidetextanchor="middle",
+            )
+        )
+    _axes(
+        fig,
+        [_name(n) for n in names],
+        horizontal=True,
+        title="MQLs of the quarter",
+        range=[0, _span(totals) * 1.05],
+    )
     fig.update_layout(barmode="stack")
     return _layout(fig, title, _height(len(names)))
 
@@ -969,20 +1508,41 @@ def referral_chart(referral: pd.DataFrame) -> go.Figure:
         return _no_data(title)
     rates, lows, highs = (_nums(referral[c]) for c in ("rate", "ci_low", "ci_high"))
     lifts = _nums(referral["lift"])
-    text = [f"{_rate(r)} ({fmt.count(w)}/{fmt.count(n)})" if n else "no leads"
-            for r, w, n in zip(rates, referral["won"].tolist(), sizes, strict=True)]
-    text = [t if lift is None else f"{t} · {_lift(lift)} the others"
-            for t, lift in zip(text, lifts, strict=True)]
+    text = [
+        f"{_rate(r)} ({fmt.count(w)}/{fmt.count(n)})" if n else "no leads"
+        for r, w, n in zip(rates, referral["won"].tolist(), sizes, strict=True)
+    ]
+    text = [
+        t if lift is None else f"{t} · {_lift(lift)} the others"
+        for t, lift in zip(text, lifts, strict=True)
+    ]
     labels = [_name(g) for g in referral["group"].tolist()]
-    hover = [f"{g}: {t}<br>95% interval {_rate(lo)}–{_rate(hi)}"
-             for g, t, lo, hi in zip(labels, text, lows, highs, strict=True)]
+    hover = [
+        f"{g}: {t}<br>95% interval {_rate(lo)}–{_rate(hi)}"
+        for g, t, lo, hi in zip(labels, text, lows, highs, strict=True)
+    ]
     colors = [NEUTRAL if g == REFERRAL else ON_PAR for g in referral["group"].tolist()]
-    fig = go.Figure(_bars(rates, horizontal=True, colors=colors, text=["" for _ in rates],
-                          hover=hover, width=0.6, error_x=_whiskers(rates, lows, highs)))
+    fig = go.Figure(
+        _bars(
+            rates,
+            horizontal=True,
+            colors=colors,
+            text=["" for _ in rates],
+            hover=hover,
+            width=0.6,
+            error_x=_whiskers(rates, lows, highs),
+        )
+    )
     _end_labels(fig, highs, text, horizontal=True)
     top = _span(highs)
-    _axes(fig, labels, horizontal=True, title="Leads of the quarter that reached Closed Won",
-          tickformat=".0%" if top >= 0.05 else ".1%", range=[0, top * 1.1])
+    _axes(
+        fig,
+        labels,
+        horizontal=True,
+        title="Leads of the quarter that reached Closed Won",
+        tickformat=".0%" if top >= 0.05 else ".1%",
+        range=[0, top * 1.1],
+    )
     fig.update_layout(showlegend=False)
     return _layout(fig, title, _height(len(labels), per_row=90))
 
@@ -998,36 +1558,61 @@ def drill_chart(by_quarter: pd.DataFrame) -> go.Figure:
     labels = [_name(q) for q in rows["quarter"].tolist()]
     fig = go.Figure()
     for (column, series_name), color in zip(
-            (("mql", "MQLs"), ("sql", "SQLs"), ("opp", "Opps"), ("won", "Closed Won")), SERIES,
-            strict=True):
+        (("mql", "MQLs"), ("sql", "SQLs"), ("opp", "Opps"), ("won", "Closed Won")),
+        SERIES,
+        strict=True,
+    ):
         values = [_num(v) or 0.0 for v in rows[column].tolist()]
-        fig.add_trace(_bars(values, horizontal=False, colors=color, name=series_name,
-                            showlegend=True, text=[fmt.count(v) for v in values],
-                            textposition="none",
-                            hover=[f"{q}<br>{series_name}: {fmt.count(v)}"
-                                   for q, v in zip(labels, values, strict=True)]))
+        fig.add_trace(
+            _bars(
+                values,
+                horizontal=False,
+                colors=color,
+                name=series_name,
+                showlegend=True,
+                text=[fmt.count(v) for v in values],
+                textposition="none",
+                hover=[
+                    f"{q}<br>{series_name}: {fmt.count(v)}"
+                    for q, v in zip(labels, values, strict=True)
+                ],
+            )
+        )
     top = _span(*[_nums(rows[c]) for c in ("mql", "sql", "opp", "won")])
-    _axes(fig, labels, horizontal=False, title="Count (activity in the quarter)",
-          range=[0, top * HEADROOM])
+    _axes(
+        fig,
+        labels,
+        horizontal=False,
+        title="Count (activity in the quarter)",
+        range=[0, top * HEADROOM],
+    )
     fig.update_layout(barmode="group")
     return _layout(fig, title, COLUMN_HEIGHT)
 
 
 # --- the report model ------------------------------------------------------------------------
 
+
 def ranked_chart(report: RankedList) -> go.Figure:
     """One of the twelve lists from its report model: the rows, their verdicts and the nouns
     exactly as every other view has them."""
-    rows = pd.DataFrame({
-        "id": [r.id for r in report.rows], "name": [r.name for r in report.rows],
-        "channel": [r.group or None for r in report.rows],
-        "team": [r.group or None for r in report.rows],
-        "value": [r.value for r in report.rows], "expected": [r.expected for r in report.rows],
-        "rate": [r.rate for r in report.rows], "numerator": [r.reached for r in report.rows],
-        "denominator": [r.upstream for r in report.rows],
-        "ci_low": [r.ci_low for r in report.rows], "ci_high": [r.ci_high for r in report.rows],
-        "goal": [r.goal for r in report.rows], "verdict": [r.verdict for r in report.rows],
-    })
+    rows = pd.DataFrame(
+        {
+            "id": [r.id for r in report.rows],
+            "name": [r.name for r in report.rows],
+            "channel": [r.group or None for r in report.rows],
+            "team": [r.group or None for r in report.rows],
+            "value": [r.value for r in report.rows],
+            "expected": [r.expected for r in report.rows],
+            "rate": [r.rate for r in report.rows],
+            "numerator": [r.reached for r in report.rows],
+            "denominator": [r.upstream for r in report.rows],
+            "ci_low": [r.ci_low for r in report.rows],
+            "ci_high": [r.ci_high for r in report.rows],
+            "goal": [r.goal for r in report.rows],
+            "verdict": [r.verdict for r in report.rows],
+        }
+    )
     label = STAGE_LABELS[report.stage]
     if report.is_rates:
         return rep_chart(rows, label)

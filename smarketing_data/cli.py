@@ -87,8 +87,10 @@ def _read_mapping(path: str | None) -> dict[str, Any] | None:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_MAPPING_BYTES + 1)
         if len(raw) > MAX_MAPPING_BYTES:
-            raise UsageError(f"mapping {path} is over {MAX_MAPPING_BYTES >> 10} KB; a mapping "
-                             "is a small JSON object")
+            raise UsageError(
+                f"mapping {path} is over {MAX_MAPPING_BYTES >> 10} KB; a mapping "
+                "is a small JSON object"
+            )
         data = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError, RecursionError) as exc:
         raise UsageError(f"cannot read mapping {path}: {exc}") from exc
@@ -104,8 +106,10 @@ def _read_files(paths: Sequence[str], limit: int) -> list[FileInput]:
         try:
             size = path.stat().st_size
             if size > limit:
-                raise UsageError(f"{path.name}: the file is {size / 2**20:.0f} MB, over the "
-                                 f"{limit // 2**20} MB limit (SMARKETING_MAX_UPLOAD_MB)")
+                raise UsageError(
+                    f"{path.name}: the file is {size / 2**20:.0f} MB, over the "
+                    f"{limit // 2**20} MB limit (SMARKETING_MAX_UPLOAD_MB)"
+                )
             files.append(FileInput(path.name, path.read_bytes()))
         except OSError as exc:
             raise UsageError(f"cannot read {p}: {exc.strerror or exc}") from exc
@@ -119,8 +123,10 @@ def _print_ingest(result: IngestResult, *, as_json: bool) -> None:
     print(f"upload {result.upload_id}")
     for f in result.files:
         state = "unchanged" if not (f.inserted or f.updated) else "imported"
-        print(f"  {f.file}: {f.format} {f.kind}, {f.rows} rows: {f.inserted} inserted, "
-              f"{f.updated} updated, {f.unchanged} unchanged, {f.rejected} rejected ({state})")
+        print(
+            f"  {f.file}: {f.format} {f.kind}, {f.rows} rows: {f.inserted} inserted, "
+            f"{f.updated} updated, {f.unchanged} unchanged, {f.rejected} rejected ({state})"
+        )
         for note in f.notes:
             print(f"    note: {note}")
         for r in f.rejections[:20]:
@@ -137,8 +143,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = load_settings()
     files = _read_files(args.files, settings.max_upload_bytes)
     mapping = _read_mapping(args.mapping)
-    result = ingest(_engine(args), files, settings, format_name=args.format, kind=args.kind,
-                    mapping=mapping, user=getpass.getuser())
+    result = ingest(
+        _engine(args),
+        files,
+        settings,
+        format_name=args.format,
+        kind=args.kind,
+        mapping=mapping,
+        user=getpass.getuser(),
+    )
     _print_ingest(result, as_json=args.json)
     return EXIT_OK
 
@@ -148,23 +161,45 @@ def cmd_uploads(args: argparse.Namespace) -> int:
     if args.json:
         out: dict[int, dict[str, Any]] = {}
         for row in frame.itertuples(index=False):
-            up = out.setdefault(int(row.upload_id), {
-                "upload_id": int(row.upload_id), "created_at": str(row.created_at),
-                "user": row.user_name, "origin": row.origin, "status": row.status,
-                "files": []})
+            up = out.setdefault(
+                int(row.upload_id),
+                {
+                    "upload_id": int(row.upload_id),
+                    "created_at": str(row.created_at),
+                    "user": row.user_name,
+                    "origin": row.origin,
+                    "status": row.status,
+                    "files": [],
+                },
+            )
             if isinstance(row.file_name, str):
-                up["files"].append({k: _plain(getattr(row, k)) for k in (
-                    "file_name", "sha256", "format", "kind", "rows", "inserted", "updated",
-                    "unchanged", "rejected")})
+                up["files"].append(
+                    {
+                        k: _plain(getattr(row, k))
+                        for k in (
+                            "file_name",
+                            "sha256",
+                            "format",
+                            "kind",
+                            "rows",
+                            "inserted",
+                            "updated",
+                            "unchanged",
+                            "rejected",
+                        )
+                    }
+                )
         print(json.dumps(list(out.values()), indent=2))
         return EXIT_OK
     if frame.empty:
         print("no uploads yet")
     for row in frame.itertuples(index=False):
-        print(f"{row.upload_id:>5}  {str(row.created_at)[:19]}  {row.status:<8} "
-              f"{row.file_name}  {row.format}/{row.kind}  rows={_plain(row.rows)} "
-              f"inserted={_plain(row.inserted)} updated={_plain(row.updated)} "
-              f"unchanged={_plain(row.unchanged)} rejected={_plain(row.rejected)}")
+        print(
+            f"{row.upload_id:>5}  {str(row.created_at)[:19]}  {row.status:<8} "
+            f"{row.file_name}  {row.format}/{row.kind}  rows={_plain(row.rows)} "
+            f"inserted={_plain(row.inserted)} updated={_plain(row.updated)} "
+            f"unchanged={_plain(row.unchanged)} rejected={_plain(row.rejected)}"
+        )
     return EXIT_OK
 
 
@@ -177,8 +212,10 @@ def _plain(value: Any) -> Any:
 
 def cmd_undo(args: argparse.Namespace) -> int:
     result = undo_upload(_engine(args), args.upload_id)
-    print(f"upload {result.upload_id} undone: {result.removed} records removed, "
-          f"{result.restored} restored")
+    print(
+        f"upload {result.upload_id} undone: {result.removed} records removed, "
+        f"{result.restored} restored"
+    )
     return EXIT_OK
 
 
@@ -186,8 +223,10 @@ def cmd_quarters(args: argparse.Namespace) -> int:
     from smarketing_data.metrics.reports import quarters_with_data
 
     settings = load_settings()
-    labels = [q.label for q in quarters_with_data(
-        _engine(args), fiscal_start_month=settings.fiscal_start_month)]
+    labels = [
+        q.label
+        for q in quarters_with_data(_engine(args), fiscal_start_month=settings.fiscal_start_month)
+    ]
     if args.json:
         print(json.dumps(labels))
     else:
@@ -207,8 +246,9 @@ def _quarter_and_options(args: argparse.Namespace) -> tuple[Quarter, ReportOptio
         raise UsageError(str(exc)) from exc
     if args.top < 1 or args.min_volume < 1:
         raise UsageError("--top and --min-volume must be at least 1")
-    return quarter, ReportOptions(top=args.top, min_volume=args.min_volume, base=args.base,
-                                  ranking=args.rank)
+    return quarter, ReportOptions(
+        top=args.top, min_volume=args.min_volume, base=args.base, ranking=args.rank
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -247,10 +287,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     # SUPPRESS: a --db given before the command must survive the command's own --db.
-    common.add_argument("--db", default=argparse.SUPPRESS,
-                        help="SQLAlchemy database URL (default: see README)")
-    parser = _Parser(prog="python -m smarketing_data", parents=[common],
-                     description="Smarketing QBR: import CRM exports and check the numbers.")
+    common.add_argument(
+        "--db", default=argparse.SUPPRESS, help="SQLAlchemy database URL (default: see README)"
+    )
+    parser = _Parser(
+        prog="python -m smarketing_data",
+        parents=[common],
+        description="Smarketing QBR: import CRM exports and check the numbers.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> Any:
@@ -264,14 +308,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42)
     p = add("ingest", cmd_ingest, "import CRM export files (CSV or XLSX)")
     p.formatter_class = argparse.RawDescriptionHelpFormatter
-    p.epilog = ("A mapping (--mapping FILE.json) for a file of any other shape:\n"
-                '  {"kind": "leads", "source": "mycrm", "mode": "upsert" | "update",\n'
-                '   "columns": {"record_id": "Lead No", "created_at": "Opened"},\n'
-                '   "constants": {"entry_stage": "mql"},\n'
-                '   "values": {"channel": {"paid_search": "Paid Search", "unknown": null}},\n'
-                '   "dates": {"Opened": "D-M-Y"}}\n'
-                "Fields each kind accepts:\n"
-                + "\n".join(f"  {line}" for line in fields_help().splitlines()))
+    p.epilog = (
+        "A mapping (--mapping FILE.json) for a file of any other shape:\n"
+        '  {"kind": "leads", "source": "mycrm", "mode": "upsert" | "update",\n'
+        '   "columns": {"record_id": "Lead No", "created_at": "Opened"},\n'
+        '   "constants": {"entry_stage": "mql"},\n'
+        '   "values": {"channel": {"paid_search": "Paid Search", "unknown": null}},\n'
+        '   "dates": {"Opened": "D-M-Y"}}\n'
+        "Fields each kind accepts:\n"
+        + "\n".join(f"  {line}" for line in fields_help().splitlines())
+    )
     p.add_argument("files", nargs="+")
     p.add_argument("--format", default="auto", choices=["auto", *FORMATS])
     p.add_argument("--kind", default="auto", choices=["auto", *KIND_ALIASES])
@@ -284,24 +330,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quarter", required=True, help="e.g. 2026-Q2 (or FY2027-Q1)")
     p.add_argument("--top", type=int, default=defaults.top_n)
     p.add_argument("--min-volume", type=int, default=defaults.min_volume)
-    p.add_argument("--base", choices=list(BASES), default=None,
-                   help="cohort base of the rep reports (default: mql, else lead, else opp, "
-                        "the first the data tracks)")
-    p.add_argument("--rank", choices=["value", "confidence"], default="value",
-                   help="rank by count/rate, or by the interval's low end")
+    p.add_argument(
+        "--base",
+        choices=list(BASES),
+        default=None,
+        help="cohort base of the rep reports (default: mql, else lead, else opp, "
+        "the first the data tracks)",
+    )
+    p.add_argument(
+        "--rank",
+        choices=["value", "confidence"],
+        default="value",
+        help="rank by count/rate, or by the interval's low end",
+    )
     p.add_argument("--json", action="store_true")
     p = add("export", cmd_export, "the quarter's deck (pptx), HTML pre-read or CSV bundle")
     p.add_argument("--quarter", required=True, help="e.g. 2026-Q2 (or FY2027-Q1)")
-    p.add_argument("--format", required=True, choices=["pptx", "html", "csv"],
-                   help="pptx: slide deck; html: offline pre-read; csv: ZIP of CSV files")
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=["pptx", "html", "csv"],
+        help="pptx: slide deck; html: offline pre-read; csv: ZIP of CSV files",
+    )
     p.add_argument("--out", required=True, help="the file to write")
     p.add_argument("--top", type=int, default=defaults.top_n)
     p.add_argument("--min-volume", type=int, default=defaults.min_volume)
-    p.add_argument("--base", choices=list(BASES), default=None,
-                   help="cohort base of the rep reports (default: mql, else lead, else opp, "
-                        "the first the data tracks)")
-    p.add_argument("--rank", choices=["value", "confidence"], default="value",
-                   help="rank by count/rate, or by the interval's low end")
+    p.add_argument(
+        "--base",
+        choices=list(BASES),
+        default=None,
+        help="cohort base of the rep reports (default: mql, else lead, else opp, "
+        "the first the data tracks)",
+    )
+    p.add_argument(
+        "--rank",
+        choices=["value", "confidence"],
+        default="value",
+        help="rank by count/rate, or by the interval's low end",
+    )
     p = add("uploads", cmd_uploads, "list every upload")
     p.add_argument("--json", action="store_true")
     p = add("undo", cmd_undo, "undo one upload")

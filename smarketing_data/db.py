@@ -62,8 +62,9 @@ def make_engine(url: str) -> Engine:
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseError(f"no driver installed for {backend!r} URLs") from exc
     except OSError as exc:
-        raise DatabaseError(f"cannot create the folder for {parsed.database}: "
-                            f"{exc.strerror or exc}") from exc
+        raise DatabaseError(
+            f"cannot create the folder for {parsed.database}: {exc.strerror or exc}"
+        ) from exc
     event.listen(engine, "handle_error", _as_database_error)
     return engine
 
@@ -116,8 +117,9 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         conn.execution_options(**{WRITE_OPTION: True})
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                             {"key": POSTGRES_WRITE_LOCK})
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_WRITE_LOCK}
+                )
             yield conn
 
 

@@ -70,7 +70,10 @@ DEFAULT_TEXTS: dict[str, str] = {
 # The goals between non-adjacent stages the reports use (SPEC §4.2): the rep reports from
 # the MQL base, and lead-to-customer for the funnel.
 REPORT_PAIRS: tuple[tuple[str, str], ...] = (
-    ("mql", "sql"), ("mql", "opp"), ("mql", "won"), ("lead", "won"),
+    ("mql", "sql"),
+    ("mql", "opp"),
+    ("mql", "won"),
+    ("lead", "won"),
 )
 PAIR_USES: dict[tuple[str, str], str] = {
     ("lead", "mql"): "Funnel",
@@ -88,8 +91,16 @@ SOURCE_ALL = "set for every quarter"
 SOURCE_QUARTER = "set for this quarter"
 SOURCE_PRODUCT = "product of adjacent goals"
 
-_COLUMNS = ["version", "text", "created_at", "created_by", "sales_signoff_by",
-            "sales_signoff_at", "marketing_signoff_by", "marketing_signoff_at"]
+_COLUMNS = [
+    "version",
+    "text",
+    "created_at",
+    "created_by",
+    "sales_signoff_by",
+    "sales_signoff_at",
+    "marketing_signoff_by",
+    "marketing_signoff_at",
+]
 
 
 class DefinitionError(ValueError):
@@ -149,20 +160,30 @@ def current_definitions(engine: Engine) -> pd.DataFrame:
     marketing_signoff_at, agreed (both sides signed this version), status (one line:
     'agreed' or 'not yet agreed…').
     """
-    latest = (select(D.c.stage, func.max(D.c.version).label("version"))
-              .group_by(D.c.stage).subquery())
-    stmt = (select(D.c.stage, *[D.c[c] for c in _COLUMNS])
-            .select_from(D.join(latest, and_(D.c.stage == latest.c.stage,
-                                             D.c.version == latest.c.version)))
-            .order_by(D.c.definition_id))
+    latest = (
+        select(D.c.stage, func.max(D.c.version).label("version")).group_by(D.c.stage).subquery()
+    )
+    stmt = (
+        select(D.c.stage, *[D.c[c] for c in _COLUMNS])
+        .select_from(
+            D.join(latest, and_(D.c.stage == latest.c.stage, D.c.version == latest.c.version))
+        )
+        .order_by(D.c.definition_id)
+    )
     saved = {row["stage"]: row for _, row in read_frame(engine, stmt).iterrows()}
     rows = []
     for stage in STAGES:
         if stage in saved:  # with two rows for one version, the later insert wins
             rows.append({"stage": stage, **{c: saved[stage][c] for c in _COLUMNS}})
         else:
-            rows.append({"stage": stage, "version": 0, "text": DEFAULT_TEXTS[stage],
-                         **dict.fromkeys(_COLUMNS[2:])})
+            rows.append(
+                {
+                    "stage": stage,
+                    "version": 0,
+                    "text": DEFAULT_TEXTS[stage],
+                    **dict.fromkeys(_COLUMNS[2:]),
+                }
+            )
     frame = pd.DataFrame(rows, columns=["stage", *_COLUMNS])
     frame.insert(1, "label", frame["stage"].map(STAGE_LABELS))
     return _finish(frame)
@@ -176,14 +197,21 @@ def definition_history(engine: Engine, *, stage: str) -> pd.DataFrame:
     marketing_signoff_by, marketing_signoff_at, agreed, status.
     """
     key = stage_key(stage)
-    stmt = (select(*[D.c[c] for c in _COLUMNS]).where(D.c.stage == key)
-            .order_by(D.c.version.desc(), D.c.definition_id.desc()))
+    stmt = (
+        select(*[D.c[c] for c in _COLUMNS])
+        .where(D.c.stage == key)
+        .order_by(D.c.version.desc(), D.c.definition_id.desc())
+    )
     return _finish(read_frame(engine, stmt))
 
 
 def _latest(conn: Connection, stage: str) -> Row | None:
-    stmt = (select(D).where(D.c.stage == stage)
-            .order_by(D.c.version.desc(), D.c.definition_id.desc()).limit(1))
+    stmt = (
+        select(D)
+        .where(D.c.stage == stage)
+        .order_by(D.c.version.desc(), D.c.definition_id.desc())
+        .limit(1)
+    )
     return conn.execute(stmt).first()
 
 
@@ -202,11 +230,16 @@ def propose_definition(engine: Engine, *, stage: str, text: str, author: str) ->
     with write_transaction(engine) as conn:
         latest = _latest(conn, key)
         if latest is not None and latest.text == body:
-            raise DefinitionError(f"this is the text of version {latest.version} already; "
-                                  "change the wording to propose a new version")
+            raise DefinitionError(
+                f"this is the text of version {latest.version} already; "
+                "change the wording to propose a new version"
+            )
         version = 1 if latest is None else int(latest.version) + 1
-        conn.execute(insert(D).values(stage=key, version=version, text=body, created_at=_now(),
-                                      created_by=name))
+        conn.execute(
+            insert(D).values(
+                stage=key, version=version, text=body, created_at=_now(), created_by=name
+            )
+        )
         bump_data_version(conn)
     return version
 
@@ -225,24 +258,39 @@ def sign_off(engine: Engine, *, stage: str, side: str, name: str) -> None:
     with write_transaction(engine) as conn:
         latest = _latest(conn, key)
         if latest is None:
-            conn.execute(insert(D).values(stage=key, version=1, text=DEFAULT_TEXTS[key],
-                                          created_at=_now(), created_by=None))
+            conn.execute(
+                insert(D).values(
+                    stage=key,
+                    version=1,
+                    text=DEFAULT_TEXTS[key],
+                    created_at=_now(),
+                    created_by=None,
+                )
+            )
             latest = _latest(conn, key)
             assert latest is not None
         done_by = getattr(latest, f"{side}_signoff_by")
         if done_by is not None:
-            raise DefinitionError(f"{SIDE_LABELS[side]} already signed version "
-                                  f"{latest.version} of {STAGE_LABELS[key]} ({done_by})")
+            raise DefinitionError(
+                f"{SIDE_LABELS[side]} already signed version "
+                f"{latest.version} of {STAGE_LABELS[key]} ({done_by})"
+            )
         other_by = getattr(latest, f"{other}_signoff_by")
         if other_by is not None and other_by.casefold() == signer.casefold():
-            raise DefinitionError(f"{signer} signed for {SIDE_LABELS[other]}; the "
-                                  f"{SIDE_LABELS[side]} sign-off needs someone else")
-        conn.execute(update(D).where(D.c.definition_id == latest.definition_id).values(
-            {f"{side}_signoff_by": signer, f"{side}_signoff_at": _now()}))
+            raise DefinitionError(
+                f"{signer} signed for {SIDE_LABELS[other]}; the "
+                f"{SIDE_LABELS[side]} sign-off needs someone else"
+            )
+        conn.execute(
+            update(D)
+            .where(D.c.definition_id == latest.definition_id)
+            .values({f"{side}_signoff_by": signer, f"{side}_signoff_at": _now()})
+        )
         bump_data_version(conn)
 
 
 # --- goal tables -----------------------------------------------------------------------------
+
 
 def _arrow(from_stage: str, to_stage: str) -> str:
     return f"{STAGE_LABELS[from_stage]}→{STAGE_LABELS[to_stage]}"
@@ -271,10 +319,19 @@ def goal_table(goals: Goals) -> pd.DataFrame:
         else:
             source = SOURCE_DEFAULT
         rate = goals.adjacent(a, b)
-        rows.append({"key": f"{a}_{b}", "from_stage": a, "to_stage": b,
-                     "transition": _arrow(a, b), "rate": rate, "goal": goal_percent(rate),
-                     "default_rate": DEFAULT_GOALS[pair], "source": source,
-                     "used_by": PAIR_USES[pair]})
+        rows.append(
+            {
+                "key": f"{a}_{b}",
+                "from_stage": a,
+                "to_stage": b,
+                "transition": _arrow(a, b),
+                "rate": rate,
+                "goal": goal_percent(rate),
+                "default_rate": DEFAULT_GOALS[pair],
+                "source": source,
+                "used_by": PAIR_USES[pair],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -299,7 +356,17 @@ def pair_goal_table(goals: Goals) -> pd.DataFrame:
             steps = [_arrow(STAGES[k], STAGES[k + 1]) for k in range(i, j)]
             source, how = SOURCE_PRODUCT, " × ".join(steps)
         rate = goals.rate(a, b)
-        rows.append({"key": f"{a}_{b}", "from_stage": a, "to_stage": b,
-                     "transition": _arrow(a, b), "rate": rate, "goal": goal_percent(rate),
-                     "source": source, "how": how, "used_by": PAIR_USES.get((a, b), "")})
+        rows.append(
+            {
+                "key": f"{a}_{b}",
+                "from_stage": a,
+                "to_stage": b,
+                "transition": _arrow(a, b),
+                "rate": rate,
+                "goal": goal_percent(rate),
+                "source": source,
+                "how": how,
+                "used_by": PAIR_USES.get((a, b), ""),
+            }
+        )
     return pd.DataFrame(rows)

@@ -22,8 +22,14 @@ def _remember(engine: Engine, upload_id: int) -> None:
         set_meta(conn, SAMPLE_META_KEY, json.dumps([*ids, upload_id]))
 
 
-def load_sample(engine: Engine, settings: Settings, *, journeys: int | None = None,
-                seed: int = 42, today: dt.date | None = None) -> IngestResult:
+def load_sample(
+    engine: Engine,
+    settings: Settings,
+    *,
+    journeys: int | None = None,
+    seed: int = 42,
+    today: dt.date | None = None,
+) -> IngestResult:
     """Import sample exports: the committed Salesforce set, or a freshly generated one."""
     if journeys is None:
         files = [FileInput(p.name, p.read_bytes()) for p in sorted(SAMPLE_DIR.glob("*.csv"))]
@@ -44,8 +50,9 @@ def sample_upload_ids(engine: Engine) -> list[int]:
         if not ids:
             return []
         u = schema.uploads
-        rows = conn.execute(select(u.c.upload_id).where(u.c.upload_id.in_(ids),
-                                                        u.c.status == "applied"))
+        rows = conn.execute(
+            select(u.c.upload_id).where(u.c.upload_id.in_(ids), u.c.status == "applied")
+        )
         return sorted(int(r) for r in rows.scalars())
 
 
@@ -68,4 +75,3 @@ def clear_sample(engine: Engine) -> int:
     for upload_id in reversed(ids):
         undo_upload(engine, upload_id)
     return len(ids)
-

@@ -36,10 +36,27 @@ STATUSES = ("open", "done", "dropped")
 MAX_TEXT = 5_000
 MAX_NAME = 255
 
-NOTE_COLUMNS = ["note_id", "quarter", "report", "side", "author", "text", "created_at",
-                "updated_at"]
-DECISION_COLUMNS = ["decision_id", "quarter", "report", "what", "owner", "due_quarter",
-                    "status", "created_at", "updated_at"]
+NOTE_COLUMNS = [
+    "note_id",
+    "quarter",
+    "report",
+    "side",
+    "author",
+    "text",
+    "created_at",
+    "updated_at",
+]
+DECISION_COLUMNS = [
+    "decision_id",
+    "quarter",
+    "report",
+    "what",
+    "owner",
+    "due_quarter",
+    "status",
+    "created_at",
+    "updated_at",
+]
 # Decisions not tied to one report sort after every report.
 _REPORT_ORDER = {ref.key: i for i, ref in enumerate(catalog.ALL)}
 _LAST = len(_REPORT_ORDER)
@@ -54,6 +71,7 @@ def _now() -> dt.datetime:
 
 
 # --- validation -------------------------------------------------------------------------------
+
 
 def _report(key: str | None, *, optional: bool = False) -> str | None:
     if key is None and optional:
@@ -107,16 +125,31 @@ def same_person(a: str | None, b: str | None) -> bool:
 
 # --- notes ------------------------------------------------------------------------------------
 
-def add_note(engine: Engine, *, quarter: str, report: str, side: str, author: str, text: str,
-             fiscal_start_month: int = 1) -> int:
+
+def add_note(
+    engine: Engine,
+    *,
+    quarter: str,
+    report: str,
+    side: str,
+    author: str,
+    text: str,
+    fiscal_start_month: int = 1,
+) -> int:
     """Save one side's note on a report of a quarter; returns its note_id."""
     label = _quarter(quarter, fiscal_start_month).label
-    values = dict(quarter=label, report=_report(report), side=_side(side),
-                  author=_name(author, "the author's name"), text=_text(text, "the note"))
+    values = dict(
+        quarter=label,
+        report=_report(report),
+        side=_side(side),
+        author=_name(author, "the author's name"),
+        text=_text(text, "the note"),
+    )
     now = _now()
     with write_transaction(engine) as conn:
-        note_id = conn.execute(insert(N).values(**values, created_at=now, updated_at=now)
-                               .returning(N.c.note_id)).scalar_one()
+        note_id = conn.execute(
+            insert(N).values(**values, created_at=now, updated_at=now).returning(N.c.note_id)
+        ).scalar_one()
         bump_data_version(conn)
     return int(note_id)
 
@@ -130,8 +163,9 @@ def edit_note(engine: Engine, *, note_id: int, author: str, text: str) -> None:
             raise MeetingError(f"note {note_id} does not exist")
         if not same_person(row.author, author):
             raise MeetingError(f"only {row.author} can edit this note")
-        conn.execute(update(N).where(N.c.note_id == int(note_id))
-                     .values(text=body, updated_at=_now()))
+        conn.execute(
+            update(N).where(N.c.note_id == int(note_id)).values(text=body, updated_at=_now())
+        )
         bump_data_version(conn)
 
 
@@ -139,8 +173,13 @@ def _ordered(frame: pd.DataFrame, keys: list[tuple[str, Any]]) -> pd.DataFrame:
     """Rows in catalog report order, then by the given (column, rank function) keys."""
     if frame.empty:
         return frame.reset_index(drop=True)
-    ranks = pd.DataFrame({"_report": frame["report"].map(
-        lambda k: _REPORT_ORDER.get(k, _LAST) if isinstance(k, str) else _LAST)})
+    ranks = pd.DataFrame(
+        {
+            "_report": frame["report"].map(
+                lambda k: _REPORT_ORDER.get(k, _LAST) if isinstance(k, str) else _LAST
+            )
+        }
+    )
     for column, rank in keys:
         ranks[column] = frame[column].map(rank) if rank else frame[column]
     order = ranks.sort_values(list(ranks.columns), kind="mergesort").index
@@ -159,14 +198,29 @@ def notes_for(engine: Engine, *, quarter: str, report: str | None = None) -> pd.
     frame = read_frame(engine, stmt)
     for column in ("created_at", "updated_at"):
         frame[column] = pd.to_datetime(frame[column])
-    return _ordered(frame, [("side", lambda s: SIDES.index(s) if s in SIDES else len(SIDES)),
-                            ("created_at", None), ("note_id", None)])
+    return _ordered(
+        frame,
+        [
+            ("side", lambda s: SIDES.index(s) if s in SIDES else len(SIDES)),
+            ("created_at", None),
+            ("note_id", None),
+        ],
+    )
 
 
 # --- decisions --------------------------------------------------------------------------------
 
-def add_decision(engine: Engine, *, quarter: str, report: str | None, what: str, owner: str,
-                 due_quarter: str | None, fiscal_start_month: int = 1) -> int:
+
+def add_decision(
+    engine: Engine,
+    *,
+    quarter: str,
+    report: str | None,
+    what: str,
+    owner: str,
+    due_quarter: str | None,
+    fiscal_start_month: int = 1,
+) -> int:
     """Record a decision or action item taken in a quarter's meeting, open; returns its id.
 
     ``report`` None is a decision about the meeting as a whole; ``due_quarter`` None means no
@@ -174,20 +228,33 @@ def add_decision(engine: Engine, *, quarter: str, report: str | None, what: str,
     """
     label = _quarter(quarter, fiscal_start_month).label
     due = None if due_quarter is None else _quarter(due_quarter, fiscal_start_month).label
-    values = dict(quarter=label, report=_report(report, optional=True),
-                  what=_text(what, "the decision"), owner=_name(owner, "the owner"),
-                  due_quarter=due, status="open")
+    values = dict(
+        quarter=label,
+        report=_report(report, optional=True),
+        what=_text(what, "the decision"),
+        owner=_name(owner, "the owner"),
+        due_quarter=due,
+        status="open",
+    )
     now = _now()
     with write_transaction(engine) as conn:
-        decision_id = conn.execute(insert(D).values(**values, created_at=now, updated_at=now)
-                                   .returning(D.c.decision_id)).scalar_one()
+        decision_id = conn.execute(
+            insert(D).values(**values, created_at=now, updated_at=now).returning(D.c.decision_id)
+        ).scalar_one()
         bump_data_version(conn)
     return int(decision_id)
 
 
-def edit_decision(engine: Engine, *, decision_id: int, what: str | None = None,
-                  owner: str | None = None, due_quarter: str | None = None,
-                  status: str | None = None, fiscal_start_month: int = 1) -> None:
+def edit_decision(
+    engine: Engine,
+    *,
+    decision_id: int,
+    what: str | None = None,
+    owner: str | None = None,
+    due_quarter: str | None = None,
+    status: str | None = None,
+    fiscal_start_month: int = 1,
+) -> None:
     """Change what was decided, its owner, due quarter or status (None: leave as is)."""
     values: dict[str, Any] = {}
     if what is not None:
@@ -201,12 +268,14 @@ def edit_decision(engine: Engine, *, decision_id: int, what: str | None = None,
     if not values:
         return
     with write_transaction(engine) as conn:
-        found = conn.execute(select(D.c.decision_id)
-                             .where(D.c.decision_id == int(decision_id))).first()
+        found = conn.execute(
+            select(D.c.decision_id).where(D.c.decision_id == int(decision_id))
+        ).first()
         if found is None:
             raise MeetingError(f"decision {decision_id} does not exist")
-        conn.execute(update(D).where(D.c.decision_id == int(decision_id))
-                     .values(**values, updated_at=_now()))
+        conn.execute(
+            update(D).where(D.c.decision_id == int(decision_id)).values(**values, updated_at=_now())
+        )
         bump_data_version(conn)
 
 
@@ -219,8 +288,9 @@ def _decisions(engine: Engine, *conditions: Any) -> pd.DataFrame:
     frame = read_frame(engine, select(*[D.c[c] for c in DECISION_COLUMNS]).where(*conditions))
     for column in ("created_at", "updated_at"):
         frame[column] = pd.to_datetime(frame[column])
-    frame["report_title"] = [catalog.BY_KEY[k].title if k in catalog.BY_KEY else "General"
-                             for k in frame["report"]]
+    frame["report_title"] = [
+        catalog.BY_KEY[k].title if k in catalog.BY_KEY else "General" for k in frame["report"]
+    ]
     return frame
 
 
@@ -234,12 +304,10 @@ def decisions_for(engine: Engine, *, quarter: str, report: str | None = None) ->
     conditions = [D.c.quarter == quarter]
     if report is not None:
         conditions.append(D.c.report == report)
-    return _ordered(_decisions(engine, *conditions), [("created_at", None),
-                                                      ("decision_id", None)])
+    return _ordered(_decisions(engine, *conditions), [("created_at", None), ("decision_id", None)])
 
 
-def carried_decisions(engine: Engine, *, quarter: str,
-                      fiscal_start_month: int = 1) -> pd.DataFrame:
+def carried_decisions(engine: Engine, *, quarter: str, fiscal_start_month: int = 1) -> pd.DataFrame:
     """What this quarter's meeting should look back on: every decision recorded in the
     previous quarter, plus older decisions still open and due by this quarter.
 
@@ -259,20 +327,21 @@ def carried_decisions(engine: Engine, *, quarter: str,
     decided = [parsed(q) for q in frame["quarter"]]
     due = [parsed(q) for q in frame["due_quarter"]]
     open_ = [s == "open" for s in frame["status"]]
-    keep = [d == previous or (o and d is not None and d < previous and u is not None
-                              and u <= current)
-            for d, u, o in zip(decided, due, open_, strict=True)]
-    frame = frame.assign(overdue=[o and u is not None and u < current
-                                  for u, o in zip(due, open_, strict=True)])
+    keep = [
+        d == previous or (o and d is not None and d < previous and u is not None and u <= current)
+        for d, u, o in zip(decided, due, open_, strict=True)
+    ]
+    frame = frame.assign(
+        overdue=[o and u is not None and u < current for u, o in zip(due, open_, strict=True)]
+    )
     frame = frame[pd.Series(keep, index=frame.index, dtype=bool)]
-    newest_first = sorted(set(frame["quarter"]), key=lambda q: parsed(q) or previous,
-                          reverse=True)
+    newest_first = sorted(set(frame["quarter"]), key=lambda q: parsed(q) or previous, reverse=True)
     order = {label: i for i, label in enumerate(newest_first)}
-    return _ordered(frame, [("quarter", order.get), ("created_at", None),
-                            ("decision_id", None)])
+    return _ordered(frame, [("quarter", order.get), ("created_at", None), ("decision_id", None)])
 
 
 # --- the numbers a decision was meant to move ------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Headline:
@@ -292,17 +361,24 @@ def _list_headline(rs: ReportSet, key: str) -> Headline:
     if not lst.tracked:  # nothing ranked, so nothing to judge
         return Headline(key, lst.untracked, None)
     if not lst.rows:
-        return Headline(key, f"No {'rep ranked' if lst.is_rates else 'campaign in this list'} "
-                             "this quarter", None)
+        return Headline(
+            key,
+            f"No {'rep ranked' if lst.is_rates else 'campaign in this list'} this quarter",
+            None,
+        )
     r = lst.rows[0]
     if lst.is_rates:
-        text = (f"{r.name}: {r.value_text} to {STAGE_LABELS[lst.stage]} ({r.of_text}) "
-                f"against a goal of {rate_text(r.goal)}")
+        text = (
+            f"{r.name}: {r.value_text} to {STAGE_LABELS[lst.stage]} ({r.of_text}) "
+            f"against a goal of {rate_text(r.goal)}"
+        )
     else:
         unit = count_noun(lst.stage, r.value)
-        text = (f"{r.name}: {r.value_text} {unit} (no expected-at-goal count in this data)"
-                if r.expected is None else
-                f"{r.name}: {r.value_text} {unit} against {r.expected_text} expected at goal")
+        text = (
+            f"{r.name}: {r.value_text} {unit} (no expected-at-goal count in this data)"
+            if r.expected is None
+            else f"{r.name}: {r.value_text} {unit} against {r.expected_text} expected at goal"
+        )
     return Headline(key, text, r.met)
 
 
@@ -310,8 +386,10 @@ def _funnel_headline(rs: ReportSet) -> Headline:
     """Each tracked step against its goal (a step over an untracked stage runs from the
     tracked stage before it); the untracked stages are named, never judged."""
     funnel = rs.reports.funnel
-    parts = [f"{STAGE_LABELS[str(s.step_from)]}→{s.label} {s.rate_text} (goal {s.goal_text})"
-             for s in funnel.judged]
+    parts = [
+        f"{STAGE_LABELS[str(s.step_from)]}→{s.label} {s.rate_text} (goal {s.goal_text})"
+        for s in funnel.judged
+    ]
     text = " · ".join(parts) or "No funnel activity this quarter"
     if funnel.untracked:
         text += f" · not tracked: {', '.join(funnel.untracked)}"
@@ -327,8 +405,11 @@ def _contribution_headline(rs: ReportSet) -> Headline:
         elif line.share is not None:
             text += f" ({fmt.pct(line.share)} of all)"
         parts.append(text)
-    return Headline("contribution", " · ".join(parts),
-                    _all_met([line.met for line in rs.reports.contribution.lines]))
+    return Headline(
+        "contribution",
+        " · ".join(parts),
+        _all_met([line.met for line in rs.reports.contribution.lines]),
+    )
 
 
 def _all_met(met: list[bool | None]) -> bool | None:
@@ -362,6 +443,5 @@ def with_headlines(decisions: pd.DataFrame, rs: ReportSet) -> pd.DataFrame:
     out = decisions.copy()
     found = [headline(rs, k) if isinstance(k, str) else None for k in out["report"]]
     out["now"] = [h.text if h else "—" for h in found]
-    out["now_met"] = pd.Series([h.met if h else None for h in found], index=out.index,
-                               dtype=object)
+    out["now_met"] = pd.Series([h.met if h else None for h in found], index=out.index, dtype=object)
     return out

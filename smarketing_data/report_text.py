@@ -29,13 +29,17 @@ def _money(value: float) -> str:
 
 def _campaign_line(r: Row) -> str:
     upstream = "—" if r.upstream is None else str(r.upstream)
-    return (f"    {r.rank:>2}. {r.name[:40]:<40} {r.value_text:>6}  upstream {upstream:>6}  "
-            f"expected at goal {r.expected_text:>9}  {r.verdict_text}").rstrip()
+    return (
+        f"    {r.rank:>2}. {r.name[:40]:<40} {r.value_text:>6}  upstream {upstream:>6}  "
+        f"expected at goal {r.expected_text:>9}  {r.verdict_text}"
+    ).rstrip()
 
 
 def _rep_line(r: Row) -> str:
-    return (f"    {r.rank:>2}. {r.name[:30]:<30} {r.value_text:>7}  {r.of_text:<11} 95% CI "
-            f"{r.interval_text}  goal {rate_text(r.goal)}  {r.verdict_text}")
+    return (
+        f"    {r.rank:>2}. {r.name[:30]:<30} {r.value_text:>7}  {r.of_text:<11} 95% CI "
+        f"{r.interval_text}  goal {rate_text(r.goal)}  {r.verdict_text}"
+    )
 
 
 def _list_lines(lst: RankedList) -> list[str]:
@@ -51,8 +55,10 @@ def _funnel_lines(funnel: FunnelReport) -> list[str]:
             continue
         step = ""
         if s.step_from:  # a step over an untracked stage names where it starts: "from MQL"
-            step = (f"  step from {STAGE_LABELS[s.step_from]} {s.rate_text} vs goal "
-                    f"{s.goal_text}{f'  {s.verdict_text}' if s.verdict_text else ''}")
+            step = (
+                f"  step from {STAGE_LABELS[s.step_from]} {s.rate_text} vs goal "
+                f"{s.goal_text}{f'  {s.verdict_text}' if s.verdict_text else ''}"
+            )
         lines.append(f"  {s.label:<12} {s.count_text:>{COUNT_WIDTH}}{step}")
     return lines
 
@@ -62,30 +68,43 @@ def render_text(report: ReportSet) -> str:
     if not report.has_data:
         return f"{q.label}: no data in this quarter ({q.start} to {q.end}, end exclusive)."
     model = report.reports
-    lines = [f"Quarter {q.label}  ({q.start} to {q.end}, end exclusive)  base: "
-             f"{STAGE_LABELS[report.options.cohort_base]}", "",
-             "Funnel (activity in the quarter)", *_funnel_lines(model.funnel),
-             f"  Pipeline {_money(model.funnel.pipeline)}   Bookings "
-             f"{_money(model.funnel.bookings)}", ""]
+    lines = [
+        f"Quarter {q.label}  ({q.start} to {q.end}, end exclusive)  base: "
+        f"{STAGE_LABELS[report.options.cohort_base]}",
+        "",
+        "Funnel (activity in the quarter)",
+        *_funnel_lines(model.funnel),
+        f"  Pipeline {_money(model.funnel.pipeline)}   Bookings {_money(model.funnel.bookings)}",
+        "",
+    ]
     goals = report.goals.adjacent_goals()
     lines.append("Goals: " + ", ".join(f"{k} {fmt.pct(v, 1)}" for k, v in goals.items()))
     for stage in report.campaigns:
-        top, bottom = model.lists[f"campaigns.{stage}.top"], \
-            model.lists[f"campaigns.{stage}.bottom"]
-        up = f"; upstream: {top.upstream_noun}" if top.tracked and top.upstream_noun != \
-            "Upstream" else ""
+        top, bottom = (
+            model.lists[f"campaigns.{stage}.top"],
+            model.lists[f"campaigns.{stage}.bottom"],
+        )
+        up = (
+            f"; upstream: {top.upstream_noun}"
+            if top.tracked and top.upstream_noun != "Upstream"
+            else ""
+        )
         lines += ["", f"Campaigns by {TITLES[stage]} (activity count in the quarter{up})"]
-        lines += [*_list_lines(top), *_list_lines(bottom)] if top.tracked else \
-            [f"  {top.untracked}"]
+        lines += (
+            [*_list_lines(top), *_list_lines(bottom)] if top.tracked else [f"  {top.untracked}"]
+        )
     base = STAGE_LABELS[report.options.cohort_base]
     for stage in report.reps:
         top, bottom = model.lists[f"reps.{stage}.top"], model.lists[f"reps.{stage}.bottom"]
         # A report that does not apply to the base is not "Opportunity → SQL".
         title = f"{base} → {STAGE_LABELS[stage]}" if top.tracked else f"to {STAGE_LABELS[stage]}"
-        lines += ["", f"Reps by conversion {title} (cohort, min volume "
-                      f"{report.options.min_volume})"]
-        lines += [*_list_lines(top), *_list_lines(bottom)] if top.tracked else \
-            [f"  {top.untracked}"]
+        lines += [
+            "",
+            f"Reps by conversion {title} (cohort, min volume {report.options.min_volume})",
+        ]
+        lines += (
+            [*_list_lines(top), *_list_lines(bottom)] if top.tracked else [f"  {top.untracked}"]
+        )
         if top.left_out:
             lines.append("  Left out for low volume: " + ", ".join(r.name for r in top.left_out))
     return "\n".join(lines)

@@ -33,8 +33,16 @@ COHORT_BASES = ("lead", "mql", "opp")
 AMOUNT_OF_STAGE = {"opp": "amount", "won": "won_amount"}
 # A journey's own stage dates (not inferred), for the tracked-stage counts.
 OWN_DATE_COLUMNS = ("mql_at", "sal_at", "sql_at", "opp_at", "won_at")
-NEEDED_COLUMNS = (*REACHED_COLUMNS.values(), "amount", "won_amount", "campaign_id", "rep_id",
-                  "channel", "entry_stage", *OWN_DATE_COLUMNS)
+NEEDED_COLUMNS = (
+    *REACHED_COLUMNS.values(),
+    "amount",
+    "won_amount",
+    "campaign_id",
+    "rep_id",
+    "channel",
+    "entry_stage",
+    *OWN_DATE_COLUMNS,
+)
 
 
 @dataclass
@@ -107,11 +115,17 @@ def activity_delta(frame: pd.DataFrame, dims: tuple[str, ...], sign: int) -> pd.
         mask = frame[col].notna().to_numpy()
         if not mask.any():
             continue
-        amount = (frame[AMOUNT_OF_STAGE[stage]].fillna(0.0).to_numpy()[mask]
-                  if stage in AMOUNT_OF_STAGE else np.zeros(int(mask.sum())))
+        amount = (
+            frame[AMOUNT_OF_STAGE[stage]].fillna(0.0).to_numpy()[mask]
+            if stage in AMOUNT_OF_STAGE
+            else np.zeros(int(mask.sum()))
+        )
         part = codes[mask].assign(month=_months(frame.loc[mask, col]), amount=amount)
-        g = part.groupby(["month", *dims], sort=False).agg(
-            n=("amount", "size"), amount=("amount", "sum")).reset_index()
+        g = (
+            part.groupby(["month", *dims], sort=False)
+            .agg(n=("amount", "size"), amount=("amount", "sum"))
+            .reset_index()
+        )
         g["stage"] = stage
         parts.append(g)
     if not parts:
@@ -132,13 +146,13 @@ def cohort_delta(frame: pd.DataFrame, dims: tuple[str, ...], sign: int) -> pd.Da
         mask = frame[base_col].notna().to_numpy()
         if not mask.any():
             continue
-        later = STAGES[STAGES.index(base):]
-        reached = {s: frame.loc[mask, REACHED_COLUMNS[s]].notna().to_numpy(np.int64)
-                   for s in later}
+        later = STAGES[STAGES.index(base) :]
+        reached = {s: frame.loc[mask, REACHED_COLUMNS[s]].notna().to_numpy(np.int64) for s in later}
         part = codes[mask].assign(month=_months(frame.loc[mask, base_col]), **reached)
         g = part.groupby(["month", *dims], sort=False)[list(later)].sum().reset_index()
-        long = g.melt(id_vars=["month", *dims], value_vars=list(later), var_name="stage",
-                      value_name="n")
+        long = g.melt(
+            id_vars=["month", *dims], value_vars=list(later), var_name="stage", value_name="n"
+        )
         long = long[long["n"] != 0]
         long["base"] = base
         parts.append(long)

@@ -40,40 +40,157 @@ class ChannelSpec(NamedTuple):
 
 
 CHANNEL_SPECS: tuple[ChannelSpec, ...] = (
-    ChannelSpec("Email", 0.25, 6, 45, 4_000, (0.9, 1.0, 1.0, 1.0, 0.95), "Email Marketing",
-                "Marketing emails", "Opened",
-                ("Spring Nurture", "Product Update", "Customer Stories Digest", "Renewal Season",
-                 "Year-End Offer", "Feature Spotlight", "Onboarding Tips", "Re-engagement")),
-    ChannelSpec("Webinar", 0.25, 6, 40, 9_000, (1.25, 1.05, 1.0, 1.0, 1.0), "Other Campaigns",
-                "Webinar", "Attended",
-                ("Pipeline Forecasting", "Attribution Without Tears", "RevOps Playbook",
-                 "Data-Driven QBRs", "Scaling Inbound", "Board-Ready Metrics", "Lead Scoring 101")),
-    ChannelSpec("Paid Search", 0.20, 3, 300, 60_000, (0.9, 0.95, 1.0, 1.0, 0.95), "Paid Search",
-                "Google Ads", "Responded",
-                ("Brand Terms", "Competitor Terms", "Category Terms", "Analytics Keywords")),
-    ChannelSpec("Trade Show", 0.40, 4, 21, 35_000, (1.1, 1.0, 0.95, 1.05, 1.0), "Offline Sources",
-                "Event", "Visited Booth",
-                ("SaaStr Annual", "RevOps Summit", "Web Summit", "B2B Marketing Expo",
-                 "CMO Symposium")),
-    ChannelSpec("Content", 0.15, 5, 200, 6_000, (0.8, 0.9, 1.0, 0.95, 0.95), "Organic Search",
-                "Ebook", "Downloaded",
-                ("State of Pipeline Report", "Forecasting Ebook", "Benchmark Guide",
-                 "ROI Calculator", "Buyer's Guide", "Template Pack")),
-    ChannelSpec("Social", 0.08, 3, 300, 20_000, (0.7, 0.85, 0.9, 0.95, 0.9), "Social Media",
-                "LinkedIn", "Clicked",
-                ("LinkedIn Thought Leadership", "LinkedIn Lead Gen Forms", "Video Series")),
-    ChannelSpec("Referral", 0.04, 2, 400, 10_000, (1.35, 1.1, 1.1, 1.1, 1.25), "Referrals",
-                "Customer referral", "Referred",
-                ("Customer Referral Program", "Advocate Rewards", "Referral Bonus")),
-    ChannelSpec("Partner", 0.06, 3, 300, 15_000, (1.2, 1.05, 1.05, 1.05, 1.1), "Other Campaigns",
-                "Partner", "Registered",
-                ("Agency Partner Program", "Marketplace Listing", "Co-Marketing with Integrators")),
-    ChannelSpec("Outbound", 0.10, 5, 75, 5_000, (0.75, 1.0, 1.0, 1.0, 1.0), "Offline Sources",
-                "CRM_UI", "Replied",
-                ("Dormant Accounts", "Competitive Displacement", "New Funding Signals",
-                 "Hiring Signals", "Tier 1 Accounts", "Event Follow-Up")),
-    ChannelSpec("Other", 0.03, 2, 120, 3_000, (1.0, 1.0, 1.0, 1.0, 1.0), "Direct Traffic", "",
-                "Responded", ("Community Meetup", "Direct Mail", "Sponsored Newsletter")),
+    ChannelSpec(
+        "Email",
+        0.25,
+        6,
+        45,
+        4_000,
+        (0.9, 1.0, 1.0, 1.0, 0.95),
+        "Email Marketing",
+        "Marketing emails",
+        "Opened",
+        (
+            "Spring Nurture",
+            "Product Update",
+            "Customer Stories Digest",
+            "Renewal Season",
+            "Year-End Offer",
+            "Feature Spotlight",
+            "Onboarding Tips",
+            "Re-engagement",
+        ),
+    ),
+    ChannelSpec(
+        "Webinar",
+        0.25,
+        6,
+        40,
+        9_000,
+        (1.25, 1.05, 1.0, 1.0, 1.0),
+        "Other Campaigns",
+        "Webinar",
+        "Attended",
+        (
+            "Pipeline Forecasting",
+            "Attribution Without Tears",
+            "RevOps Playbook",
+            "Data-Driven QBRs",
+            "Scaling Inbound",
+            "Board-Ready Metrics",
+            "Lead Scoring 101",
+        ),
+    ),
+    ChannelSpec(
+        "Paid Search",
+        0.20,
+        3,
+        300,
+        60_000,
+        (0.9, 0.95, 1.0, 1.0, 0.95),
+        "Paid Search",
+        "Google Ads",
+        "Responded",
+        ("Brand Terms", "Competitor Terms", "Category Terms", "Analytics Keywords"),
+    ),
+    ChannelSpec(
+        "Trade Show",
+        0.40,
+        4,
+        21,
+        35_000,
+        (1.1, 1.0, 0.95, 1.05, 1.0),
+        "Offline Sources",
+        "Event",
+        "Visited Booth",
+        ("SaaStr Annual", "RevOps Summit", "Web Summit", "B2B Marketing Expo", "CMO Symposium"),
+    ),
+    ChannelSpec(
+        "Content",
+        0.15,
+        5,
+        200,
+        6_000,
+        (0.8, 0.9, 1.0, 0.95, 0.95),
+        "Organic Search",
+        "Ebook",
+        "Downloaded",
+        (
+            "State of Pipeline Report",
+            "Forecasting Ebook",
+            "Benchmark Guide",
+            "ROI Calculator",
+            "Buyer's Guide",
+            "Template Pack",
+        ),
+    ),
+    ChannelSpec(
+        "Social",
+        0.08,
+        3,
+        300,
+        20_000,
+        (0.7, 0.85, 0.9, 0.95, 0.9),
+        "Social Media",
+        "LinkedIn",
+        "Clicked",
+        ("LinkedIn Thought Leadership", "LinkedIn Lead Gen Forms", "Video Series"),
+    ),
+    ChannelSpec(
+        "Referral",
+        0.04,
+        2,
+        400,
+        10_000,
+        (1.35, 1.1, 1.1, 1.1, 1.25),
+        "Referrals",
+        "Customer referral",
+        "Referred",
+        ("Customer Referral Program", "Advocate Rewards", "Referral Bonus"),
+    ),
+    ChannelSpec(
+        "Partner",
+        0.06,
+        3,
+        300,
+        15_000,
+        (1.2, 1.05, 1.05, 1.05, 1.1),
+        "Other Campaigns",
+        "Partner",
+        "Registered",
+        ("Agency Partner Program", "Marketplace Listing", "Co-Marketing with Integrators"),
+    ),
+    ChannelSpec(
+        "Outbound",
+        0.10,
+        5,
+        75,
+        5_000,
+        (0.75, 1.0, 1.0, 1.0, 1.0),
+        "Offline Sources",
+        "CRM_UI",
+        "Replied",
+        (
+            "Dormant Accounts",
+            "Competitive Displacement",
+            "New Funding Signals",
+            "Hiring Signals",
+            "Tier 1 Accounts",
+            "Event Follow-Up",
+        ),
+    ),
+    ChannelSpec(
+        "Other",
+        0.03,
+        2,
+        120,
+        3_000,
+        (1.0, 1.0, 1.0, 1.0, 1.0),
+        "Direct Traffic",
+        "",
+        "Responded",
+        ("Community Meetup", "Direct Mail", "Sponsored Newsletter"),
+    ),
 )
 CHANNELS = tuple(spec.name for spec in CHANNEL_SPECS)
 CHANNEL_LIFT = np.array([spec.lift for spec in CHANNEL_SPECS])
@@ -107,45 +224,251 @@ COUNTRIES = (
     ("United Kingdom", "Germany", "France", "Netherlands", "Sweden"),
     ("Australia", "Singapore", "Japan", "India"),
 )
-INDUSTRIES = ("Software", "Financial Services", "Healthcare", "Manufacturing", "Retail",
-              "Logistics", "Education", "Media", "Energy", "Professional Services")
-COMPANY_PREFIXES = ("Blue", "North", "Iron", "Bright", "Silver", "Red", "Green", "Summit",
-                    "Clear", "Stone", "Swift", "Oak", "Pine", "Cedar", "Golden", "Lake", "River",
-                    "Sun", "Star", "Harbor", "Maple", "Falcon", "Eagle", "Crown", "Pacific",
-                    "Atlas", "Nova", "Vertex", "Prime", "Union")
-COMPANY_ROOTS = ("field", "stone", "wave", "point", "bridge", "gate", "works", "line", "path",
-                 "ridge", "view", "crest", "brook", "forge", "spark", "leaf", "peak", "port",
-                 "core", "mark", "well", "wood", "shore", "light", "grid", "loop", "scale", "tech",
-                 "vale", "base")
-COMPANY_SUFFIXES = ("Systems", "Labs", "Inc.", "Group", "Analytics", "Logistics", "Health",
-                    "Partners", "Software", "Holdings", "Solutions", "Networks", "Capital",
-                    "Industries", "Media")
+INDUSTRIES = (
+    "Software",
+    "Financial Services",
+    "Healthcare",
+    "Manufacturing",
+    "Retail",
+    "Logistics",
+    "Education",
+    "Media",
+    "Energy",
+    "Professional Services",
+)
+COMPANY_PREFIXES = (
+    "Blue",
+    "North",
+    "Iron",
+    "Bright",
+    "Silver",
+    "Red",
+    "Green",
+    "Summit",
+    "Clear",
+    "Stone",
+    "Swift",
+    "Oak",
+    "Pine",
+    "Cedar",
+    "Golden",
+    "Lake",
+    "River",
+    "Sun",
+    "Star",
+    "Harbor",
+    "Maple",
+    "Falcon",
+    "Eagle",
+    "Crown",
+    "Pacific",
+    "Atlas",
+    "Nova",
+    "Vertex",
+    "Prime",
+    "Union",
+)
+COMPANY_ROOTS = (
+    "field",
+    "stone",
+    "wave",
+    "point",
+    "bridge",
+    "gate",
+    "works",
+    "line",
+    "path",
+    "ridge",
+    "view",
+    "crest",
+    "brook",
+    "forge",
+    "spark",
+    "leaf",
+    "peak",
+    "port",
+    "core",
+    "mark",
+    "well",
+    "wood",
+    "shore",
+    "light",
+    "grid",
+    "loop",
+    "scale",
+    "tech",
+    "vale",
+    "base",
+)
+COMPANY_SUFFIXES = (
+    "Systems",
+    "Labs",
+    "Inc.",
+    "Group",
+    "Analytics",
+    "Logistics",
+    "Health",
+    "Partners",
+    "Software",
+    "Holdings",
+    "Solutions",
+    "Networks",
+    "Capital",
+    "Industries",
+    "Media",
+)
 LEADS_PER_COMPANY = 3  # several people from one account fill in forms
 MIN_COMPANIES = 50
 COMPANY_REACH_SIGMA = 1.0  # a few big accounts produce many of the leads
 
-FIRST_NAMES = ("Olivia", "Liam", "Emma", "Noah", "Ava", "Elijah", "Sophia", "James", "Mia",
-               "Lucas", "Amelia", "Mateo", "Harper", "Ethan", "Aria", "Daniel", "Chloe", "Omar",
-               "Priya", "Kenji", "Fatima", "Lars", "Ingrid", "Diego", "Lucia", "Hannah", "Yusuf",
-               "Mei", "Arjun", "Zoe", "Felix", "Clara", "Jonas", "Nora", "Samuel", "Grace",
-               "Hugo", "Leila", "Marco", "Sofia", "Ravi", "Anna", "Tom", "Elena", "Kofi",
-               "Julia", "Ahmed", "Sara", "Ben", "Maya")
-LAST_NAMES = ("Smith", "Johnson", "Garcia", "Miller", "Davis", "Lopez", "Wilson", "Anderson",
-              "Thomas", "Taylor", "Moore", "Martin", "Lee", "Walker", "Hall", "Young", "King",
-              "Wright", "Scott", "Green", "Baker", "Adams", "Nelson", "Carter", "Mitchell",
-              "Perez", "Roberts", "Turner", "Phillips", "Campbell", "Parker", "Evans", "Edwards",
-              "Collins", "Stewart", "Morris", "Murphy", "Cook", "Rogers", "Morgan", "Cooper",
-              "Peterson", "Reed", "Bailey", "Kelly", "Howard", "Ward", "Cox", "Diaz", "Richardson",
-              "Wood", "Watson", "Brooks", "Bennett", "Gray", "Hughes", "Price", "Sanders", "Patel",
-              "Kim", "Nguyen", "Schmidt", "Muller", "Rossi", "Tanaka", "Silva", "Jensen", "Novak")
+FIRST_NAMES = (
+    "Olivia",
+    "Liam",
+    "Emma",
+    "Noah",
+    "Ava",
+    "Elijah",
+    "Sophia",
+    "James",
+    "Mia",
+    "Lucas",
+    "Amelia",
+    "Mateo",
+    "Harper",
+    "Ethan",
+    "Aria",
+    "Daniel",
+    "Chloe",
+    "Omar",
+    "Priya",
+    "Kenji",
+    "Fatima",
+    "Lars",
+    "Ingrid",
+    "Diego",
+    "Lucia",
+    "Hannah",
+    "Yusuf",
+    "Mei",
+    "Arjun",
+    "Zoe",
+    "Felix",
+    "Clara",
+    "Jonas",
+    "Nora",
+    "Samuel",
+    "Grace",
+    "Hugo",
+    "Leila",
+    "Marco",
+    "Sofia",
+    "Ravi",
+    "Anna",
+    "Tom",
+    "Elena",
+    "Kofi",
+    "Julia",
+    "Ahmed",
+    "Sara",
+    "Ben",
+    "Maya",
+)
+LAST_NAMES = (
+    "Smith",
+    "Johnson",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Lopez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Martin",
+    "Lee",
+    "Walker",
+    "Hall",
+    "Young",
+    "King",
+    "Wright",
+    "Scott",
+    "Green",
+    "Baker",
+    "Adams",
+    "Nelson",
+    "Carter",
+    "Mitchell",
+    "Perez",
+    "Roberts",
+    "Turner",
+    "Phillips",
+    "Campbell",
+    "Parker",
+    "Evans",
+    "Edwards",
+    "Collins",
+    "Stewart",
+    "Morris",
+    "Murphy",
+    "Cook",
+    "Rogers",
+    "Morgan",
+    "Cooper",
+    "Peterson",
+    "Reed",
+    "Bailey",
+    "Kelly",
+    "Howard",
+    "Ward",
+    "Cox",
+    "Diaz",
+    "Richardson",
+    "Wood",
+    "Watson",
+    "Brooks",
+    "Bennett",
+    "Gray",
+    "Hughes",
+    "Price",
+    "Sanders",
+    "Patel",
+    "Kim",
+    "Nguyen",
+    "Schmidt",
+    "Muller",
+    "Rossi",
+    "Tanaka",
+    "Silva",
+    "Jensen",
+    "Novak",
+)
 NAME_MIX = 2_654_435_761  # Knuth's multiplicative hash spreads row numbers over the name grid
 
 # Reps work their region's leads; headcount follows regional volume so loads are even, and two
 # part-timers see only a trickle. Teams are how the reps are managed, not what they are sent.
 TEAMS = ("Velocity", "Growth", "Strategic")
 REPS_PER_REGION = {"NA": 10, "EMEA": 5, "APAC": 3}
-REP_SKILLS = (0.55, 0.65, 0.72, 0.8, 0.85, 0.9, 0.95, 1.0, 1.0,
-              1.0, 1.05, 1.1, 1.15, 1.2, 1.25, 1.3, 1.4, 1.5)  # spread so rankings are clear
+REP_SKILLS = (
+    0.55,
+    0.65,
+    0.72,
+    0.8,
+    0.85,
+    0.9,
+    0.95,
+    1.0,
+    1.0,
+    1.0,
+    1.05,
+    1.1,
+    1.15,
+    1.2,
+    1.25,
+    1.3,
+    1.4,
+    1.5,
+)  # spread so rankings are clear
 SMALL_REPS = (("NA", "Velocity"), ("EMEA", "Growth"))
 SMALL_REP_LEADS_PER_QUARTER = 12  # about 3 MQLs a quarter: below any ranking threshold
 REP_CAPACITY_SIGMA = 0.1  # reps of one region carry slightly different loads
@@ -177,15 +500,26 @@ DQ_RULES = (
     (0.60, ("No budget", "Not a fit", "Bad timing", "Chose competitor")),
     (0.50, ("Bad timing", "No budget", "Chose competitor", "Lost to status quo")),
 )
-LEAD_STATUSES = ("Open - Not Contacted", "Working - Contacted", "Nurturing",
-                 "Closed - Converted", "Closed - Not Converted")
+LEAD_STATUSES = (
+    "Open - Not Contacted",
+    "Working - Contacted",
+    "Nurturing",
+    "Closed - Converted",
+    "Closed - Not Converted",
+)
 NURTURE_AFTER_DAYS = 30  # unqualified leads older than this move to nurture
 
 UNLINKED_OPP_SHARE = 0.05  # opportunities sales opened with no lead behind them
 UNLINKED_CAMPAIGN_SHARE = 0.3  # of those, the ones credited to a campaign
 UNLINKED_EXISTING_SHARE = 0.6  # of those, upsells to existing customers
-OPEN_STAGES = ("Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
-               "Proposal/Price Quote", "Negotiation/Review")
+OPEN_STAGES = (
+    "Prospecting",
+    "Qualification",
+    "Needs Analysis",
+    "Value Proposition",
+    "Proposal/Price Quote",
+    "Negotiation/Review",
+)
 SECOND_MEMBERSHIP_DRAW = 0.23  # drawn for campaign leads; ~15% of leads keep a distinct later one
 SECOND_MEMBERSHIP_DELAY = (30 * 24.0, 0.8)  # nurture brings leads back about a month later
 SECOND_RESPONSE_SHARE = 0.7  # later campaigns are not always responded to
@@ -242,8 +576,7 @@ def _quarter_of(day: np.datetime64) -> str:
     return _quarter_label(month // 12 * 4 + 1970 * 4 + month % 12 // 3)
 
 
-_BASE62 = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-                        np.uint8)
+_BASE62 = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", np.uint8)
 _ID18_SUFFIX = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", np.uint8)
 ID_COUNTER_DIGITS = 10  # Salesforce ids: 3-char key prefix, 2-char pod, 10-char record number
 
@@ -421,20 +754,29 @@ def _make_campaigns(rng: np.random.Generator, mint: _IdMint, start: date, end: d
     channel = np.array([row[0] for row in plan])
     day0 = np.datetime64(start, "D")
     first = day0 + np.array([row[1] for row in plan])
-    last = np.array([day0 + row[2] if row[2] >= 0 else np.datetime64("NaT") for row in plan],
-                    "datetime64[D]")
+    last = np.array(
+        [day0 + row[2] if row[2] >= 0 else np.datetime64("NaT") for row in plan], "datetime64[D]"
+    )
     volume = rng.lognormal(0.0, VOLUME_SIGMA, len(plan))
     volume[[row[3] == topic for row in plan]] = 0.0
     quality = _campaign_quality(rng, channel, volume)
-    names = [f"{_quarter_of(day)} {CHANNELS[row[0]]}: {row[3]}"
-             for day, row in zip(first, plan, strict=True)]
+    names = [
+        f"{_quarter_of(day)} {CHANNELS[row[0]]}: {row[3]}"
+        for day, row in zip(first, plan, strict=True)
+    ]
     ids = mint.make("701", len(plan))
     budget, actual = _campaign_costs(rng, channel, last)
-    frame = pd.DataFrame({
-        "campaign_id": _str(ids), "name": pd.array(names, dtype="str"),
-        "channel": _take(CHANNELS, channel), "start_date": first.astype("datetime64[us]"),
-        "end_date": last.astype("datetime64[us]"), "budget": budget, "actual_cost": actual,
-    })
+    frame = pd.DataFrame(
+        {
+            "campaign_id": _str(ids),
+            "name": pd.array(names, dtype="str"),
+            "channel": _take(CHANNELS, channel),
+            "start_date": first.astype("datetime64[us]"),
+            "end_date": last.astype("datetime64[us]"),
+            "budget": budget,
+            "actual_cost": actual,
+        }
+    )
     return _Campaigns(frame, ids, channel, first, last, volume, quality)
 
 
@@ -442,8 +784,9 @@ def _quarter_index(day: date) -> int:
     return day.year * 4 + (day.month - 1) // 3
 
 
-def _campaign_quality(rng: np.random.Generator, channel: np.ndarray,
-                      volume: np.ndarray) -> np.ndarray:
+def _campaign_quality(
+    rng: np.random.Generator, channel: np.ndarray, volume: np.ndarray
+) -> np.ndarray:
     """Mostly ordinary campaigns, plus a few clear stars and duds for the rankings to find."""
     quality = rng.lognormal(0.0, QUALITY_SIGMA, len(channel))
     long_running = np.array([CHANNEL_SPECS[code].run_days >= 40 for code in channel])
@@ -454,12 +797,15 @@ def _campaign_quality(rng: np.random.Generator, channel: np.ndarray,
     return quality
 
 
-def _campaign_costs(rng: np.random.Generator, channel: np.ndarray,
-                    last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _campaign_costs(
+    rng: np.random.Generator, channel: np.ndarray, last: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     typical = np.array([CHANNEL_SPECS[code].budget for code in channel])
-    budget = np.maximum(BUDGET_ROUNDING, np.round(
-        typical * rng.lognormal(0.0, BUDGET_SIGMA, len(channel)) / BUDGET_ROUNDING
-    ) * BUDGET_ROUNDING)
+    budget = np.maximum(
+        BUDGET_ROUNDING,
+        np.round(typical * rng.lognormal(0.0, BUDGET_SIGMA, len(channel)) / BUDGET_ROUNDING)
+        * BUDGET_ROUNDING,
+    )
     actual = np.round(budget * rng.uniform(*ACTUAL_COST_RANGE, len(channel)), 2)
     actual[np.isnat(last)] = np.nan  # still running: only the budget is known
     return budget, actual
@@ -468,22 +814,29 @@ def _campaign_costs(rng: np.random.Generator, channel: np.ndarray,
 def _campaign_table(campaigns: _Campaigns, days: np.ndarray) -> np.ndarray:
     """Cumulative chance, for each day, of each campaign and then of each campaign-less channel."""
     live = (campaigns.start <= days[:, None]) & (
-        (days[:, None] <= campaigns.end) | np.isnat(campaigns.end))
+        (days[:, None] <= campaigns.end) | np.isnat(campaigns.end)
+    )
     weight = live * campaigns.volume
     one_hot = (campaigns.channel[:, None] == np.arange(len(CHANNELS))).astype(float)
     by_channel = weight @ one_hot
     share = np.array([spec.lead_share for spec in CHANNEL_SPECS]) * (by_channel > 0)
     share *= CAMPAIGN_SHARE / share.sum(axis=1, keepdims=True)
-    per_campaign = (weight / np.where(by_channel > 0, by_channel, 1.0)[:, campaigns.channel]
-                    * share[:, campaigns.channel])
+    per_campaign = (
+        weight
+        / np.where(by_channel > 0, by_channel, 1.0)[:, campaigns.channel]
+        * share[:, campaigns.channel]
+    )
     no_campaign = (1 - CAMPAIGN_SHARE) * np.array([NO_CAMPAIGN_MIX.get(c, 0.0) for c in CHANNELS])
     no_campaign = np.broadcast_to(no_campaign, (len(days), len(CHANNELS)))
     return _cumulative(np.hstack([per_campaign, no_campaign]))
 
 
 def _make_reps(rng: np.random.Generator, mint: _IdMint) -> _Reps:
-    layout = [(region, TEAMS[seat % len(TEAMS)]) for region in REGIONS
-              for seat in range(REPS_PER_REGION[region])]
+    layout = [
+        (region, TEAMS[seat % len(TEAMS)])
+        for region in REGIONS
+        for seat in range(REPS_PER_REGION[region])
+    ]
     small = np.arange(len(layout), len(layout) + len(SMALL_REPS))
     layout += list(SMALL_REPS)
     last = rng.choice(len(LAST_NAMES), len(layout), replace=False)
@@ -494,10 +847,15 @@ def _make_reps(rng: np.random.Generator, mint: _IdMint) -> _Reps:
     queue_ids = mint.make("00G", len(QUEUE_NAMES))
     region = np.array([REGIONS.index(row[0]) for row in layout])
     team = np.array([TEAMS.index(row[1]) for row in layout])
-    frame = pd.DataFrame({
-        "rep_id": _str(ids), "name": pd.array(names, dtype="str"),
-        "team": _take(TEAMS, team), "region": _take(REGIONS, region), "skill": skill,
-    })
+    frame = pd.DataFrame(
+        {
+            "rep_id": _str(ids),
+            "name": pd.array(names, dtype="str"),
+            "team": _take(TEAMS, team),
+            "region": _take(REGIONS, region),
+            "skill": skill,
+        }
+    )
     capacity = rng.lognormal(0.0, REP_CAPACITY_SIGMA, len(layout))
     capacity[small] = 0.0  # part-timers get a fixed trickle instead
     match = region == np.arange(len(REGIONS))[:, None]
@@ -510,28 +868,43 @@ def _make_companies(rng: np.random.Generator, mint: _IdMint, n_leads: int) -> _C
     shape = (len(COMPANY_PREFIXES), len(COMPANY_ROOTS), len(COMPANY_SUFFIXES))
     size = min(int(np.prod(shape)), max(MIN_COMPANIES, n_leads // LEADS_PER_COMPANY))
     prefix, root, suffix = np.unravel_index(rng.choice(int(np.prod(shape)), size, False), shape)
-    names = [f"{COMPANY_PREFIXES[a]}{COMPANY_ROOTS[b]} {COMPANY_SUFFIXES[c]}"
-             for a, b, c in zip(prefix, root, suffix, strict=True)]
+    names = [
+        f"{COMPANY_PREFIXES[a]}{COMPANY_ROOTS[b]} {COMPANY_SUFFIXES[c]}"
+        for a, b, c in zip(prefix, root, suffix, strict=True)
+    ]
     segment = rng.choice(len(SEGMENTS), size, p=SEGMENT_MIX)
     region = rng.choice(len(REGIONS), size, p=REGION_MIX)
     industry = rng.integers(0, len(INDUSTRIES), size)
     per_region = np.array([len(names) for names in COUNTRIES])[region]
     country = _COUNTRY_OFFSET[region] + (rng.random(size) * per_region).astype(np.int64)
     weight = rng.lognormal(0.0, COMPANY_REACH_SIGMA, size)
-    return _Companies(pa.array(names, pa.string()), mint.make("001", size), segment, region,
-                      industry, country, weight / weight.sum())
+    return _Companies(
+        pa.array(names, pa.string()),
+        mint.make("001", size),
+        segment,
+        region,
+        industry,
+        country,
+        weight / weight.sum(),
+    )
 
 
-def _make_world(rng: np.random.Generator, start: date, end: date, today: date,
-                n_leads: int) -> _World:
+def _make_world(
+    rng: np.random.Generator, start: date, end: date, today: date, n_leads: int
+) -> _World:
     mint = _IdMint(rng)
     campaigns = _make_campaigns(rng, mint, start, end)
     day0 = np.datetime64(start, "D")
     days = day0 + np.arange((today - start).days + 1)
     return _World(
-        start=day0, days=(end - start).days, today=np.datetime64(today, "D"),
-        now=np.datetime64(today, "m"), mint=mint, campaigns=campaigns,
-        table=_campaign_table(campaigns, days), reps=_make_reps(rng, mint),
+        start=day0,
+        days=(end - start).days,
+        today=np.datetime64(today, "D"),
+        now=np.datetime64(today, "m"),
+        mint=mint,
+        campaigns=campaigns,
+        table=_campaign_table(campaigns, days),
+        reps=_make_reps(rng, mint),
         companies=_make_companies(rng, mint, n_leads),
     )
 
@@ -542,18 +915,23 @@ def _day_weights(world: _World) -> np.ndarray:
     months = days.astype("datetime64[M]").astype(np.int64)
     quarters_in = (months - months[0]) // 3
     weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
-    return (SEASON_BY_QUARTER[months % 12 // 3] * GROWTH_PER_QUARTER**quarters_in
-            * np.where(weekday >= 5, WEEKEND_WEIGHT, 1.0))
+    return (
+        SEASON_BY_QUARTER[months % 12 // 3]
+        * GROWTH_PER_QUARTER**quarters_in
+        * np.where(weekday >= 5, WEEKEND_WEIGHT, 1.0)
+    )
 
 
-def _created_times(rng: np.random.Generator, world: _World,
-                   count: int) -> tuple[np.ndarray, np.ndarray]:
+def _created_times(
+    rng: np.random.Generator, world: _World, count: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Sorted creation minutes inside the window, and each one's day index."""
     weights = _day_weights(world)
     cumulative = np.cumsum(weights) / weights.sum()
     day = np.minimum(np.searchsorted(cumulative, rng.random(count), side="right"), world.days - 1)
-    minute = np.clip(rng.normal(LEAD_HOUR_MEAN * 60, LEAD_HOUR_SD * 60, count),
-                     0, MINUTES_PER_DAY - 1).astype(np.int64)
+    minute = np.clip(
+        rng.normal(LEAD_HOUR_MEAN * 60, LEAD_HOUR_SD * 60, count), 0, MINUTES_PER_DAY - 1
+    ).astype(np.int64)
     offsets = np.sort(day * MINUTES_PER_DAY + minute)
     created = world.start.astype("datetime64[m]") + offsets.astype("timedelta64[m]")
     return created, offsets // MINUTES_PER_DAY
@@ -589,15 +967,25 @@ def _draw_leads(rng: np.random.Generator, world: _World, count: int) -> _Leads:
     option = _pick(world.table, day, rng.random(count))
     has_campaign = option < n_campaigns
     campaign = np.where(has_campaign, option, -1)
-    channel = np.where(has_campaign, world.campaigns.channel[np.minimum(option, n_campaigns - 1)],
-                       option - n_campaigns)
+    channel = np.where(
+        has_campaign,
+        world.campaigns.channel[np.minimum(option, n_campaigns - 1)],
+        option - n_campaigns,
+    )
     owner = _assign_owners(rng, world, company, day)
-    return _Leads(created, day, company.astype(np.int32), campaign.astype(np.int16),
-                  channel.astype(np.int16), owner)
+    return _Leads(
+        created,
+        day,
+        company.astype(np.int32),
+        campaign.astype(np.int16),
+        channel.astype(np.int16),
+        owner,
+    )
 
 
-def _assign_owners(rng: np.random.Generator, world: _World, company: np.ndarray,
-                   day: np.ndarray) -> np.ndarray:
+def _assign_owners(
+    rng: np.random.Generator, world: _World, company: np.ndarray, day: np.ndarray
+) -> np.ndarray:
     reps, companies = world.reps, world.companies
     region = companies.region[company]
     owner = _pick(reps.table, region, rng.random(len(company))).astype(np.int16)
@@ -611,9 +999,16 @@ def _assign_owners(rng: np.random.Generator, world: _World, company: np.ndarray,
     return owner
 
 
-def _advance(rng: np.random.Generator, cohort: np.ndarray, lift: np.ndarray, goal: float,
-             origin: np.ndarray, wait: tuple[float, float], now: np.datetime64,
-             out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _advance(
+    rng: np.random.Generator,
+    cohort: np.ndarray,
+    lift: np.ndarray,
+    goal: float,
+    origin: np.ndarray,
+    wait: tuple[float, float],
+    now: np.datetime64,
+    out: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Records when each lead of the cohort passes the stage; returns passed (so far), failed."""
     passed = rng.random(len(cohort)) < _rates(lift, goal)
     movers = cohort[passed]
@@ -623,8 +1018,14 @@ def _advance(rng: np.random.Generator, cohort: np.ndarray, lift: np.ndarray, goa
     return movers[on_time], cohort[~passed]
 
 
-def _first_touch(rng: np.random.Generator, world: _World, leads: _Leads, mqls: np.ndarray,
-                 mql: np.ndarray, out: np.ndarray) -> np.ndarray:
+def _first_touch(
+    rng: np.random.Generator,
+    world: _World,
+    leads: _Leads,
+    mqls: np.ndarray,
+    mql: np.ndarray,
+    out: np.ndarray,
+) -> np.ndarray:
     """Sales' first touch after the MQL; returns which MQLs are ever touched."""
     queued = leads.owner[mqls] >= len(world.reps.frame)
     never = queued | (rng.random(len(mqls)) < NEVER_TOUCHED_SHARE)
@@ -646,13 +1047,22 @@ def _run_funnel(rng: np.random.Generator, world: _World, leads: _Leads) -> _Funn
         return CHANNEL_LIFT[leads.channel[cohort], stage]
 
     everyone = np.arange(n)
-    mqls, failed0 = _advance(rng, everyone, lift(0, everyone) * quality, STAGE_GOALS[0],
-                             leads.created, MQL_DELAY, world.now, mql)
+    mqls, failed0 = _advance(
+        rng,
+        everyone,
+        lift(0, everyone) * quality,
+        STAGE_GOALS[0],
+        leads.created,
+        MQL_DELAY,
+        world.now,
+        mql,
+    )
     touched = _first_touch(rng, world, leads, mqls, mql, touch)
     sal_lift = lift(1, mqls) * np.sqrt(quality[mqls] * skill[mqls]) * touched
     sals, failed1 = _advance(rng, mqls, sal_lift, STAGE_GOALS[1], touch, SAL_DELAY, world.now, sal)
-    sqls, failed2 = _advance(rng, sals, lift(2, sals) * skill[sals], STAGE_GOALS[2], sal,
-                             SQL_DELAY, world.now, sql)
+    sqls, failed2 = _advance(
+        rng, sals, lift(2, sals) * skill[sals], STAGE_GOALS[2], sal, SQL_DELAY, world.now, sql
+    )
     segment = world.companies.segment[leads.company[sqls]]
     opp_lift = lift(3, sqls) * np.sqrt(skill[sqls]) * SEGMENT_OPP_LIFT[segment]
     opps, failed3 = _advance(rng, sqls, opp_lift, STAGE_GOALS[3], sql, OPP_DELAY, world.now, opp)
@@ -673,8 +1083,7 @@ def _lead_quality(world: _World, leads: _Leads) -> np.ndarray:
     return quality
 
 
-def _disqualify(rng: np.random.Generator, n: int,
-                failed: tuple[np.ndarray, ...]) -> np.ndarray:
+def _disqualify(rng: np.random.Generator, n: int, failed: tuple[np.ndarray, ...]) -> np.ndarray:
     dq = np.full(n, -1, np.int8)
     for (chance, reasons), cohort in zip(DQ_RULES, failed, strict=True):
         closed = cohort[rng.random(len(cohort)) < chance]
@@ -683,8 +1092,14 @@ def _disqualify(rng: np.random.Generator, n: int,
     return dq
 
 
-def _lead_status(world: _World, created: np.ndarray, mql: np.ndarray, touch: np.ndarray,
-                 dq: np.ndarray, opps: np.ndarray) -> np.ndarray:
+def _lead_status(
+    world: _World,
+    created: np.ndarray,
+    mql: np.ndarray,
+    touch: np.ndarray,
+    dq: np.ndarray,
+    opps: np.ndarray,
+) -> np.ndarray:
     status = np.zeros(len(created), np.int8)  # later rules win: converted beats everything
     stale = created <= world.now - np.timedelta64(NURTURE_AFTER_DAYS, "D")
     status[stale & np.isnat(mql)] = LEAD_STATUSES.index("Nurturing")
@@ -709,8 +1124,15 @@ _OPP_STAGES = ("Closed Won", "Closed Lost", *OPEN_STAGES)
 
 def _lead_opps(leads: _Leads, funnel: _Funnel) -> _OppDraft:
     rows = funnel.opp_leads
-    return _OppDraft(rows, funnel.opp[rows], leads.company[rows], leads.owner[rows],
-                     leads.campaign[rows], leads.channel[rows], np.zeros(len(rows), bool))
+    return _OppDraft(
+        rows,
+        funnel.opp[rows],
+        leads.company[rows],
+        leads.owner[rows],
+        leads.campaign[rows],
+        leads.channel[rows],
+        np.zeros(len(rows), bool),
+    )
 
 
 def _sales_opps(rng: np.random.Generator, world: _World, count: int) -> _OppDraft:
@@ -723,15 +1145,28 @@ def _sales_opps(rng: np.random.Generator, world: _World, count: int) -> _OppDraf
     credited = (option < n_campaigns) & (rng.random(count) < UNLINKED_CAMPAIGN_SHARE)
     sourced = [CHANNELS.index(name) for name in SALES_SOURCED_MIX]
     own_channel = rng.choice(sourced, count, p=list(SALES_SOURCED_MIX.values()))
-    channel = np.where(credited, world.campaigns.channel[np.minimum(option, n_campaigns - 1)],
-                       own_channel)
+    channel = np.where(
+        credited, world.campaigns.channel[np.minimum(option, n_campaigns - 1)], own_channel
+    )
     existing = rng.random(count) < UNLINKED_EXISTING_SHARE
-    return _OppDraft(np.full(count, -1), created, company, owner,
-                     np.where(credited, option, -1), channel, existing)
+    return _OppDraft(
+        np.full(count, -1),
+        created,
+        company,
+        owner,
+        np.where(credited, option, -1),
+        channel,
+        existing,
+    )
 
 
-def _close_dates(rng: np.random.Generator, world: _World, created: np.ndarray,
-                 segment: np.ndarray, won: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _close_dates(
+    rng: np.random.Generator,
+    world: _World,
+    created: np.ndarray,
+    segment: np.ndarray,
+    won: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Close date (expected, in the future, while open), whether closed, and the stage."""
     opened = created.astype("datetime64[D]")
     median = CLOSE_DAYS[0] * SEGMENT_CYCLE[segment]
@@ -745,8 +1180,9 @@ def _close_dates(rng: np.random.Generator, world: _World, created: np.ndarray,
     return close, closed, stage
 
 
-def _opportunities(rng: np.random.Generator, world: _World, leads: _Leads, funnel: _Funnel,
-                   lead_ids: pa.Array) -> pd.DataFrame:
+def _opportunities(
+    rng: np.random.Generator, world: _World, leads: _Leads, funnel: _Funnel, lead_ids: pa.Array
+) -> pd.DataFrame:
     from_leads = _lead_opps(leads, funnel)
     unlinked = _sales_opps(rng, world, round(UNLINKED_OPP_SHARE * len(from_leads.lead)))
     merged = [np.concatenate(pair) for pair in zip(from_leads, unlinked, strict=True)]
@@ -755,76 +1191,95 @@ def _opportunities(rng: np.random.Generator, world: _World, leads: _Leads, funne
     count = len(order)
     segment = world.companies.segment[draft.company]
     amount = np.round(SEGMENT_AMOUNT[segment] * rng.lognormal(0.0, AMOUNT_SIGMA, count), 2)
-    lift = (CHANNEL_LIFT[draft.channel, 4] * world.reps.owner_skill[draft.owner]
-            * SEGMENT_WIN_LIFT[segment])
+    lift = (
+        CHANNEL_LIFT[draft.channel, 4]
+        * world.reps.owner_skill[draft.owner]
+        * SEGMENT_WIN_LIFT[segment]
+    )
     won = rng.random(count) < _rates(lift, STAGE_GOALS[4])
     close, closed, stage = _close_dates(rng, world, draft.created, segment, won)
     kind = pc.take(pa.array(["New Business", "Existing Business"]), draft.existing.astype(int))
     company = pc.take(world.companies.names, draft.company)
-    return pd.DataFrame({
-        "opp_id": _str(world.mint.make("006", count)),
-        "lead_id": _take(lead_ids, draft.lead),
-        "created_at": draft.created.astype("datetime64[us]"),
-        "close_date": close.astype("datetime64[us]"),
-        "is_closed": closed, "is_won": closed & won,
-        "stage_name": _take(_OPP_STAGES, stage), "amount": amount,
-        "campaign_id": _take(world.campaigns.ids, draft.campaign),
-        "rep_id": _take(world.reps.owner_ids, draft.owner),
-        "channel": _take(CHANNELS, draft.channel),
-        "name": _str(pc.binary_join_element_wise(company, kind, " - ")),
-        "account_id": _take(world.companies.account_ids, draft.company),
-        "type": _str(kind),
-    })
+    return pd.DataFrame(
+        {
+            "opp_id": _str(world.mint.make("006", count)),
+            "lead_id": _take(lead_ids, draft.lead),
+            "created_at": draft.created.astype("datetime64[us]"),
+            "close_date": close.astype("datetime64[us]"),
+            "is_closed": closed,
+            "is_won": closed & won,
+            "stage_name": _take(_OPP_STAGES, stage),
+            "amount": amount,
+            "campaign_id": _take(world.campaigns.ids, draft.campaign),
+            "rep_id": _take(world.reps.owner_ids, draft.owner),
+            "channel": _take(CHANNELS, draft.channel),
+            "name": _str(pc.binary_join_element_wise(company, kind, " - ")),
+            "account_id": _take(world.companies.account_ids, draft.company),
+            "type": _str(kind),
+        }
+    )
 
 
-def _members(rng: np.random.Generator, world: _World, leads: _Leads,
-             lead_ids: pa.Array) -> pd.DataFrame:
+def _members(
+    rng: np.random.Generator, world: _World, leads: _Leads, lead_ids: pa.Array
+) -> pd.DataFrame:
     """The response that created each lead, plus later responses to other campaigns."""
     primary = np.flatnonzero(leads.campaign >= 0)
     drawn = primary[rng.random(len(primary)) < SECOND_MEMBERSHIP_DRAW]
-    joined = (leads.created[drawn] + np.timedelta64(1, "D")
-              + _delay(rng, SECOND_MEMBERSHIP_DELAY, len(drawn)))
-    day = np.clip((joined.astype("datetime64[D]") - world.start).astype(np.int64),
-                  0, len(world.table) - 1)
+    joined = (
+        leads.created[drawn]
+        + np.timedelta64(1, "D")
+        + _delay(rng, SECOND_MEMBERSHIP_DELAY, len(drawn))
+    )
+    day = np.clip(
+        (joined.astype("datetime64[D]") - world.start).astype(np.int64), 0, len(world.table) - 1
+    )
     option = _pick(world.table, day, rng.random(len(drawn)))
     responded = rng.random(len(drawn)) < SECOND_RESPONSE_SHARE
-    keep = ((option < len(world.campaigns.channel)) & (option != leads.campaign[drawn])
-            & (joined <= world.now))
+    keep = (
+        (option < len(world.campaigns.channel))
+        & (option != leads.campaign[drawn])
+        & (joined <= world.now)
+    )
     later = np.where(responded, joined, np.datetime64("NaT"))[keep]
     lead = np.concatenate([primary, drawn[keep]])
     campaign = np.concatenate([leads.campaign[primary], option[keep]])
     created = np.concatenate([leads.created[primary], joined[keep]])
     first_responded = np.concatenate([leads.created[primary], later])
     order = np.argsort(created, kind="stable")
-    return pd.DataFrame({
-        "member_id": _str(world.mint.make("00v", len(order))),
-        "campaign_id": _take(world.campaigns.ids, campaign[order]),
-        "lead_id": _take(lead_ids, lead[order]),
-        "created_at": created[order].astype("datetime64[us]"),
-        "first_responded_at": first_responded[order].astype("datetime64[us]"),
-    })
+    return pd.DataFrame(
+        {
+            "member_id": _str(world.mint.make("00v", len(order))),
+            "campaign_id": _take(world.campaigns.ids, campaign[order]),
+            "lead_id": _take(lead_ids, lead[order]),
+            "created_at": created[order].astype("datetime64[us]"),
+            "first_responded_at": first_responded[order].astype("datetime64[us]"),
+        }
+    )
 
 
 def _lead_frame(world: _World, leads: _Leads, funnel: _Funnel, lead_ids: pa.Array) -> pd.DataFrame:
     companies = world.companies
-    return pd.DataFrame({
-        "lead_id": _str(lead_ids),
-        "created_at": leads.created.astype("datetime64[us]"),
-        "campaign_id": _take(world.campaigns.ids, leads.campaign),
-        "rep_id": _take(world.reps.owner_ids, leads.owner),
-        "channel": _take(CHANNELS, leads.channel),
-        "segment": _take(SEGMENTS, companies.segment[leads.company]),
-        "region": _take(REGIONS, companies.region[leads.company]),
-        "company": _take(companies.names, leads.company),
-        "industry": _take(INDUSTRIES, companies.industry[leads.company]),
-        "country": _take(_COUNTRY_NAMES, companies.country[leads.company]),
-        "mql_at": funnel.mql.astype("datetime64[us]"),
-        "sal_at": funnel.sal.astype("datetime64[us]"),
-        "sql_at": funnel.sql.astype("datetime64[us]"),
-        "first_touch_at": funnel.touch.astype("datetime64[us]"),
-        "disqualified_reason": _take(_DQ_REASONS, funnel.dq),
-        "status": _take(LEAD_STATUSES, funnel.status),
-    })
+    return pd.DataFrame(
+        {
+            "lead_id": _str(lead_ids),
+            "created_at": leads.created.astype("datetime64[us]"),
+            "campaign_id": _take(world.campaigns.ids, leads.campaign),
+            "rep_id": _take(world.reps.owner_ids, leads.owner),
+            "channel": _take(CHANNELS, leads.channel),
+            "segment": _take(SEGMENTS, companies.segment[leads.company]),
+            "region": _take(REGIONS, companies.region[leads.company]),
+            "company": _take(companies.names, leads.company),
+            "industry": _take(INDUSTRIES, companies.industry[leads.company]),
+            "country": _take(_COUNTRY_NAMES, companies.country[leads.company]),
+            "mql_at": funnel.mql.astype("datetime64[us]"),
+            "sal_at": funnel.sal.astype("datetime64[us]"),
+            "sql_at": funnel.sql.astype("datetime64[us]"),
+            "first_touch_at": funnel.touch.astype("datetime64[us]"),
+            "disqualified_reason": _take(_DQ_REASONS, funnel.dq),
+            "status": _take(LEAD_STATUSES, funnel.status),
+        }
+    )
 
 
 def generate(n_leads: int = 12_000, *, seed: int = 42, today: date | None = None) -> SampleBusiness:
@@ -838,19 +1293,39 @@ def generate(n_leads: int = 12_000, *, seed: int = 42, today: date | None = None
     funnel = _run_funnel(streams[2], world, leads)
     lead_ids = world.mint.make("00Q", n_leads)
     return SampleBusiness(
-        quarters=quarters, campaigns=world.campaigns.frame, reps=world.reps.frame,
+        quarters=quarters,
+        campaigns=world.campaigns.frame,
+        reps=world.reps.frame,
         leads=_lead_frame(world, leads, funnel, lead_ids),
         opportunities=_opportunities(streams[3], world, leads, funnel, lead_ids),
-        members=_members(streams[4], world, leads, lead_ids), today=today,
+        members=_members(streams[4], world, leads, lead_ids),
+        today=today,
     )
 
 
 # --------------------------------------------------------------------------- canonical journeys
 
 CANONICAL_COLUMNS = (
-    "journey_id", "entry_stage", "created_at", "campaign_id", "rep_id", "channel", "segment",
-    "region", "company", "industry", "mql_at", "sal_at", "sql_at", "opp_at", "won_at", "lost_at",
-    "first_touch_at", "amount", "won_amount", "disqualified_reason",
+    "journey_id",
+    "entry_stage",
+    "created_at",
+    "campaign_id",
+    "rep_id",
+    "channel",
+    "segment",
+    "region",
+    "company",
+    "industry",
+    "mql_at",
+    "sal_at",
+    "sql_at",
+    "opp_at",
+    "won_at",
+    "lost_at",
+    "first_touch_at",
+    "amount",
+    "won_amount",
+    "disqualified_reason",
 )
 SOURCE = "sfdc"  # journey keys are "<source>:<record id>"
 
@@ -873,7 +1348,8 @@ def _outcomes(opps: pd.DataFrame) -> dict[str, np.ndarray]:
         "opp_at": opps["created_at"].to_numpy(),
         "won_at": np.where(won, closed, np.datetime64("NaT")),
         "lost_at": np.where(lost, closed, np.datetime64("NaT")),
-        "amount": amount, "won_amount": np.where(won, amount, np.nan),
+        "amount": amount,
+        "won_amount": np.where(won, amount, np.nan),
     }
 
 
@@ -886,8 +1362,11 @@ def _lead_journeys(business: SampleBusiness) -> pd.DataFrame:
     owners = pa.array(leads["rep_id"])
     frame["rep_id"] = _str(pc.if_else(pc.starts_with(owners, SFDC_QUEUE_PREFIX), None, owners))
     for column, values in _outcomes(business.opportunities.iloc[opp_rows]).items():
-        full = (np.full(len(leads), np.nan) if values.dtype.kind == "f"
-                else np.full(len(leads), np.datetime64("NaT"), values.dtype))
+        full = (
+            np.full(len(leads), np.nan)
+            if values.dtype.kind == "f"
+            else np.full(len(leads), np.datetime64("NaT"), values.dtype)
+        )
         full[lead_rows] = values
         frame[column] = full
     return frame
@@ -896,12 +1375,16 @@ def _lead_journeys(business: SampleBusiness) -> pd.DataFrame:
 def _opp_journeys(business: SampleBusiness) -> pd.DataFrame:
     """Opportunities with no lead: journeys that enter the funnel at Opp, with what they carry."""
     opps = business.opportunities[business.opportunities["lead_id"].isna()]
-    frame = pd.DataFrame({
-        "journey_id": _keyed(f"{SOURCE}:opp", opps["opp_id"]),
-        "entry_stage": "opp", "created_at": opps["created_at"].to_numpy(),
-        "campaign_id": opps["campaign_id"].array, "rep_id": opps["rep_id"].array,
-        "channel": opps["channel"].array,
-    })
+    frame = pd.DataFrame(
+        {
+            "journey_id": _keyed(f"{SOURCE}:opp", opps["opp_id"]),
+            "entry_stage": "opp",
+            "created_at": opps["created_at"].to_numpy(),
+            "campaign_id": opps["campaign_id"].array,
+            "rep_id": opps["rep_id"].array,
+            "channel": opps["channel"].array,
+        }
+    )
     for column, values in _outcomes(opps).items():
         frame[column] = values
     return frame
@@ -924,7 +1407,8 @@ def canonical_journeys(business: SampleBusiness) -> pd.DataFrame:
 
 def canonical_csv(business: SampleBusiness) -> bytes:
     text = canonical_journeys(business).to_csv(
-        index=False, lineterminator="\n", date_format="%Y-%m-%d %H:%M:%S", na_rep="")
+        index=False, lineterminator="\n", date_format="%Y-%m-%d %H:%M:%S", na_rep=""
+    )
     return text.encode("utf-8")
 
 
@@ -933,20 +1417,80 @@ def canonical_csv(business: SampleBusiness) -> bytes:
 SF_DATETIME = "%Y-%m-%dT%H:%M:%S.000Z"  # Data Export writes UTC with milliseconds
 SF_DATE = "%Y-%m-%d"
 SF_HEADERS = {
-    "Lead.csv": ("Id", "IsDeleted", "FirstName", "LastName", "Company", "Industry", "Country",
-                 "LeadSource", "Status", "OwnerId", "IsConverted", "ConvertedDate",
-                 "ConvertedOpportunityId", "ConvertedContactId", "CreatedDate", "MQL_Date__c",
-                 "SAL_Date__c", "SQL_Date__c", "First_Touch_Date__c", "Segment__c", "Region__c",
-                 "Disqualified_Reason__c"),
-    "Opportunity.csv": ("Id", "IsDeleted", "AccountId", "Name", "StageName", "Amount",
-                        "CloseDate", "IsClosed", "IsWon", "CampaignId", "OwnerId", "LeadSource",
-                        "CreatedDate", "Type"),
-    "Campaign.csv": ("Id", "IsDeleted", "Name", "Type", "Status", "StartDate", "EndDate",
-                     "BudgetedCost", "ActualCost", "IsActive"),
-    "CampaignMember.csv": ("Id", "IsDeleted", "CampaignId", "LeadId", "ContactId", "Status",
-                           "HasResponded", "CreatedDate", "FirstRespondedDate"),
-    "User.csv": ("Id", "Username", "Name", "FirstName", "LastName", "Title", "Department",
-                 "Division", "IsActive"),
+    "Lead.csv": (
+        "Id",
+        "IsDeleted",
+        "FirstName",
+        "LastName",
+        "Company",
+        "Industry",
+        "Country",
+        "LeadSource",
+        "Status",
+        "OwnerId",
+        "IsConverted",
+        "ConvertedDate",
+        "ConvertedOpportunityId",
+        "ConvertedContactId",
+        "CreatedDate",
+        "MQL_Date__c",
+        "SAL_Date__c",
+        "SQL_Date__c",
+        "First_Touch_Date__c",
+        "Segment__c",
+        "Region__c",
+        "Disqualified_Reason__c",
+    ),
+    "Opportunity.csv": (
+        "Id",
+        "IsDeleted",
+        "AccountId",
+        "Name",
+        "StageName",
+        "Amount",
+        "CloseDate",
+        "IsClosed",
+        "IsWon",
+        "CampaignId",
+        "OwnerId",
+        "LeadSource",
+        "CreatedDate",
+        "Type",
+    ),
+    "Campaign.csv": (
+        "Id",
+        "IsDeleted",
+        "Name",
+        "Type",
+        "Status",
+        "StartDate",
+        "EndDate",
+        "BudgetedCost",
+        "ActualCost",
+        "IsActive",
+    ),
+    "CampaignMember.csv": (
+        "Id",
+        "IsDeleted",
+        "CampaignId",
+        "LeadId",
+        "ContactId",
+        "Status",
+        "HasResponded",
+        "CreatedDate",
+        "FirstRespondedDate",
+    ),
+    "User.csv": (
+        "Id",
+        "Username",
+        "Name",
+        "FirstName",
+        "LastName",
+        "Title",
+        "Department",
+        "Division",
+        "IsActive",
+    ),
 }
 REP_TITLES = ("Sales Development Representative", "Senior Sales Development Representative")
 
@@ -976,8 +1520,9 @@ def _people(lead_ids: pd.Series) -> tuple[pd.api.extensions.ExtensionArray, ...]
 
 def _quoted_csv(frame: pd.DataFrame) -> bytes:
     """Every field quoted, empty ones too, like Data Loader; money with cents."""
-    text = frame.to_csv(index=False, quoting=csv.QUOTE_ALL, lineterminator="\n",
-                        float_format="%.2f", na_rep="")
+    text = frame.to_csv(
+        index=False, quoting=csv.QUOTE_ALL, lineterminator="\n", float_format="%.2f", na_rep=""
+    )
     return text.encode("utf-8")
 
 
@@ -992,9 +1537,12 @@ def _conversions(business: SampleBusiness) -> dict[str, np.ndarray | pa.Array]:
     contact = pc.if_else(pa.array(converted), contact, pa.nulls(len(leads), contact.type))
     opp_ids = pa.array(business.opportunities["opp_id"])
     created = business.opportunities["created_at"].to_numpy()
-    return {"converted": converted, "opp_id": _take(opp_ids, opp_row),
-            "date": _times_at(created, opp_row),
-            "contact_id": contact}
+    return {
+        "converted": converted,
+        "opp_id": _take(opp_ids, opp_row),
+        "date": _times_at(created, opp_row),
+        "contact_id": contact,
+    }
 
 
 def _times_at(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -1009,14 +1557,28 @@ def _sf_leads(business: SampleBusiness) -> pd.DataFrame:
     first, last = _people(leads["lead_id"])
     converted = _conversions(business)
     columns = [
-        leads["lead_id"].array, _flag(np.zeros(len(leads))), first, last, leads["company"].array,
-        leads["industry"].array, leads["country"].array, leads["channel"].array,
-        leads["status"].array, leads["rep_id"].array, _flag(converted["converted"]),
-        _when(converted["date"], SF_DATE), converted["opp_id"], _str(converted["contact_id"]),
-        _when(leads["created_at"], SF_DATETIME), _when(leads["mql_at"], SF_DATETIME),
-        _when(leads["sal_at"], SF_DATETIME), _when(leads["sql_at"], SF_DATETIME),
-        _when(leads["first_touch_at"], SF_DATETIME), leads["segment"].array,
-        leads["region"].array, leads["disqualified_reason"].array,
+        leads["lead_id"].array,
+        _flag(np.zeros(len(leads))),
+        first,
+        last,
+        leads["company"].array,
+        leads["industry"].array,
+        leads["country"].array,
+        leads["channel"].array,
+        leads["status"].array,
+        leads["rep_id"].array,
+        _flag(converted["converted"]),
+        _when(converted["date"], SF_DATE),
+        converted["opp_id"],
+        _str(converted["contact_id"]),
+        _when(leads["created_at"], SF_DATETIME),
+        _when(leads["mql_at"], SF_DATETIME),
+        _when(leads["sal_at"], SF_DATETIME),
+        _when(leads["sql_at"], SF_DATETIME),
+        _when(leads["first_touch_at"], SF_DATETIME),
+        leads["segment"].array,
+        leads["region"].array,
+        leads["disqualified_reason"].array,
     ]
     return pd.DataFrame(dict(zip(SF_HEADERS["Lead.csv"], columns, strict=True)))
 
@@ -1024,11 +1586,20 @@ def _sf_leads(business: SampleBusiness) -> pd.DataFrame:
 def _sf_opportunities(business: SampleBusiness) -> pd.DataFrame:
     opps = business.opportunities
     columns = [
-        opps["opp_id"].array, _flag(np.zeros(len(opps))), opps["account_id"].array,
-        opps["name"].array, opps["stage_name"].array, opps["amount"].to_numpy(),
-        _when(opps["close_date"], SF_DATE), _flag(opps["is_closed"]), _flag(opps["is_won"]),
-        opps["campaign_id"].array, opps["rep_id"].array, opps["channel"].array,
-        _when(opps["created_at"], SF_DATETIME), opps["type"].array,
+        opps["opp_id"].array,
+        _flag(np.zeros(len(opps))),
+        opps["account_id"].array,
+        opps["name"].array,
+        opps["stage_name"].array,
+        opps["amount"].to_numpy(),
+        _when(opps["close_date"], SF_DATE),
+        _flag(opps["is_closed"]),
+        _flag(opps["is_won"]),
+        opps["campaign_id"].array,
+        opps["rep_id"].array,
+        opps["channel"].array,
+        _when(opps["created_at"], SF_DATETIME),
+        opps["type"].array,
     ]
     return pd.DataFrame(dict(zip(SF_HEADERS["Opportunity.csv"], columns, strict=True)))
 
@@ -1040,18 +1611,25 @@ def _sf_campaigns(business: SampleBusiness) -> pd.DataFrame:
     finished = end < today  # NaT compares false: running campaigns are never finished
     status = np.where(start > today, 0, np.where(finished, 2, 1))
     columns = [
-        campaigns["campaign_id"].array, _flag(np.zeros(len(campaigns))), campaigns["name"].array,
-        campaigns["channel"].array, _take(("Planned", "In Progress", "Completed"), status),
-        _when(start, SF_DATE), _when(end, SF_DATE), campaigns["budget"].to_numpy(),
-        campaigns["actual_cost"].to_numpy(), _flag(~finished),
+        campaigns["campaign_id"].array,
+        _flag(np.zeros(len(campaigns))),
+        campaigns["name"].array,
+        campaigns["channel"].array,
+        _take(("Planned", "In Progress", "Completed"), status),
+        _when(start, SF_DATE),
+        _when(end, SF_DATE),
+        campaigns["budget"].to_numpy(),
+        campaigns["actual_cost"].to_numpy(),
+        _flag(~finished),
     ]
     return pd.DataFrame(dict(zip(SF_HEADERS["Campaign.csv"], columns, strict=True)))
 
 
 def _member_statuses(business: SampleBusiness, responded: np.ndarray) -> pd.Series:
     members, campaigns = business.members, business.campaigns
-    rows = pc.index_in(pa.array(members["campaign_id"]),
-                       value_set=pa.array(campaigns["campaign_id"]))
+    rows = pc.index_in(
+        pa.array(members["campaign_id"]), value_set=pa.array(campaigns["campaign_id"])
+    )
     channel = campaigns["channel"].to_numpy()[rows.to_numpy(zero_copy_only=False)]
     by_channel = {spec.name: spec.member_status for spec in CHANNEL_SPECS}
     status = pd.Series(channel).map(by_channel).to_numpy()
@@ -1061,13 +1639,19 @@ def _member_statuses(business: SampleBusiness, responded: np.ndarray) -> pd.Seri
 def _sf_members(business: SampleBusiness) -> pd.DataFrame:
     members = business.members
     responded = members["first_responded_at"].notna().to_numpy()
-    contacts = pd.Series(_str(_conversions(business)["contact_id"]),
-                         index=business.leads["lead_id"])
+    contacts = pd.Series(
+        _str(_conversions(business)["contact_id"]), index=business.leads["lead_id"]
+    )
     columns = [
-        members["member_id"].array, _flag(np.zeros(len(members))), members["campaign_id"].array,
-        members["lead_id"].array, contacts.reindex(members["lead_id"]).array,
-        _member_statuses(business, responded).array, _flag(responded),
-        _when(members["created_at"], SF_DATETIME), _when(members["first_responded_at"], SF_DATE),
+        members["member_id"].array,
+        _flag(np.zeros(len(members))),
+        members["campaign_id"].array,
+        members["lead_id"].array,
+        contacts.reindex(members["lead_id"]).array,
+        _member_statuses(business, responded).array,
+        _flag(responded),
+        _when(members["created_at"], SF_DATETIME),
+        _when(members["first_responded_at"], SF_DATE),
     ]
     return pd.DataFrame(dict(zip(SF_HEADERS["CampaignMember.csv"], columns, strict=True)))
 
@@ -1079,8 +1663,14 @@ def _sf_users(business: SampleBusiness) -> pd.DataFrame:
     username = (first + "." + last).str.lower() + "@" + USER_DOMAIN
     senior = (reps["skill"].to_numpy() >= SENIOR_SKILL).astype(int)
     columns = [
-        reps["rep_id"].array, username.array, reps["name"].array, first.array, last.array,
-        _take(REP_TITLES, senior), reps["team"].array, reps["region"].array,
+        reps["rep_id"].array,
+        username.array,
+        reps["name"].array,
+        first.array,
+        last.array,
+        _take(REP_TITLES, senior),
+        reps["team"].array,
+        reps["region"].array,
         _flag(np.ones(len(reps))),
     ]
     return pd.DataFrame(dict(zip(SF_HEADERS["User.csv"], columns, strict=True)))
@@ -1088,9 +1678,13 @@ def _sf_users(business: SampleBusiness) -> pd.DataFrame:
 
 def salesforce_files(business: SampleBusiness) -> dict[str, bytes]:
     """The business as a Salesforce Data Export: one CSV per object, API names as headers."""
-    builders = {"Lead.csv": _sf_leads, "Opportunity.csv": _sf_opportunities,
-                "Campaign.csv": _sf_campaigns, "CampaignMember.csv": _sf_members,
-                "User.csv": _sf_users}
+    builders = {
+        "Lead.csv": _sf_leads,
+        "Opportunity.csv": _sf_opportunities,
+        "Campaign.csv": _sf_campaigns,
+        "CampaignMember.csv": _sf_members,
+        "User.csv": _sf_users,
+    }
     return {name: _quoted_csv(build(business)) for name, build in builders.items()}
 
 
@@ -1102,26 +1696,58 @@ HS_DEAL_IDS = (9_801_000_001, 3)
 HS_PIPELINE = "Sales Pipeline"
 HS_HEADERS = {
     "hubspot-contacts.csv": (
-        "Record ID", "First Name", "Last Name", "Email", "Company Name", "Industry",
-        "Country/Region", "Create Date", "Contact owner", "Lifecycle Stage", "Lead Status",
-        "Became a Lead Date", "Became a Marketing Qualified Lead Date",
-        "Became a Sales Qualified Lead Date", "Became an Opportunity Date",
-        "Became a Customer Date", "Original Source", "Original Source Drill-Down 1",
-        "Original Source Drill-Down 2", "Associated Deal IDs", "Time of First Engagement"),
+        "Record ID",
+        "First Name",
+        "Last Name",
+        "Email",
+        "Company Name",
+        "Industry",
+        "Country/Region",
+        "Create Date",
+        "Contact owner",
+        "Lifecycle Stage",
+        "Lead Status",
+        "Became a Lead Date",
+        "Became a Marketing Qualified Lead Date",
+        "Became a Sales Qualified Lead Date",
+        "Became an Opportunity Date",
+        "Became a Customer Date",
+        "Original Source",
+        "Original Source Drill-Down 1",
+        "Original Source Drill-Down 2",
+        "Associated Deal IDs",
+        "Time of First Engagement",
+    ),
     "hubspot-deals.csv": (
-        "Record ID", "Deal Name", "Deal Stage", "Pipeline", "Amount", "Close Date",
-        "Create Date", "Deal owner", "Associated Contact IDs"),
+        "Record ID",
+        "Deal Name",
+        "Deal Stage",
+        "Pipeline",
+        "Amount",
+        "Close Date",
+        "Create Date",
+        "Deal owner",
+        "Associated Contact IDs",
+    ),
 }
-HS_LEAD_STATUS = {"Open - Not Contacted": "New", "Working - Contacted": "In Progress",
-                  "Nurturing": "Open", "Closed - Converted": "Open Deal",
-                  "Closed - Not Converted": "Unqualified"}
-HS_DEAL_STAGE = {"Closed Won": "Closed Won", "Closed Lost": "Closed Lost",
-                 "Prospecting": "Appointment Scheduled", "Qualification": "Qualified To Buy",
-                 "Needs Analysis": "Presentation Scheduled",
-                 "Value Proposition": "Decision Maker Bought-In",
-                 "Proposal/Price Quote": "Contract Sent", "Negotiation/Review": "Contract Sent"}
-HS_LIFECYCLE = ("lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity",
-                "customer")
+HS_LEAD_STATUS = {
+    "Open - Not Contacted": "New",
+    "Working - Contacted": "In Progress",
+    "Nurturing": "Open",
+    "Closed - Converted": "Open Deal",
+    "Closed - Not Converted": "Unqualified",
+}
+HS_DEAL_STAGE = {
+    "Closed Won": "Closed Won",
+    "Closed Lost": "Closed Lost",
+    "Prospecting": "Appointment Scheduled",
+    "Qualification": "Qualified To Buy",
+    "Needs Analysis": "Presentation Scheduled",
+    "Value Proposition": "Decision Maker Bought-In",
+    "Proposal/Price Quote": "Contract Sent",
+    "Negotiation/Review": "Contract Sent",
+}
+HS_LIFECYCLE = ("lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer")
 
 
 def _record_ids(count: int, numbering: tuple[int, int]) -> pa.Array:
@@ -1170,16 +1796,25 @@ def _hs_contacts(business: SampleBusiness) -> pd.DataFrame:
     first, last = (pd.Series(names) for names in _people(leads["lead_id"]))
     outcomes, deal_row = _lead_outcomes(business)
     specs = {spec.name: spec for spec in CHANNEL_SPECS}
-    campaign_names = pd.Series(business.campaigns["name"].array,
-                               index=business.campaigns["campaign_id"])
+    campaign_names = pd.Series(
+        business.campaigns["name"].array, index=business.campaigns["campaign_id"]
+    )
     columns = [
-        _record_ids(len(leads), HS_CONTACT_IDS), first.array, last.array,
-        _email(first, last, leads["company"]).array, leads["company"].array,
-        leads["industry"].array, leads["country"].array, _when(leads["created_at"], HS_DATETIME),
+        _record_ids(len(leads), HS_CONTACT_IDS),
+        first.array,
+        last.array,
+        _email(first, last, leads["company"]).array,
+        leads["company"].array,
+        leads["industry"].array,
+        leads["country"].array,
+        _when(leads["created_at"], HS_DATETIME),
         _owner_names(business, leads["rep_id"]),
-        _take(HS_LIFECYCLE, _lifecycle(leads, outcomes)), leads["status"].map(HS_LEAD_STATUS),
-        _when(leads["created_at"], HS_DATETIME), _when(leads["mql_at"], HS_DATETIME),
-        _when(leads["sql_at"], HS_DATETIME), _when(outcomes["opp_at"], HS_DATETIME),
+        _take(HS_LIFECYCLE, _lifecycle(leads, outcomes)),
+        leads["status"].map(HS_LEAD_STATUS),
+        _when(leads["created_at"], HS_DATETIME),
+        _when(leads["mql_at"], HS_DATETIME),
+        _when(leads["sql_at"], HS_DATETIME),
+        _when(outcomes["opp_at"], HS_DATETIME),
         _when(outcomes["won_at"], HS_DATETIME),
         leads["channel"].map({name: spec.hubspot_source for name, spec in specs.items()}),
         leads["channel"].map({name: spec.hubspot_drill for name, spec in specs.items()}),
@@ -1197,10 +1832,14 @@ def _hs_deals(business: SampleBusiness) -> pd.DataFrame:
     contact_row = np.full(len(opps), -1)
     contact_row[opp_rows] = lead_rows
     columns = [
-        _record_ids(len(opps), HS_DEAL_IDS), opps["name"].array,
-        opps["stage_name"].map(HS_DEAL_STAGE), _take((HS_PIPELINE,), np.zeros(len(opps), int)),
-        opps["amount"].to_numpy(), _when(opps["close_date"], HS_DATETIME),
-        _when(opps["created_at"], HS_DATETIME), _owner_names(business, opps["rep_id"]),
+        _record_ids(len(opps), HS_DEAL_IDS),
+        opps["name"].array,
+        opps["stage_name"].map(HS_DEAL_STAGE),
+        _take((HS_PIPELINE,), np.zeros(len(opps), int)),
+        opps["amount"].to_numpy(),
+        _when(opps["close_date"], HS_DATETIME),
+        _when(opps["created_at"], HS_DATETIME),
+        _owner_names(business, opps["rep_id"]),
         _take(contact_ids, contact_row),
     ]
     return pd.DataFrame(dict(zip(HS_HEADERS["hubspot-deals.csv"], columns, strict=True)))
@@ -1208,11 +1847,14 @@ def _hs_deals(business: SampleBusiness) -> pd.DataFrame:
 
 def hubspot_files(business: SampleBusiness) -> dict[str, bytes]:
     """The business as HubSpot contacts and deals exports (owners and campaigns by name)."""
-    frames = {"hubspot-contacts.csv": _hs_contacts(business),
-              "hubspot-deals.csv": _hs_deals(business)}
+    frames = {
+        "hubspot-contacts.csv": _hs_contacts(business),
+        "hubspot-deals.csv": _hs_deals(business),
+    }
     return {
-        name: frame.to_csv(index=False, lineterminator="\n", float_format="%.2f",
-                           na_rep="").encode("utf-8")
+        name: frame.to_csv(index=False, lineterminator="\n", float_format="%.2f", na_rep="").encode(
+            "utf-8"
+        )
         for name, frame in frames.items()
     }
 
@@ -1244,8 +1886,12 @@ def write_sample_data(directory: Path, *, today: date | None = None) -> list[Pat
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Write the sample CRM exports.")
     parser.add_argument("directory", type=Path)
-    parser.add_argument("--today", type=date.fromisoformat, default=None,
-                        help="pretend export day, YYYY-MM-DD (default: today)")
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        help="pretend export day, YYYY-MM-DD (default: today)",
+    )
     args = parser.parse_args(argv)
     for path in write_sample_data(args.directory, today=args.today):
         print(path)

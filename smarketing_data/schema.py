@@ -316,8 +316,9 @@ def _rollup(name: str, *dims: str, cohort: bool = False, amount: bool = True) ->
 
 agg_activity_campaign = _rollup("agg_activity_campaign", "campaign_id", "channel")
 agg_activity_rep = _rollup("agg_activity_rep", "rep_id")
-agg_cohort_campaign = _rollup("agg_cohort_campaign", "campaign_id", "channel", cohort=True,
-                              amount=False)
+agg_cohort_campaign = _rollup(
+    "agg_cohort_campaign", "campaign_id", "channel", cohort=True, amount=False
+)
 agg_cohort_rep = _rollup("agg_cohort_rep", "rep_id", cohort=True, amount=False)
 
 # Per stage, how many journeys carry their own date for it (Lead: how many enter as leads):
@@ -328,8 +329,13 @@ agg_stage_dates = Table(
     Column("stage", String(8), nullable=False),
     Column("n", BigInteger, nullable=False),
 )
-ROLLUP_TABLES = ("agg_activity_campaign", "agg_activity_rep", "agg_cohort_campaign",
-                 "agg_cohort_rep", "agg_stage_dates")
+ROLLUP_TABLES = (
+    "agg_activity_campaign",
+    "agg_activity_rep",
+    "agg_cohort_campaign",
+    "agg_cohort_rep",
+    "agg_stage_dates",
+)
 
 # Raw tables an upload writes, with their key column.
 RAW_TABLES: dict[str, str] = {

@@ -10,11 +10,23 @@ from __future__ import annotations
 import pandas as pd
 
 STAGES = ("lead", "mql", "sal", "sql", "opp", "won")
-STAGE_LABELS = {"lead": "Lead", "mql": "MQL", "sal": "SAL", "sql": "SQL", "opp": "Opportunity",
-                "won": "Closed Won"}
+STAGE_LABELS = {
+    "lead": "Lead",
+    "mql": "MQL",
+    "sal": "SAL",
+    "sql": "SQL",
+    "opp": "Opportunity",
+    "won": "Closed Won",
+}
 # The journey column holding each stage's own date.
-STAGE_DATE_COLUMNS = {"lead": "created_at", "mql": "mql_at", "sal": "sal_at", "sql": "sql_at",
-                      "opp": "opp_at", "won": "won_at"}
+STAGE_DATE_COLUMNS = {
+    "lead": "created_at",
+    "mql": "mql_at",
+    "sal": "sal_at",
+    "sql": "sql_at",
+    "opp": "opp_at",
+    "won": "won_at",
+}
 REACHED_COLUMNS = {s: f"reach_{s}_at" for s in STAGES}
 
 

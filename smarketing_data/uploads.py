@@ -20,9 +20,24 @@ def list_uploads(engine: Engine) -> pd.DataFrame:
     sha256, format, kind, rows, inserted, updated, unchanged, rejected.
     """
     stmt = (
-        select(U.c.upload_id, U.c.created_at, U.c.user_name, U.c.origin, U.c.status,
-               U.c.undone_at, F.c.position, F.c.file_name, F.c.sha256, F.c.format, F.c.kind,
-               F.c.rows, F.c.inserted, F.c.updated, F.c.unchanged, F.c.rejected)
+        select(
+            U.c.upload_id,
+            U.c.created_at,
+            U.c.user_name,
+            U.c.origin,
+            U.c.status,
+            U.c.undone_at,
+            F.c.position,
+            F.c.file_name,
+            F.c.sha256,
+            F.c.format,
+            F.c.kind,
+            F.c.rows,
+            F.c.inserted,
+            F.c.updated,
+            F.c.unchanged,
+            F.c.rejected,
+        )
         .join(F, F.c.upload_id == U.c.upload_id, isouter=True)
         .order_by(U.c.upload_id.desc(), F.c.position)
     )

@@ -142,14 +142,30 @@ class Templates:
             conn.execute(text(f'SET LOCAL search_path TO "{schema_name}"'))
             schema.metadata.create_all(conn, checkfirst=False)
             for table in schema.metadata.sorted_tables:
-                conn.execute(text(f'INSERT INTO "{schema_name}"."{table.name}" '
-                                  f'SELECT * FROM "{template}"."{table.name}"'))
-            sequences = conn.execute(text(
-                "SELECT sequence_name FROM information_schema.sequences "
-                "WHERE sequence_schema = :s"), {"s": template}).scalars().all()
+                conn.execute(
+                    text(
+                        f'INSERT INTO "{schema_name}"."{table.name}" '
+                        f'SELECT * FROM "{template}"."{table.name}"'
+                    )
+                )
+            sequences = (
+                conn.execute(
+                    text(
+                        "SELECT sequence_name FROM information_schema.sequences "
+                        "WHERE sequence_schema = :s"
+                    ),
+                    {"s": template},
+                )
+                .scalars()
+                .all()
+            )
             for seq in sequences:
-                conn.execute(text(f"SELECT setval('\"{schema_name}\".\"{seq}\"', last_value, "
-                                  f'is_called) FROM "{template}"."{seq}"'))
+                conn.execute(
+                    text(
+                        f'SELECT setval(\'"{schema_name}"."{seq}"\', last_value, '
+                        f'is_called) FROM "{template}"."{seq}"'
+                    )
+                )
         return schema_name
 
     def drop_schema(self, base_url: str, schema_name: str) -> None:
@@ -174,8 +190,7 @@ def templates(tmp_path_factory) -> Iterator[Templates]:  # type: ignore[no-untyp
 class Databases:
     """Copies of template databases for one test, each its own, removed after the test."""
 
-    def __init__(self, templates: Templates, request: pytest.FixtureRequest,
-                 folder: Path) -> None:
+    def __init__(self, templates: Templates, request: pytest.FixtureRequest, folder: Path) -> None:
         self.templates, self.request, self.folder = templates, request, folder
         self._engines: list[Engine] = []
         self._schemas: list[tuple[str, str]] = []
@@ -192,8 +207,9 @@ class Databases:
         """A copy of the dataset on this engine; ``file`` names the copied file (in tmp_path)."""
         if kind == "postgresql":
             return pg_schema_url(*self.pg_copy(name))
-        return self.templates.copy_file(kind, name,
-                                        self.folder / (file or f"{name}.{SUFFIX[kind]}"))
+        return self.templates.copy_file(
+            kind, name, self.folder / (file or f"{name}.{SUFFIX[kind]}")
+        )
 
     def engine(self, kind: str = "sqlite", name: str = "empty", file: str | None = None) -> Engine:
         engine = make_engine(self.url(kind, name, file))

@@ -17,9 +17,26 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 QBR = DATA / "qbr"
 JOURNEY_COLUMNS = [
-    "journey_id", "entry_stage", "created_at", "campaign_id", "rep_id", "channel", "segment",
-    "region", "company", "industry", "mql_at", "sal_at", "sql_at", "opp_at", "won_at",
-    "lost_at", "first_touch_at", "amount", "won_amount", "disqualified_reason",
+    "journey_id",
+    "entry_stage",
+    "created_at",
+    "campaign_id",
+    "rep_id",
+    "channel",
+    "segment",
+    "region",
+    "company",
+    "industry",
+    "mql_at",
+    "sal_at",
+    "sql_at",
+    "opp_at",
+    "won_at",
+    "lost_at",
+    "first_touch_at",
+    "amount",
+    "won_amount",
+    "disqualified_reason",
 ]
 
 
@@ -27,8 +44,9 @@ def files(*paths: Path) -> list[FileInput]:
     return [FileInput(p.name, p.read_bytes()) for p in paths]
 
 
-def load(engine: Engine, *paths: Path, settings: Settings | None = None,
-         **kwargs: object) -> IngestResult:
+def load(
+    engine: Engine, *paths: Path, settings: Settings | None = None, **kwargs: object
+) -> IngestResult:
     return ingest(engine, files(*paths), settings or Settings(), **kwargs)  # type: ignore[arg-type]
 
 
@@ -104,6 +122,7 @@ def _qbr(engine: Engine) -> None:
 
 
 # --- the app under AppTest ---------------------------------------------------------------------
+
 
 def open_app(page: str | None = None, *, quarter: str | None = None):  # type: ignore[no-untyped-def]
     """The app (on the database SMARKETING_DB_URL names, as a fixture set it): first run,

@@ -12,14 +12,32 @@ from sqlalchemy import Engine, select
 from smarketing_data import schema
 
 STAGES = ["lead", "mql", "sal", "sql", "opp", "won"]
-OWN = {"lead": "created_at", "mql": "mql_at", "sal": "sal_at", "sql": "sql_at",
-       "opp": "opp_at", "won": "won_at"}
+OWN = {
+    "lead": "created_at",
+    "mql": "mql_at",
+    "sal": "sal_at",
+    "sql": "sql_at",
+    "opp": "opp_at",
+    "won": "won_at",
+}
 
 
 def raw_journeys(engine: Engine) -> list[dict]:
     j = schema.journeys
-    cols = ["journey_id", "entry_stage", "created_at", "mql_at", "sal_at", "sql_at", "opp_at",
-            "won_at", "campaign_id", "rep_id", "amount", "won_amount"]
+    cols = [
+        "journey_id",
+        "entry_stage",
+        "created_at",
+        "mql_at",
+        "sal_at",
+        "sql_at",
+        "opp_at",
+        "won_at",
+        "campaign_id",
+        "rep_id",
+        "amount",
+        "won_amount",
+    ]
     with engine.connect() as conn:
         rows = conn.execute(select(*[j.c[c] for c in cols])).all()
     out = []
@@ -50,14 +68,15 @@ def reached(journey: dict) -> dict[str, dt.datetime | None]:
             out[stage] = None
             continue
         own = journey[OWN[stage]]
-        later = [journey[OWN[s]] for s in STAGES[i + 1:] if journey[OWN[s]] is not None]
+        later = [journey[OWN[s]] for s in STAGES[i + 1 :] if journey[OWN[s]] is not None]
         out[stage] = own if own is not None else (min(later) if later else None)
     return out
 
 
 def inside(moment: dt.datetime | None, start: dt.date, end: dt.date) -> bool:
-    return moment is not None and dt.datetime.combine(start, dt.time()) <= moment < \
-        dt.datetime.combine(end, dt.time())
+    return moment is not None and dt.datetime.combine(
+        start, dt.time()
+    ) <= moment < dt.datetime.combine(end, dt.time())
 
 
 def funnel(journeys: list[dict], start: dt.date, end: dt.date) -> dict[str, float]:
@@ -75,8 +94,9 @@ def funnel(journeys: list[dict], start: dt.date, end: dt.date) -> dict[str, floa
     return {**{s: counts[s] for s in STAGES}, "pipeline": pipeline, "bookings": bookings}
 
 
-def campaign_activity(journeys: list[dict], start: dt.date, end: dt.date
-                      ) -> dict[str, dict[str, int]]:
+def campaign_activity(
+    journeys: list[dict], start: dt.date, end: dt.date
+) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGES, 0))
     for j in journeys:
         if j["campaign_id"] is None:
@@ -88,8 +108,9 @@ def campaign_activity(journeys: list[dict], start: dt.date, end: dt.date
     return dict(out)
 
 
-def rep_cohorts(journeys: list[dict], start: dt.date, end: dt.date, base: str
-                ) -> dict[str, dict[str, int]]:
+def rep_cohorts(
+    journeys: list[dict], start: dt.date, end: dt.date, base: str
+) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGES, 0))
     for j in journeys:
         if j["rep_id"] is None:

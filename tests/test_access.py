@@ -76,9 +76,13 @@ def test_undo_is_refused_to_a_viewer_at_the_moment_of_the_action(qbr_url, monkey
 def test_sign_in_with_editors_listed_by_email(qbr_url, monkeypatch):
     monkeypatch.setenv("SMARKETING_EDITORS", "ed@example.com, boss@example.com")
     at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback",
-                          "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "s",
-                          "server_metadata_url": "https://idp.example.com/.well-known/openid"}
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "id",
+        "client_secret": "s",
+        "server_metadata_url": "https://idp.example.com/.well-known/openid",
+    }
     at.user = {"is_logged_in": False}
     at.run()
     assert at.button(key="login_button")
@@ -97,8 +101,9 @@ def test_sign_in_with_editors_listed_by_email(qbr_url, monkeypatch):
     assert not editor.file_uploader(key="upload_files").disabled
 
 
-@pytest.mark.parametrize("page", ["overview", "campaigns", "reps", "velocity", "goals",
-                                  "meeting", "data"])
+@pytest.mark.parametrize(
+    "page", ["overview", "campaigns", "reps", "velocity", "goals", "meeting", "data"]
+)
 def test_a_page_opened_by_its_own_url_still_asks_for_the_passcode(qbr_url, monkeypatch, page):
     monkeypatch.setenv("SMARKETING_PASSCODE", "view-123")
     root = Path(APP).parent

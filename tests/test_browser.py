@@ -22,16 +22,30 @@ from smarketing_data.db import init_schema, make_engine
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-PAGES = {"overview": "Overview", "campaigns": "Campaigns", "reps": "Reps",
-         "velocity": "Velocity & follow-up", "goals": "Goals & definitions", "data": "Data"}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = {
+    "overview": "Overview",
+    "campaigns": "Campaigns",
+    "reps": "Reps",
+    "velocity": "Velocity & follow-up",
+    "goals": "Goals & definitions",
+    "data": "Data",
+}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
-                                reason="Debian's chromium is not installed (apt-get install "
-                                       "chromium)")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
+    reason="Debian's chromium is not installed (apt-get install chromium)",
+)
 
 
 def _free_port() -> int:
@@ -43,10 +57,24 @@ def _free_port() -> int:
 def start_app(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SMARKETING_DB_URL": db_url}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.port", str(port), "--server.headless", "true",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -141,8 +169,11 @@ def test_every_page_renders_and_an_upload_changes_the_numbers(app_url, browser):
         assert page.locator('[data-testid="stException"]').count() == 0, name
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     page.locator('input[type="file"]').first.set_input_files(
-        [str(DATA / "hubspot" / "hubspot-contacts.csv"),
-         str(DATA / "hubspot" / "hubspot-deals.csv")])
+        [
+            str(DATA / "hubspot" / "hubspot-contacts.csv"),
+            str(DATA / "hubspot" / "hubspot-deals.csv"),
+        ]
+    )
     settle(page, "contacts")
     page.get_by_role("button", name="Import").first.click()
     settle(page, "inserted")
@@ -154,4 +185,3 @@ def test_every_page_renders_and_an_upload_changes_the_numbers(app_url, browser):
     page.screenshot(path=str(SHOTS / "overview-after-upload.png"), full_page=True)
     assert not [u for u in failed if not u.startswith(app_url)]
     page.close()
-

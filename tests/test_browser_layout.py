@@ -31,8 +31,15 @@ from smarketing_data.demo import load_sample
 pytestmark = browser_only
 
 SIZES = ((1280, 720), (1366, 768), (1920, 1080))
-NAV_TITLES = ["Overview", "Campaigns", "Reps", "Velocity & follow-up", "Goals & definitions",
-              "Meeting", "Data"]
+NAV_TITLES = [
+    "Overview",
+    "Campaigns",
+    "Reps",
+    "Velocity & follow-up",
+    "Goals & definitions",
+    "Meeting",
+    "Data",
+]
 
 
 @dataclass(frozen=True)
@@ -175,8 +182,10 @@ CHECK_JS = r"""
 }
 """
 
-SKELETONS = ('() => [...document.querySelectorAll(\'[data-testid="stSkeleton"]\')]'
-             '.filter((e) => e.getClientRects().length).length')
+SKELETONS = (
+    "() => [...document.querySelectorAll('[data-testid=\"stSkeleton\"]')]"
+    ".filter((e) => e.getClientRects().length).length"
+)
 # The charts have their final size: each Plotly graph as wide as the element holding it.
 CHARTS_SIZED = """() => [...document.querySelectorAll('.js-plotly-plot')].every((gd) => {
   const outer = gd.parentElement.getBoundingClientRect().width;
@@ -228,8 +237,10 @@ def resize(page, width: int, height: int) -> None:  # type: ignore[no-untyped-de
 
 
 def problems_on(page, where: str) -> list[str]:  # type: ignore[no-untyped-def]
-    found = [f"{where}: chart {p['chart']!r}: {p['kind']}: {p['text']!r} ({p['detail']})"
-             for p in page.evaluate(CHECK_JS)]
+    found = [
+        f"{where}: chart {p['chart']!r}: {p['kind']}: {p['text']!r} ({p['detail']})"
+        for p in page.evaluate(CHECK_JS)
+    ]
     skeletons = page.evaluate(SKELETONS)
     if skeletons:
         found.append(f"{where}: {skeletons} loading skeletons left after the script finished")
@@ -247,8 +258,7 @@ def screenshot(page, name: str, width: int, height: int) -> None:  # type: ignor
     """The whole page at this width: the window grows to the content's height for the shot
     (the width, and so the layout, stays), then returns to the screen's size."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    tall = page.evaluate('() => document.querySelector(\'[data-testid="stMain"]\')'
-                         '.scrollHeight')
+    tall = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     if tall > height:
         page.set_viewport_size({"width": width, "height": min(tall, 12_000)})
         page.wait_for_timeout(300)
@@ -268,16 +278,21 @@ def first_screen_problems(page) -> list[str]:  # type: ignore[no-untyped-def]
     funnel chart are on the screen."""
     found = []
     boxes = {
-        "the quarter picker": page.locator('[data-testid="stSidebar"] [data-testid='
-                                           '"stSelectbox"]').first,
+        "the quarter picker": page.locator(
+            '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
+        ).first,
         "the funnel chart": page.locator(".js-plotly-plot").first,
     }
     for i, tile in enumerate(page.locator('[data-testid="stMetric"]').all()):
         boxes[f"KPI tile {i + 1}"] = tile
     for what, locator in boxes.items():
         box = locator.bounding_box()
-        if box is None or box["y"] < 0 or box["y"] + box["height"] > 768 or (
-                box["x"] + box["width"] > 1366):
+        if (
+            box is None
+            or box["y"] < 0
+            or box["y"] + box["height"] > 768
+            or (box["x"] + box["width"] > 1366)
+        ):
             found.append(f"overview at 1366x768: {what} is not on the first screen ({box})")
     return found
 
@@ -288,7 +303,7 @@ def test_every_page_fits_the_three_screens(sample_url, browser):
     found: list[str] = []
     for turn, spec in enumerate(PAGES):
         # Open each page at a different size first: every size gets fresh loads too.
-        order = SIZES[turn % 3:] + SIZES[:turn % 3]
+        order = SIZES[turn % 3 :] + SIZES[: turn % 3]
         context = browser.new_context(viewport={"width": order[0][0], "height": order[0][1]})
         page = context.new_page()
         page.goto(f"{sample_url}/{spec.path}")
@@ -321,8 +336,10 @@ def off_screen(page, where: str, height: int) -> list[str]:  # type: ignore[no-u
     for chart in page.locator(".js-plotly-plot").all():
         box = chart.bounding_box()
         if box is not None and box["y"] + box["height"] > height + 1:
-            found.append(f"{where}: the chart ends {round(box['y'] + box['height'] - height)} "
-                         "px below the screen")
+            found.append(
+                f"{where}: the chart ends {round(box['y'] + box['height'] - height)} "
+                "px below the screen"
+            )
     return found
 
 
@@ -351,8 +368,11 @@ def test_presenter_mode_fits_the_three_screens(sample_url, browser):
             found += off_screen(page, f"presenter slide {slide} at {width}x{height}", height)
             if slide in PRESENTER_SAMPLE:
                 SHOTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(
-                    SHOTS / f"layout-presenter-{PRESENTER_SAMPLE[slide]}-{width}x{height}.png"))
+                page.screenshot(
+                    path=str(
+                        SHOTS / f"layout-presenter-{PRESENTER_SAMPLE[slide]}-{width}x{height}.png"
+                    )
+                )
         if sizes != SIZES[:1]:
             resize(page, 1280, 720)
     context.close()
@@ -360,7 +380,8 @@ def test_presenter_mode_fits_the_three_screens(sample_url, browser):
 
 
 def test_a_page_opened_by_url_as_a_fresh_servers_first_request_shows_the_navigation(
-        tmp_path, browser):
+    tmp_path, browser
+):
     """`make run` on an empty database, and the first visitor opens a bookmark: the app's
     navigation (not the script names), the sample loaded, the page drawn in full."""
     url = f"sqlite:///{tmp_path / 'empty.db'}"

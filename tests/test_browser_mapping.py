@@ -23,8 +23,9 @@ WON_DEALS = DATA / "tracked" / "closed_deals.csv"
 MQL_HEADERS = ["mql_id", "first_contact_date", "landing_page_id", "origin"]
 WON_HEADERS = ["mql_id", "seller_id", "sdr_id", "sr_id", "won_date", "business_segment"]
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="Debian's chromium is not installed")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"
+)
 
 
 @pytest.fixture(scope="module")
@@ -107,10 +108,20 @@ def test_a_day_first_mql_list_and_its_won_deals_are_mapped_and_imported(app):
     with engine.connect() as conn:
         rows = conn.execute(
             select(t.c.journey_id, t.c.entry_stage, t.c.mql_at, t.c.channel, t.c.won_at)
-            .where(t.c.journey_id.like("olist:%")).order_by(t.c.journey_id)).all()
+            .where(t.c.journey_id.like("olist:%"))
+            .order_by(t.c.journey_id)
+        ).all()
     engine.dispose()
-    assert [(r.journey_id, r.entry_stage, r.mql_at.date().isoformat(), r.channel,
-             r.won_at.date().isoformat() if r.won_at else None) for r in rows] == [
+    assert [
+        (
+            r.journey_id,
+            r.entry_stage,
+            r.mql_at.date().isoformat(),
+            r.channel,
+            r.won_at.date().isoformat() if r.won_at else None,
+        )
+        for r in rows
+    ] == [
         ("olist:m1", "mql", "2026-04-01", "Paid Search", "2026-05-10"),
         ("olist:m2", "mql", "2026-04-15", None, None),
         ("olist:m3", "mql", "2026-05-20", "Email", "2026-06-01"),

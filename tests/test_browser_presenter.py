@@ -22,13 +22,31 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     url = qbr_database(tmp)
     engine = make_engine(url)
     report = "campaigns.sql.top"
-    mt.add_note(engine, quarter="2026-Q2", report=report, side="sales", author="Ann Lee",
-                text="Alpha's webinar leads were called within a day; the SQLs followed.")
-    mt.add_note(engine, quarter="2026-Q2", report=report, side="marketing", author="Mia Chen",
-                text="Alpha ran two webinars with a sharper invite list. Gamma only started "
-                     "in June, so its zero is expected.")
-    mt.add_decision(engine, quarter="2026-Q2", report=report, owner="Mia Chen",
-                    what="Repeat the Alpha webinar format in Q3", due_quarter="2026-Q3")
+    mt.add_note(
+        engine,
+        quarter="2026-Q2",
+        report=report,
+        side="sales",
+        author="Ann Lee",
+        text="Alpha's webinar leads were called within a day; the SQLs followed.",
+    )
+    mt.add_note(
+        engine,
+        quarter="2026-Q2",
+        report=report,
+        side="marketing",
+        author="Mia Chen",
+        text="Alpha ran two webinars with a sharper invite list. Gamma only started "
+        "in June, so its zero is expected.",
+    )
+    mt.add_decision(
+        engine,
+        quarter="2026-Q2",
+        report=report,
+        owner="Mia Chen",
+        what="Repeat the Alpha webinar format in Q3",
+        due_quarter="2026-Q3",
+    )
     engine.dispose()
     with serving(url, tmp) as base:
         yield base

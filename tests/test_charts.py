@@ -24,118 +24,303 @@ NAN = float("nan")
 
 # --- frames -----------------------------------------------------------------------------------
 
+
 def funnel_frame(counts: list[int], goals: list[float]) -> pd.DataFrame:
     """funnel_table's columns; step rates from the counts, so the fixture is the counts."""
     stages = ["lead", "mql", "sal", "sql", "opp", "won"]
     labels = ["Lead", "MQL", "SAL", "SQL", "Opportunity", "Closed Won"]
     rows = []
     for i, (stage, label, n) in enumerate(zip(stages, labels, counts, strict=True)):
-        rows.append(dict(stage=stage, label=label, tracked=True, count=n, previous=n,
-                         change=0.0, step_from=stages[i - 1] if i else None,
-                         step_rate=n / counts[i - 1] if i else NAN,
-                         step_goal=goals[i - 1] if i else NAN,
-                         cumulative_rate=n / counts[0] if i else NAN, cumulative_goal=NAN,
-                         verdict=step_verdict(n / counts[i - 1], goals[i - 1]) if i else None))
+        rows.append(
+            dict(
+                stage=stage,
+                label=label,
+                tracked=True,
+                count=n,
+                previous=n,
+                change=0.0,
+                step_from=stages[i - 1] if i else None,
+                step_rate=n / counts[i - 1] if i else NAN,
+                step_goal=goals[i - 1] if i else NAN,
+                cumulative_rate=n / counts[0] if i else NAN,
+                cumulative_goal=NAN,
+                verdict=step_verdict(n / counts[i - 1], goals[i - 1]) if i else None,
+            )
+        )
     return pd.DataFrame(rows)
 
 
 FUNNEL = funnel_frame([1000, 250, 150, 90, 44, 12], [0.25, 0.6, 0.6, 0.55, 0.25])
 
-COHORT = pd.DataFrame([
-    dict(stage="mql", label="MQL", reached=200, rate=1.0, ci_low=0.98, ci_high=1.0, goal=None),
-    dict(stage="sal", label="SAL", reached=120, rate=0.6, ci_low=0.53, ci_high=0.66, goal=0.6),
-    dict(stage="sql", label="SQL", reached=80, rate=0.4, ci_low=0.37, ci_high=0.47, goal=0.36),
-    dict(stage="opp", label="Opportunity", reached=20, rate=0.1, ci_low=0.066, ci_high=0.149,
-         goal=0.198),
-])
+COHORT = pd.DataFrame(
+    [
+        dict(stage="mql", label="MQL", reached=200, rate=1.0, ci_low=0.98, ci_high=1.0, goal=None),
+        dict(stage="sal", label="SAL", reached=120, rate=0.6, ci_low=0.53, ci_high=0.66, goal=0.6),
+        dict(stage="sql", label="SQL", reached=80, rate=0.4, ci_low=0.37, ci_high=0.47, goal=0.36),
+        dict(
+            stage="opp",
+            label="Opportunity",
+            reached=20,
+            rate=0.1,
+            ci_low=0.066,
+            ci_high=0.149,
+            goal=0.198,
+        ),
+    ]
+)
 
-CAMPAIGN_COLUMNS = ["id", "name", "channel", "value", "upstream", "goal", "expected",
-                    "vs_expected", "verdict"]
-CAMPAIGNS = pd.DataFrame([
-    ("c1", "Webinar", "Webinar", 1234, 3000, 0.36, 1080.0, 154.0, "at_or_above"),
-    ("c2", "Ebook", "Content", 12, 26, 0.36, 9.36, 2.64, "at_or_above"),
-    ("c3", "<b>x</b>", "Paid & Search", 3, 12, 0.36, 4.32, -1.32, "below"),
-    ("c4", "Webinar", None, 0, 0, 0.36, NAN, NAN, None),
-], columns=CAMPAIGN_COLUMNS)
+CAMPAIGN_COLUMNS = [
+    "id",
+    "name",
+    "channel",
+    "value",
+    "upstream",
+    "goal",
+    "expected",
+    "vs_expected",
+    "verdict",
+]
+CAMPAIGNS = pd.DataFrame(
+    [
+        ("c1", "Webinar", "Webinar", 1234, 3000, 0.36, 1080.0, 154.0, "at_or_above"),
+        ("c2", "Ebook", "Content", 12, 26, 0.36, 9.36, 2.64, "at_or_above"),
+        ("c3", "<b>x</b>", "Paid & Search", 3, 12, 0.36, 4.32, -1.32, "below"),
+        ("c4", "Webinar", None, 0, 0, 0.36, NAN, NAN, None),
+    ],
+    columns=CAMPAIGN_COLUMNS,
+)
 
-REP_COLUMNS = ["id", "name", "team", "numerator", "denominator", "rate", "ci_low", "ci_high",
-               "goal", "verdict"]
-REPS = pd.DataFrame([
-    ("r1", "Ana", "Velocity", 15, 20, 0.75, 0.53, 0.89, 0.36, "above"),
-    ("r2", "Ben", "Growth", 9, 19, 9 / 19, 0.27, 0.68, 0.36, "on_par"),
-    ("r3", "=HYPERLINK(\"http://x\",\"y\")", None, 1, 20, 0.05, 0.01, 0.24, 0.36, "below"),
-], columns=REP_COLUMNS)
+REP_COLUMNS = [
+    "id",
+    "name",
+    "team",
+    "numerator",
+    "denominator",
+    "rate",
+    "ci_low",
+    "ci_high",
+    "goal",
+    "verdict",
+]
+REPS = pd.DataFrame(
+    [
+        ("r1", "Ana", "Velocity", 15, 20, 0.75, 0.53, 0.89, 0.36, "above"),
+        ("r2", "Ben", "Growth", 9, 19, 9 / 19, 0.27, 0.68, 0.36, "on_par"),
+        ("r3", '=HYPERLINK("http://x","y")', None, 1, 20, 0.05, 0.01, 0.24, 0.36, "below"),
+    ],
+    columns=REP_COLUMNS,
+)
 
-CONTRIBUTION = pd.DataFrame([
-    dict(metric="pipeline", sourced=1_400_000.0, total=1_520_000.0, share=1_400_000 / 1_520_000,
-         target=1_200_000.0, attainment=1_400_000 / 1_200_000, verdict="at_or_above"),
-    dict(metric="bookings", sourced=600_000.0, total=640_000.0, share=0.9375,
-         target=800_000.0, attainment=0.75, verdict="below"),
-])
+CONTRIBUTION = pd.DataFrame(
+    [
+        dict(
+            metric="pipeline",
+            sourced=1_400_000.0,
+            total=1_520_000.0,
+            share=1_400_000 / 1_520_000,
+            target=1_200_000.0,
+            attainment=1_400_000 / 1_200_000,
+            verdict="at_or_above",
+        ),
+        dict(
+            metric="bookings",
+            sourced=600_000.0,
+            total=640_000.0,
+            share=0.9375,
+            target=800_000.0,
+            attainment=0.75,
+            verdict="below",
+        ),
+    ]
+)
 
-CHANNELS = pd.DataFrame([
-    dict(channel="Email", mql=40, sql=12, opp=5, won=1, spend=1200.0),
-    dict(channel="Webinar", mql=3000, sql=1234, opp=90, won=12, spend=25_000.0),
-    dict(channel="Content", mql=40, sql=12, opp=4, won=2, spend=None),
-])
+CHANNELS = pd.DataFrame(
+    [
+        dict(channel="Email", mql=40, sql=12, opp=5, won=1, spend=1200.0),
+        dict(channel="Webinar", mql=3000, sql=1234, opp=90, won=12, spend=25_000.0),
+        dict(channel="Content", mql=40, sql=12, opp=4, won=2, spend=None),
+    ]
+)
 
-SPEND_COLUMNS = ["campaign_id", "name", "channel", "cost_basis", "cost", "mql", "sql", "opp",
-                 "won", "bookings", "cost_per_mql", "cost_per_sql", "cost_per_opp",
-                 "cost_per_won", "roi"]
-SPEND = pd.DataFrame([
-    ("c1", "Webinar", "Webinar", "actual", 10_000.0, 50, 20, 5, 2, 30_000.0, 200.0, 500.0,
-     2000.0, 5000.0, 2.0),
-    ("c2", "Ebook", "Content", "budget", 3000.0, 30, 2, 1, 0, 0.0, 100.0, 1500.0, 3000.0,
-     None, -1.0),
-    ("c3", "Podcast", "Other", None, None, 10, 5, 0, 0, 0.0, None, None, None, None, None),
-    ("c4", "Outbound", "Outbound", "budget", 4000.0, 8, 0, 0, 0, 1000.0, 500.0, None, None,
-     None, -0.75),
-    ("c5", "Partner", "Partner", "actual", 5000.0, 16, 5, 4, 2, 386_000.0, 312.5, 1000.0,
-     1250.0, 2500.0, 76.2),
-], columns=SPEND_COLUMNS)
+SPEND_COLUMNS = [
+    "campaign_id",
+    "name",
+    "channel",
+    "cost_basis",
+    "cost",
+    "mql",
+    "sql",
+    "opp",
+    "won",
+    "bookings",
+    "cost_per_mql",
+    "cost_per_sql",
+    "cost_per_opp",
+    "cost_per_won",
+    "roi",
+]
+SPEND = pd.DataFrame(
+    [
+        (
+            "c1",
+            "Webinar",
+            "Webinar",
+            "actual",
+            10_000.0,
+            50,
+            20,
+            5,
+            2,
+            30_000.0,
+            200.0,
+            500.0,
+            2000.0,
+            5000.0,
+            2.0,
+        ),
+        (
+            "c2",
+            "Ebook",
+            "Content",
+            "budget",
+            3000.0,
+            30,
+            2,
+            1,
+            0,
+            0.0,
+            100.0,
+            1500.0,
+            3000.0,
+            None,
+            -1.0,
+        ),
+        ("c3", "Podcast", "Other", None, None, 10, 5, 0, 0, 0.0, None, None, None, None, None),
+        (
+            "c4",
+            "Outbound",
+            "Outbound",
+            "budget",
+            4000.0,
+            8,
+            0,
+            0,
+            0,
+            1000.0,
+            500.0,
+            None,
+            None,
+            None,
+            -0.75,
+        ),
+        (
+            "c5",
+            "Partner",
+            "Partner",
+            "actual",
+            5000.0,
+            16,
+            5,
+            4,
+            2,
+            386_000.0,
+            312.5,
+            1000.0,
+            1250.0,
+            2500.0,
+            76.2,
+        ),
+    ],
+    columns=SPEND_COLUMNS,
+)
 
-VELOCITY = pd.DataFrame([
-    ("lead", "mql", 249, 3.45, 6.9), ("mql", "sal", 146, 1.2, 2.15),
-    ("sal", "sql", 0, None, None), ("sql", "opp", 46, 5.3, 9.7), ("opp", "won", 9, 31.6, 40.4),
-], columns=["from_stage", "to_stage", "journeys", "median_days", "p75_days"])
+VELOCITY = pd.DataFrame(
+    [
+        ("lead", "mql", 249, 3.45, 6.9),
+        ("mql", "sal", 146, 1.2, 2.15),
+        ("sal", "sql", 0, None, None),
+        ("sql", "opp", 46, 5.3, 9.7),
+        ("opp", "won", 9, 31.6, 40.4),
+    ],
+    columns=["from_stage", "to_stage", "journeys", "median_days", "p75_days"],
+)
 
-TRAIT_COLUMNS = ["dimension", "value", "fastest_share", "all_share", "lift", "fastest_count",
-                 "all_count", "fastest_size", "all_size", "fastest_ci_low", "fastest_ci_high"]
+TRAIT_COLUMNS = [
+    "dimension",
+    "value",
+    "fastest_share",
+    "all_share",
+    "lift",
+    "fastest_count",
+    "all_count",
+    "fastest_size",
+    "all_size",
+    "fastest_ci_low",
+    "fastest_ci_high",
+]
 
 
 def traits_frame(n: int) -> pd.DataFrame:
     """n channel values with lifts 1.0, 1.1, … in reverse, plus a rep with lift 0.5; the
     fastest quartile holds 10 of 40 wins, each channel 2 of them (95% interval 5.7%–51%)."""
-    rows = [("channel", f"C{i}", 0.2, 0.2 / (1 + i / 10), 1 + i / 10, 2, 8, 10, 40, 0.056681,
-             0.509843) for i in range(n)]
+    rows = [
+        ("channel", f"C{i}", 0.2, 0.2 / (1 + i / 10), 1 + i / 10, 2, 8, 10, 40, 0.056681, 0.509843)
+        for i in range(n)
+    ]
     rows.append(("rep", "<i>Zoe</i>", 0.1, 0.2, 0.5, 1, 8, 10, 40, 0.017876, 0.404156))
     return pd.DataFrame(rows, columns=TRAIT_COLUMNS)
 
 
-FOLLOWUP = pd.DataFrame([("within_sla", 179, 249, 179 / 249), ("late", 38, 249, 38 / 249),
-                         ("never", 32, 249, 32 / 249)],
-                        columns=["status", "count", "mqls", "share"])
+FOLLOWUP = pd.DataFrame(
+    [
+        ("within_sla", 179, 249, 179 / 249),
+        ("late", 38, 249, 38 / 249),
+        ("never", 32, 249, 32 / 249),
+    ],
+    columns=["status", "count", "mqls", "share"],
+)
 
-BY_REP = pd.DataFrame([
-    ("r1", "Ana & Co", 9, 6, 1, 2, 6 / 9, 0.35, 0.88, 3, 77.6),
-    ("r2", "Ben", 16, 14, 2, 0, 0.875, 0.64, 0.97, 1, 30.9),
-    (None, "(unassigned)", 8, 0, 0, 8, 0.0, 0.0, 0.32, 8, 64.0),
-], columns=["rep_id", "rep_name", "mqls", "within_sla", "late", "never", "within_share",
-            "within_ci_low", "within_ci_high", "open_mqls", "median_open_age_days"])
+BY_REP = pd.DataFrame(
+    [
+        ("r1", "Ana & Co", 9, 6, 1, 2, 6 / 9, 0.35, 0.88, 3, 77.6),
+        ("r2", "Ben", 16, 14, 2, 0, 0.875, 0.64, 0.97, 1, 30.9),
+        (None, "(unassigned)", 8, 0, 0, 8, 0.0, 0.0, 0.32, 8, 64.0),
+    ],
+    columns=[
+        "rep_id",
+        "rep_name",
+        "mqls",
+        "within_sla",
+        "late",
+        "never",
+        "within_share",
+        "within_ci_low",
+        "within_ci_high",
+        "open_mqls",
+        "median_open_age_days",
+    ],
+)
 
-REFERRAL = pd.DataFrame([
-    ("Referral", 57, 1, 1 / 57, 0.0031, 0.0929, 1.7),
-    ("All other", 866, 9, 9 / 866, 0.0055, 0.0196, None),
-], columns=["group", "cohort", "won", "rate", "ci_low", "ci_high", "lift"])
+REFERRAL = pd.DataFrame(
+    [
+        ("Referral", 57, 1, 1 / 57, 0.0031, 0.0929, 1.7),
+        ("All other", 866, 9, 9 / 866, 0.0055, 0.0196, None),
+    ],
+    columns=["group", "cohort", "won", "rate", "ci_low", "ci_high", "lift"],
+)
 
-DRILL = pd.DataFrame([
-    ("2026-Q3", 84, 52, 41, 28, 13, 2, 454_106.6, 59_468.07),
-    ("2026-Q2", 0, 0, 0, 0, 0, 0, 0.0, 0.0),
-    ("2026-Q1", 70, 40, 30, 1200, 10, 3, 1000.0, 500.0),
-], columns=["quarter", "leads", "mql", "sal", "sql", "opp", "won", "pipeline", "bookings"])
+DRILL = pd.DataFrame(
+    [
+        ("2026-Q3", 84, 52, 41, 28, 13, 2, 454_106.6, 59_468.07),
+        ("2026-Q2", 0, 0, 0, 0, 0, 0, 0.0, 0.0),
+        ("2026-Q1", 70, 40, 30, 1200, 10, 3, 1000.0, 500.0),
+    ],
+    columns=["quarter", "leads", "mql", "sal", "sql", "opp", "won", "pipeline", "bookings"],
+)
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
 
 def goal_trace(fig: go.Figure) -> Any:
     """The one trace drawing per-bar goals (a scatter of dashed segments)."""
@@ -159,34 +344,48 @@ def strings(node: Any) -> Iterator[str]:
 
 def assert_no_raw_markup(fig: go.Figure) -> None:
     for text in strings(fig.to_dict()):
-        assert "<b>" not in text and "<i>" not in text and "</" not in text.replace(
-            "</extra>", ""), text
+        assert (
+            "<b>" not in text and "<i>" not in text and "</" not in text.replace("</extra>", "")
+        ), text
         assert " & " not in text, text
 
 
 # --- constants and escaping -------------------------------------------------------------------
 
+
 def test_palette_is_okabe_ito():
-    assert charts.PALETTE == ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
-                              "#D55E00", "#CC79A7")
+    assert charts.PALETTE == (
+        "#000000",
+        "#E69F00",
+        "#56B4E9",
+        "#009E73",
+        "#F0E442",
+        "#0072B2",
+        "#D55E00",
+        "#CC79A7",
+    )
     assert (ABOVE, BELOW, ON_PAR, NEUTRAL) == ("#009E73", "#D55E00", "#999999", "#0072B2")
 
 
-@pytest.mark.parametrize("text,escaped", [
-    ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
-    ('=HYPERLINK("http://x","y")', '=HYPERLINK("http://x","y")'),
-    ("Paid & Search", "Paid &amp; Search"),
-    ("&lt;", "&amp;lt;"),
-    ("%{x}", "%{x}"),
-    (None, "—"),
-    (NAN, "—"),
-    (42, "42"),
-])
+@pytest.mark.parametrize(
+    "text,escaped",
+    [
+        ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
+        ('=HYPERLINK("http://x","y")', '=HYPERLINK("http://x","y")'),
+        ("Paid & Search", "Paid &amp; Search"),
+        ("&lt;", "&amp;lt;"),
+        ("%{x}", "%{x}"),
+        (None, "—"),
+        (NAN, "—"),
+        (42, "42"),
+    ],
+)
 def test_escape_label(text, escaped):
     assert charts.escape_label(text) == escaped
 
 
 # --- funnel -----------------------------------------------------------------------------------
+
 
 def test_funnel_chart_bars_labels_and_expected_counts():
     fig = charts.funnel_chart(FUNNEL)
@@ -194,35 +393,61 @@ def test_funnel_chart_bars_labels_and_expected_counts():
     assert bars.type == "bar" and bars.orientation == "h"
     assert list(bars.x) == [1000, 250, 150, 90, 44, 12]
     assert list(bars.y) == [0, 1, 2, 3, 4, 5]
-    assert list(fig.layout.yaxis.ticktext) == ["Lead", "MQL", "SAL", "SQL", "Opportunity",
-                                               "Closed Won"]
+    assert list(fig.layout.yaxis.ticktext) == [
+        "Lead",
+        "MQL",
+        "SAL",
+        "SQL",
+        "Opportunity",
+        "Closed Won",
+    ]
     assert fig.layout.yaxis.autorange == "reversed"  # Lead at the top
-    assert list(bars.text) == ["1k", "250 · 25% of Lead", "150 · 60% of MQL",
-                               "90 · 60% of SAL", "44 · 49% of SQL",
-                               "12 · 27% of Opportunity"]
+    assert list(bars.text) == [
+        "1k",
+        "250 · 25% of Lead",
+        "150 · 60% of MQL",
+        "90 · 60% of SAL",
+        "44 · 49% of SQL",
+        "12 · 27% of Opportunity",
+    ]
     # expected = previous count × step goal: 250, 150, 90, 49.5, 11; 44 < 49.5 misses.
     assert list(bars.marker.color) == [NEUTRAL, ABOVE, ABOVE, ABOVE, BELOW, ABOVE]
     goal = goal_trace(fig)
     assert goal.name == "Expected at goal" and goal.showlegend
     assert goal.line.color == "#000000" and goal.line.dash == "dash"
     assert [x for x in goal.x if x is not None] == pytest.approx(
-        [v for v in (250, 150, 90, 49.5, 11) for _ in range(3)])
+        [v for v in (250, 150, 90, 49.5, 11) for _ in range(3)]
+    )
     assert list(goal.y[:4]) == [0.6, 1, 1.4, None]
     assert [t for t in goal.text if t][::3] == [
-        "expected at goal: 250", "expected at goal: 150", "expected at goal: 90",
-        "expected at goal: 49.5", "expected at goal: 11"]
+        "expected at goal: 250",
+        "expected at goal: 150",
+        "expected at goal: 90",
+        "expected at goal: 49.5",
+        "expected at goal: 11",
+    ]
 
 
 def test_conversion_chart_colours_by_goal_and_marks_each_goal():
     fig = charts.conversion_chart(FUNNEL)
     bars = fig.data[0]
     assert bars.orientation == "v"
-    assert list(fig.layout.xaxis.ticktext) == ["Lead→MQL", "MQL→SAL", "SAL→SQL",
-                                               "SQL→Opportunity", "Opportunity→Closed Won"]
+    assert list(fig.layout.xaxis.ticktext) == [
+        "Lead→MQL",
+        "MQL→SAL",
+        "SAL→SQL",
+        "SQL→Opportunity",
+        "Opportunity→Closed Won",
+    ]
     assert list(bars.y) == pytest.approx([0.25, 0.6, 0.6, 44 / 90, 12 / 44])
     assert list(bars.marker.color) == [ABOVE, ABOVE, ABOVE, BELOW, ABOVE]
-    assert list(bars.text) == ["25% (goal 25%)", "60% (goal 60%)", "60% (goal 60%)",
-                               "49% (goal 55%)", "27% (goal 25%)"]
+    assert list(bars.text) == [
+        "25% (goal 25%)",
+        "60% (goal 60%)",
+        "60% (goal 60%)",
+        "49% (goal 55%)",
+        "27% (goal 25%)",
+    ]
     goal = goal_trace(fig)
     assert goal.name == "Goal"
     assert list(goal.x[:4]) == [-0.4, 0, 0.4, None]  # across the first bar
@@ -232,8 +457,9 @@ def test_conversion_chart_colours_by_goal_and_marks_each_goal():
 
 
 def test_conversion_chart_shows_a_decimal_when_rounding_would_hide_a_miss():
-    fig = charts.conversion_chart(funnel_frame([1000, 250, 149, 90, 44, 12],
-                                               [0.25, 0.6, 0.6, 0.55, 0.25]))
+    fig = charts.conversion_chart(
+        funnel_frame([1000, 250, 149, 90, 44, 12], [0.25, 0.6, 0.6, 0.55, 0.25])
+    )
     assert fig.data[0].text[1] == "59.6% (goal 60.0%)"
     assert fig.data[0].marker.color[1] == BELOW
 
@@ -259,6 +485,7 @@ def test_cohort_chart_whiskers_goals_and_verdict_colours():
 
 # --- the twelve reports -----------------------------------------------------------------------
 
+
 def test_campaign_chart_values_colours_and_expected_marker():
     fig = charts.campaign_chart(CAMPAIGNS, "SQLs")
     bars = fig.data[0]
@@ -270,16 +497,21 @@ def test_campaign_chart_values_colours_and_expected_marker():
     assert list(bars.marker.color) == [ABOVE, ABOVE, BELOW, NEUTRAL]
     goal = goal_trace(fig)
     assert [t.name for t in fig.data if t.showlegend] == ["Expected at goal"]
-    assert list(goal.x) == pytest.approx([1080] * 3 + [None] + [9.36] * 3 + [None]
-                                         + [4.32] * 3 + [None])
+    assert list(goal.x) == pytest.approx(
+        [1080] * 3 + [None] + [9.36] * 3 + [None] + [4.32] * 3 + [None]
+    )
     assert list(goal.y) == [-0.4, 0, 0.4, None, 0.6, 1, 1.4, None, 1.6, 2, 2.4, None]
     assert goal.text[8] == "expected at goal: 4.3"
 
 
 def test_campaign_chart_escapes_names_and_keeps_namesakes_apart():
     fig = charts.campaign_chart(CAMPAIGNS, "SQLs")
-    assert list(fig.layout.yaxis.ticktext) == ["Webinar", "Ebook", "&lt;b&gt;x&lt;/b&gt;",
-                                               "Webinar"]
+    assert list(fig.layout.yaxis.ticktext) == [
+        "Webinar",
+        "Ebook",
+        "&lt;b&gt;x&lt;/b&gt;",
+        "Webinar",
+    ]
     assert list(fig.layout.yaxis.tickvals) == [0, 1, 2, 3]  # two bars named Webinar
     hover = fig.data[0].hovertext[2]
     assert hover.startswith("&lt;b&gt;x&lt;/b&gt;<br>channel: Paid &amp; Search")
@@ -297,20 +529,31 @@ def test_long_names_are_cut_before_escaping():
     first, second = tick.split("<br>")
     assert first == "Quarterly webinar series" and second.endswith("…")
     assert second.startswith("AAAA") and "&" not in second.replace("&lt;", "").replace(
-        "&gt;", "").replace("&amp;", "")
+        "&gt;", ""
+    ).replace("&amp;", "")
     assert all(charts.text_width(line) <= charts.NAME_WIDTH for line in (first, second))
     assert fig.layout.yaxis.ticktext[1] == "Ebook"
     # the hover keeps the name whole
-    assert fig.data[0].hovertext[0].startswith(
-        "Quarterly webinar series " + "A" * 30 + " &lt;&amp;&gt; tail that does not fit<br>")
+    assert (
+        fig.data[0]
+        .hovertext[0]
+        .startswith(
+            "Quarterly webinar series " + "A" * 30 + " &lt;&amp;&gt; tail that does not fit<br>"
+        )
+    )
 
 
-@pytest.mark.parametrize("text,lines", [
-    ("Webinar", ["Webinar"]),
-    ("2026-Q1 Social: LinkedIn Thought Leadership", ["2026-Q1 Social:",
-                                                     "LinkedIn Thought Leadership"]),
-    ("A" * 60, ["A" * 60, "A" * 60]),  # one long word: broken inside, then cut
-])
+@pytest.mark.parametrize(
+    "text,lines",
+    [
+        ("Webinar", ["Webinar"]),
+        (
+            "2026-Q1 Social: LinkedIn Thought Leadership",
+            ["2026-Q1 Social:", "LinkedIn Thought Leadership"],
+        ),
+        ("A" * 60, ["A" * 60, "A" * 60]),  # one long word: broken inside, then cut
+    ],
+)
 def test_shorten_breaks_between_words_and_cuts_with_an_ellipsis(text, lines):
     got = charts.shorten(text).split("\n")
     assert len(got) == len(lines)
@@ -350,11 +593,11 @@ def test_rep_chart_rates_whiskers_goal_line_and_verdicts():
 def test_rep_chart_goal_label_keeps_small_goals_readable():
     fig = charts.rep_chart(REPS.assign(goal=0.045), "Closed Won")
     assert fig.layout.annotations[0].text == "Goal 4.5%"
-    assert charts.rep_chart(REPS.assign(goal=0.05), "Won").layout.annotations[0].text == (
-        "Goal 5%")
+    assert charts.rep_chart(REPS.assign(goal=0.05), "Won").layout.annotations[0].text == ("Goal 5%")
 
 
 # --- around the reports -----------------------------------------------------------------------
+
 
 def test_contribution_chart_with_targets():
     fig = charts.contribution_chart(CONTRIBUTION)
@@ -363,8 +606,10 @@ def test_contribution_chart_with_targets():
     assert list(total.x) == [1_520_000, 640_000] and list(sourced.x) == [1_400_000, 600_000]
     assert list(total.text) == ["$1.4M of $1.5M (92%)", "$600k of $640k (94%)"]
     assert list(sourced.marker.color) == [ABOVE, BELOW]  # 1.4M ≥ 1.2M; 600k < 800k
-    assert list(fig.layout.yaxis.ticktext) == ["Pipeline<br>target $1.2M",
-                                               "Bookings<br>target $800k"]
+    assert list(fig.layout.yaxis.ticktext) == [
+        "Pipeline<br>target $1.2M",
+        "Bookings<br>target $800k",
+    ]
     goal = goal_trace(fig)
     assert goal.name == "Target"
     assert [x for x in goal.x if x is not None] == [1_200_000] * 3 + [800_000] * 3
@@ -373,8 +618,7 @@ def test_contribution_chart_with_targets():
 
 
 def test_contribution_chart_without_targets_has_no_marker():
-    fig = charts.contribution_chart(CONTRIBUTION.assign(target=None, attainment=None,
-                                                        verdict=None))
+    fig = charts.contribution_chart(CONTRIBUTION.assign(target=None, attainment=None, verdict=None))
     assert [t.type for t in fig.data] == ["bar", "bar", "scatter"]  # the scatter: labels
     assert not any(t.name == "Target" for t in fig.data)
     assert list(fig.data[1].marker.color) == [NEUTRAL, NEUTRAL]
@@ -419,8 +663,12 @@ def test_roi_chart_colours_sign_and_draws_break_even():
 def test_velocity_chart_median_and_p75_per_transition():
     fig = charts.velocity_chart(VELOCITY)
     assert [t.name for t in fig.data] == ["Median", "75th percentile"]
-    assert list(fig.layout.yaxis.ticktext) == ["Lead→MQL", "MQL→SAL", "SQL→Opportunity",
-                                               "Opportunity→Closed Won"]  # SAL→SQL unmeasured
+    assert list(fig.layout.yaxis.ticktext) == [
+        "Lead→MQL",
+        "MQL→SAL",
+        "SQL→Opportunity",
+        "Opportunity→Closed Won",
+    ]  # SAL→SQL unmeasured
     assert list(fig.data[0].x) == [3.45, 1.2, 5.3, 31.6]
     assert list(fig.data[0].text) == ["3.5 days", "1.2 days", "5.3 days", "32 days"]
     assert list(fig.data[1].text) == ["6.9 days", "2.1 days", "9.7 days", "40 days"]
@@ -434,8 +682,10 @@ def test_fastest_traits_chart_top_twelve_and_reference_line():
     assert list(bars.x) == pytest.approx([1 + i / 10 for i in range(13, 1, -1)])
     assert fig.layout.yaxis.ticktext[0] == "Channel: C13"
     assert bars.text[0] == "2.3× (2/10)" and bars.text[-1] == "1.2× (2/10)"
-    assert bars.hovertext[0] == ("Channel: C13<br>lift 2.3×<br>fastest quartile: 2 of 10 = 20% "
-                                 "(95% interval 5.7%–51%)<br>all wins: 8 of 40 = 9%")
+    assert bars.hovertext[0] == (
+        "Channel: C13<br>lift 2.3×<br>fastest quartile: 2 of 10 = 20% "
+        "(95% interval 5.7%–51%)<br>all wins: 8 of 40 = 9%"
+    )
     (line,) = fig.layout.shapes
     assert line.x0 == 1
     assert fig.layout.annotations[0].text == "as common as among all wins"
@@ -518,8 +768,10 @@ def test_layout_reads_on_a_projector(name):
     assert min(layout["margin"][side] for side in ("l", "r", "t", "b")) >= 40
     assert layout["title"]["text"] and layout["height"] >= charts.MIN_HEIGHT
     assert all(t.type in ("bar", "scatter") for t in fig.data)
-    assert all(t.hovertemplate in (None, "%{hovertext}<extra></extra>",
-                                   "%{text}<extra></extra>") for t in fig.data)
+    assert all(
+        t.hovertemplate in (None, "%{hovertext}<extra></extra>", "%{text}<extra></extra>")
+        for t in fig.data
+    )
     fig.to_json()  # serialisable as the browser receives it
     if HAS_KALEIDO:
         PNG_DIR.mkdir(parents=True, exist_ok=True)
@@ -539,16 +791,19 @@ def test_empty_frame_gives_a_notice(name, shape):
     assert fig.layout.xaxis.visible is False
 
 
-@pytest.mark.parametrize("build,frame", [
-    (charts.cohort_chart, COHORT.head(1)),  # only the base stage
-    (charts.cohort_chart, COHORT.assign(reached=0, rate=None, ci_low=None, ci_high=None)),
-    (charts.conversion_chart, FUNNEL.head(1)),
-    (charts.velocity_chart, VELOCITY.assign(median_days=None, p75_days=None)),
-    (charts.followup_chart, FOLLOWUP.assign(count=0, mqls=0, share=None)),
-    (charts.referral_chart, REFERRAL.assign(cohort=0, won=0, rate=None, lift=None)),
-    (charts.spend_chart, SPEND.assign(sql=0)),
-    (charts.roi_chart, SPEND.assign(roi=None)),
-])
+@pytest.mark.parametrize(
+    "build,frame",
+    [
+        (charts.cohort_chart, COHORT.head(1)),  # only the base stage
+        (charts.cohort_chart, COHORT.assign(reached=0, rate=None, ci_low=None, ci_high=None)),
+        (charts.conversion_chart, FUNNEL.head(1)),
+        (charts.velocity_chart, VELOCITY.assign(median_days=None, p75_days=None)),
+        (charts.followup_chart, FOLLOWUP.assign(count=0, mqls=0, share=None)),
+        (charts.referral_chart, REFERRAL.assign(cohort=0, won=0, rate=None, lift=None)),
+        (charts.spend_chart, SPEND.assign(sql=0)),
+        (charts.roi_chart, SPEND.assign(roi=None)),
+    ],
+)
 def test_frames_with_nothing_to_draw_give_the_notice(build, frame):
     fig = build(frame)
     assert [a.text for a in fig.layout.annotations] == ["No data for this quarter"]

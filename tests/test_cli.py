@@ -20,21 +20,32 @@ def run(capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-
 
 def test_ingest_json_shape_and_counts(tmp_path, capsys):
     db = f"sqlite:///{tmp_path / 'cli.db'}"
-    code, out, err = run(capsys, "ingest", str(SF / "Lead.csv"), str(SF / "User.csv"),
-                         "--json", "--db", db)
+    code, out, err = run(
+        capsys, "ingest", str(SF / "Lead.csv"), str(SF / "User.csv"), "--json", "--db", db
+    )
     assert code == 0, err
     data = json.loads(out)
     assert set(data) == {"upload_id", "files", "warnings"}
     assert data["warnings"] == []
     assert data["upload_id"] == 1
     lead = data["files"][0]
-    assert {k: lead[k] for k in ("file", "format", "kind", "rows", "inserted", "updated",
-                                 "unchanged", "rejected")} == {
-        "file": "Lead.csv", "format": "salesforce", "kind": "leads", "rows": 6, "inserted": 3,
-        "updated": 0, "unchanged": 1, "rejected": 2}
+    assert {
+        k: lead[k]
+        for k in ("file", "format", "kind", "rows", "inserted", "updated", "unchanged", "rejected")
+    } == {
+        "file": "Lead.csv",
+        "format": "salesforce",
+        "kind": "leads",
+        "rows": 6,
+        "inserted": 3,
+        "updated": 0,
+        "unchanged": 1,
+        "rejected": 2,
+    }
     assert lead["rejections"] == [
         {"row": 6, "reason": "unparseable date in 'CreatedDate': 'not a date'"},
-        {"row": 7, "reason": "no id"}]
+        {"row": 7, "reason": "no id"},
+    ]
 
 
 def test_same_file_twice_is_unchanged_then_undo(tmp_path, capsys):
@@ -76,9 +87,17 @@ def test_missing_file_and_bad_usage_exit_2(tmp_path, capsys):
 
 def test_unreachable_database_is_one_line_exit_1():
     proc = subprocess.run(
-        [sys.executable, "-m", "smarketing_data", "uploads", "--db",
-         "postgresql+psycopg://nobody@127.0.0.1:1/nothing"],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "smarketing_data",
+            "uploads",
+            "--db",
+            "postgresql+psycopg://nobody@127.0.0.1:1/nothing",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
@@ -105,22 +124,70 @@ def test_quarters_json_newest_first(tmp_path, capsys):
 
 def test_report_json_shape_and_options(tmp_path, capsys):
     db = _qbr_db(tmp_path, capsys)
-    code, out, err = run(capsys, "report", "--quarter", "2026-Q2", "--top", "1",
-                         "--min-volume", "2", "--base", "lead", "--json", "--db", db)
+    code, out, err = run(
+        capsys,
+        "report",
+        "--quarter",
+        "2026-Q2",
+        "--top",
+        "1",
+        "--min-volume",
+        "2",
+        "--base",
+        "lead",
+        "--json",
+        "--db",
+        db,
+    )
     assert code == 0, err
     data = json.loads(out)
-    assert list(data) == ["quarter", "start", "end", "base", "funnel", "tracked", "campaigns",
-                          "reps", "goals"]
+    assert list(data) == [
+        "quarter",
+        "start",
+        "end",
+        "base",
+        "funnel",
+        "tracked",
+        "campaigns",
+        "reps",
+        "goals",
+    ]
     assert (data["quarter"], data["start"], data["end"], data["base"]) == (
-        "2026-Q2", "2026-04-01", "2026-07-01", "lead")
-    assert list(data["funnel"]) == ["leads", "mql", "sal", "sql", "opp", "won", "pipeline",
-                                    "bookings"]
+        "2026-Q2",
+        "2026-04-01",
+        "2026-07-01",
+        "lead",
+    )
+    assert list(data["funnel"]) == [
+        "leads",
+        "mql",
+        "sal",
+        "sql",
+        "opp",
+        "won",
+        "pipeline",
+        "bookings",
+    ]
     assert [r["name"] for r in data["campaigns"]["sql"]["top"]] == ["Alpha"]
-    assert list(data["campaigns"]["sql"]["top"][0]) == ["id", "name", "value", "upstream",
-                                                        "expected"]
+    assert list(data["campaigns"]["sql"]["top"][0]) == [
+        "id",
+        "name",
+        "value",
+        "upstream",
+        "expected",
+    ]
     rep = data["reps"]["sql"]["top"][0]
-    assert list(rep) == ["id", "name", "rate", "numerator", "denominator", "ci_low", "ci_high",
-                         "goal", "verdict"]
+    assert list(rep) == [
+        "id",
+        "name",
+        "rate",
+        "numerator",
+        "denominator",
+        "ci_low",
+        "ci_high",
+        "goal",
+        "verdict",
+    ]
     assert (rep["name"], rep["numerator"], rep["denominator"]) == ("Rita", 2, 2)
 
 

@@ -12,8 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_domain_package_does_not_import_streamlit():
-    offenders = [p for p in (ROOT / "smarketing_data").rglob("*.py")
-                 if re.search(r"^\s*(import streamlit|from streamlit)", p.read_text(), re.M)]
+    offenders = [
+        p
+        for p in (ROOT / "smarketing_data").rglob("*.py")
+        if re.search(r"^\s*(import streamlit|from streamlit)", p.read_text(), re.M)
+    ]
     assert offenders == []
 
 
@@ -24,26 +27,40 @@ def test_every_setting_is_documented_in_the_readme():
 
 def test_pages_and_ui_build_no_sql():
     builders = re.compile(
-        r"from sqlalchemy(\.sql)? import .*\b(select|insert|update|delete|text)\b")
+        r"from sqlalchemy(\.sql)? import .*\b(select|insert|update|delete|text)\b"
+    )
     raw = re.compile(r"[\"'](SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b", re.I)
-    offenders = [p.name for folder in ("app_pages", "ui") for p in (ROOT / folder).rglob("*.py")
-                 if builders.search(p.read_text()) or raw.search(p.read_text())]
+    offenders = [
+        p.name
+        for folder in ("app_pages", "ui")
+        for p in (ROOT / folder).rglob("*.py")
+        if builders.search(p.read_text()) or raw.search(p.read_text())
+    ]
     assert offenders == []
 
 
 def test_pages_and_ui_catch_only_the_packages_errors():
     """The database layer turns driver errors into DatabaseError; nothing above it sees them."""
-    driver = re.compile(r"^\s*(from sqlalchemy\.exc import|import sqlalchemy\.exc)|SQLAlchemyError",
-                        re.M)
-    offenders = [p.name for folder in ("app_pages", "ui") for p in (ROOT / folder).rglob("*.py")
-                 if driver.search(p.read_text())]
+    driver = re.compile(
+        r"^\s*(from sqlalchemy\.exc import|import sqlalchemy\.exc)|SQLAlchemyError", re.M
+    )
+    offenders = [
+        p.name
+        for folder in ("app_pages", "ui")
+        for p in (ROOT / folder).rglob("*.py")
+        if driver.search(p.read_text())
+    ]
     assert offenders == []
 
 
 def test_pages_and_ui_never_parse_a_quarter_label():
     """The quarter widget's label becomes a Quarter in ui/filters.py; below it, only Quarters."""
-    offenders = [p.name for folder in ("app_pages", "ui") for p in (ROOT / folder).rglob("*.py")
-                 if "parse_quarter" in p.read_text()]
+    offenders = [
+        p.name
+        for folder in ("app_pages", "ui")
+        for p in (ROOT / folder).rglob("*.py")
+        if "parse_quarter" in p.read_text()
+    ]
     assert offenders == []
 
 

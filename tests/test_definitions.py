@@ -45,11 +45,18 @@ def test_every_stage_starts_with_its_built_in_default(engine):
 
 def test_propose_sign_agree_and_propose_again(any_engine):
     eng = any_engine
-    assert propose_definition(eng, stage="mql", text="  Score >= 80 and ICP fit. ",
-                              author="Mia Marketing") == 1
+    assert (
+        propose_definition(
+            eng, stage="mql", text="  Score >= 80 and ICP fit. ", author="Mia Marketing"
+        )
+        == 1
+    )
     row = _row(eng, "mql")
-    assert (row["version"], row["text"], row["created_by"]) == (1, "Score >= 80 and ICP fit.",
-                                                                "Mia Marketing")
+    assert (row["version"], row["text"], row["created_by"]) == (
+        1,
+        "Score >= 80 and ICP fit.",
+        "Mia Marketing",
+    )
     assert row["status"] == "not yet agreed: awaiting Sales and Marketing sign-off"
     assert _row(eng, "sql")["version"] == 0
 
@@ -58,12 +65,13 @@ def test_propose_sign_agree_and_propose_again(any_engine):
     sign_off(eng, stage="MQL", side="marketing", name="Mia Marketing")
     row = _row(eng, "mql")
     assert bool(row["agreed"]) and row["status"] == "agreed"
-    assert (row["sales_signoff_by"], row["marketing_signoff_by"]) == ("Sam Sales",
-                                                                      "Mia Marketing")
+    assert (row["sales_signoff_by"], row["marketing_signoff_by"]) == ("Sam Sales", "Mia Marketing")
     assert row["sales_signoff_at"] <= row["marketing_signoff_at"]
 
-    assert propose_definition(eng, stage="mql", text="Score >= 70 and ICP fit.",
-                              author="Sam Sales") == 2
+    assert (
+        propose_definition(eng, stage="mql", text="Score >= 70 and ICP fit.", author="Sam Sales")
+        == 2
+    )
     row = _row(eng, "mql")
     assert (row["version"], bool(row["agreed"])) == (2, False)
     assert row["sales_signoff_by"] is None and row["marketing_signoff_by"] is None
@@ -92,16 +100,23 @@ def test_every_write_bumps_the_data_version(engine):
     assert data_version(engine) == before + 2
 
 
-@pytest.mark.parametrize("call,message", [
-    (lambda e: propose_definition(e, stage="mql", text="   ", author="Ann"), "text is empty"),
-    (lambda e: propose_definition(e, stage="mql", text="x" * (MAX_TEXT + 1), author="Ann"),
-     "longer than 4,000"),
-    (lambda e: propose_definition(e, stage="mql", text="New", author=" "), "author"),
-    (lambda e: propose_definition(e, stage="Customer", text="New", author="Ann"),
-     "unknown stage 'Customer'"),
-    (lambda e: sign_off(e, stage="mql", side="finance", name="Ann"), "unknown side"),
-    (lambda e: sign_off(e, stage="mql", side="sales", name=""), "name of who signs off"),
-])
+@pytest.mark.parametrize(
+    "call,message",
+    [
+        (lambda e: propose_definition(e, stage="mql", text="   ", author="Ann"), "text is empty"),
+        (
+            lambda e: propose_definition(e, stage="mql", text="x" * (MAX_TEXT + 1), author="Ann"),
+            "longer than 4,000",
+        ),
+        (lambda e: propose_definition(e, stage="mql", text="New", author=" "), "author"),
+        (
+            lambda e: propose_definition(e, stage="Customer", text="New", author="Ann"),
+            "unknown stage 'Customer'",
+        ),
+        (lambda e: sign_off(e, stage="mql", side="finance", name="Ann"), "unknown side"),
+        (lambda e: sign_off(e, stage="mql", side="sales", name=""), "name of who signs off"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_is_written(engine, call, message):
     before = data_version(engine)
     with pytest.raises(DefinitionError, match=message):
@@ -124,7 +139,11 @@ def test_sign_off_rules(engine):
 
 def test_stage_keys_from_labels():
     assert [stage_key(s) for s in ("MQL", " closed won ", "Opportunity", "opp")] == [
-        "mql", "won", "opp", "opp"]
+        "mql",
+        "won",
+        "opp",
+        "opp",
+    ]
 
 
 def test_goal_tables_say_where_each_goal_comes_from(engine):
@@ -133,19 +152,31 @@ def test_goal_tables_say_where_each_goal_comes_from(engine):
     set_goal(engine, from_stage="mql", to_stage="won", rate=0.1, quarter="2026-Q2")
     set_goal(engine, from_stage="sal", to_stage="opp", rate=0.4)
     table = goal_table(load_goals(engine, quarter="2026-Q2"))
-    assert table["transition"].tolist() == ["Lead→MQL", "MQL→SAL", "SAL→SQL",
-                                            "SQL→Opportunity", "Opportunity→Closed Won"]
+    assert table["transition"].tolist() == [
+        "Lead→MQL",
+        "MQL→SAL",
+        "SAL→SQL",
+        "SQL→Opportunity",
+        "Opportunity→Closed Won",
+    ]
     assert table["goal"].tolist() == ["25%", "50%", "60%", "50%", "25%"]
-    assert table["source"].tolist() == ["default", "set for this quarter", "default",
-                                        "set for every quarter", "default"]
+    assert table["source"].tolist() == [
+        "default",
+        "set for this quarter",
+        "default",
+        "set for every quarter",
+        "default",
+    ]
 
     pairs = pair_goal_table(load_goals(engine, quarter="2026-Q2")).set_index("key")
     assert pairs.index.tolist() == ["lead_won", "mql_sql", "mql_opp", "mql_won", "sal_opp"]
     # MQL→SQL = 0.5 × 0.6; MQL→Opp = 0.5 × 0.6 × 0.5; Lead→Won = 0.25 × 0.5 × 0.6 × 0.5 × 0.25
     assert pairs["goal"].tolist() == ["0.9%", "30%", "15%", "10%", "40%"]
     assert pairs.loc["mql_sql", "how"] == "MQL→SAL × SAL→SQL"
-    assert pairs.loc["mql_won", ["source", "how"]].tolist() == ["set for this quarter",
-                                                               "explicit goal"]
+    assert pairs.loc["mql_won", ["source", "how"]].tolist() == [
+        "set for this quarter",
+        "explicit goal",
+    ]
     assert pairs.loc["sal_opp", "source"] == "set for every quarter"
 
     other = pair_goal_table(load_goals(engine, quarter="2026-Q3")).set_index("key")

@@ -19,13 +19,21 @@ from smarketing_data.metrics.reports import ReportOptions
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
-                                reason="Debian's chromium is not installed (apt-get install "
-                                       "chromium)")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
+    reason="Debian's chromium is not installed (apt-get install chromium)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +43,33 @@ def preread(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     init_schema(engine)
     qbr = DATA / "qbr"
     load(engine, qbr / "campaigns.csv", qbr / "reps.csv", qbr / "journeys.csv")
-    meeting.add_note(engine, quarter="2026-Q2", report="campaigns.sql.top", side="sales",
-                     author="Ann", text="Alpha's SQLs came from the two April webinars.")
-    meeting.add_note(engine, quarter="2026-Q2", report="campaigns.sql.top", side="marketing",
-                     author="Bob", text="beta's SQLs were Q1 leads that converted late.")
-    meeting.add_decision(engine, quarter="2026-Q2", report="campaigns.sql.top",
-                         what="Move half of beta's budget to Alpha", owner="Ann",
-                         due_quarter="2026-Q3")
-    data = export(engine, quarter=parse_quarter("2026-Q2"), fmt="html",
-                  options=ReportOptions(min_volume=2))
+    meeting.add_note(
+        engine,
+        quarter="2026-Q2",
+        report="campaigns.sql.top",
+        side="sales",
+        author="Ann",
+        text="Alpha's SQLs came from the two April webinars.",
+    )
+    meeting.add_note(
+        engine,
+        quarter="2026-Q2",
+        report="campaigns.sql.top",
+        side="marketing",
+        author="Bob",
+        text="beta's SQLs were Q1 leads that converted late.",
+    )
+    meeting.add_decision(
+        engine,
+        quarter="2026-Q2",
+        report="campaigns.sql.top",
+        what="Move half of beta's budget to Alpha",
+        owner="Ann",
+        due_quarter="2026-Q3",
+    )
+    data = export(
+        engine, quarter=parse_quarter("2026-Q2"), fmt="html", options=ReportOptions(min_volume=2)
+    )
     engine.dispose()
     path = tmp / "smarketing-qbr-2026-Q2.html"
     path.write_bytes(data)
@@ -78,11 +104,16 @@ def test_pre_read_renders_offline_in_chromium(preread):
         assert page.locator(".plotly").count() == 9
         assert page.locator("#chart-campaigns-sql-top svg.main-svg").count() >= 1
         assert page.locator("#chart-campaigns-sql-top .ytick text").all_text_contents() == [
-            "Alpha", "beta", "Gamma"]
+            "Alpha",
+            "beta",
+            "Gamma",
+        ]
         section = page.locator("section#campaigns-sql-top")
         assert section.locator("tbody tr").all_inner_texts() == [
-            "Alpha\t2\t4\t1.44\tat or above expected", "beta\t2\t1\t0.36\tat or above expected",
-            "Gamma\t0\t0\t0\t"]
+            "Alpha\t2\t4\t1.44\tat or above expected",
+            "beta\t2\t1\t0.36\tat or above expected",
+            "Gamma\t0\t0\t0\t",
+        ]
         assert section.get_by_text("Alpha's SQLs came from the two April webinars.").is_visible()
         assert section.get_by_text("Move half of beta's budget to Alpha").is_visible()
         reps = page.locator("section#reps-won-top tbody tr").all_inner_texts()

@@ -61,6 +61,7 @@ def _child_env() -> dict[str, str]:
 
 # --- databases and commands ------------------------------------------------------------------
 
+
 @dataclass
 class Target:
     kind: str
@@ -110,8 +111,12 @@ class Command:
         entry = [str(MARKED_CLI)] if marked else ["-m", "smarketing_data"]
         self.args = args
         self.proc = subprocess.Popen(
-            [sys.executable, *entry, *args], cwd=ROOT, env=_child_env(), text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [sys.executable, *entry, *args],
+            cwd=ROOT,
+            env=_child_env(),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         self._out: list[str] = []
         self._err: list[str] = []
@@ -149,8 +154,10 @@ class Command:
         while not condition():
             if self.proc.poll() is not None:
                 self.finish()
-                raise AssertionError(f"the command ended (exit {self.proc.returncode}) before "
-                                     f"{what}:\n{self.stdout}\n{self.stderr}")
+                raise AssertionError(
+                    f"the command ended (exit {self.proc.returncode}) before "
+                    f"{what}:\n{self.stdout}\n{self.stderr}"
+                )
             if time.monotonic() > deadline:
                 raise AssertionError(f"no {what} within {timeout} s: {self.marks}")
             time.sleep(0.01)
@@ -161,8 +168,9 @@ class Command:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-            raise AssertionError(f"{' '.join(self.args[:2])} still running after "
-                                 f"{timeout} s:\n{self.stderr}") from None
+            raise AssertionError(
+                f"{' '.join(self.args[:2])} still running after {timeout} s:\n{self.stderr}"
+            ) from None
         for t in self._pumps:
             t.join(timeout=10)
         return code
@@ -195,9 +203,11 @@ def upload_count(engine: Engine) -> int:
 
 def _pg_locks(target: Target, relation: str | None = None, mode: str | None = None) -> int:
     """Locks other sessions hold on the tables of the target's schema."""
-    sql = ("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-           "JOIN pg_namespace n ON n.oid = c.relnamespace "
-           "WHERE n.nspname = :schema AND l.pid <> pg_backend_pid() AND l.granted")
+    sql = (
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = :schema AND l.pid <> pg_backend_pid() AND l.granted"
+    )
     params: dict[str, Any] = {"schema": target.pg_schema}
     if relation:
         sql += " AND c.relname = :relation"
@@ -224,6 +234,7 @@ def _wait(condition: Callable[[], bool], what: str, timeout: float = 30) -> None
 
 # --- exports ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory) -> dict[str, Path]:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("exports")
@@ -243,6 +254,7 @@ def exports(tmp_path_factory) -> dict[str, Path]:  # type: ignore[no-untyped-def
 
 # --- 1. an import killed mid-way ---------------------------------------------------------------
 
+
 def _in_write_transaction(target: Target, wal_before: int) -> Callable[[], bool]:
     if target.kind == "sqlite":
         # Journeys being inserted: the uncommitted pages pile up in the write-ahead log.
@@ -260,12 +272,14 @@ def _kill_at(target: Target, big: Path, moment: str) -> None:
     cmd = Command("ingest", str(big), "--db", target.url, marked=moment != "writing")
     try:
         if moment == "reading":
-            cmd.wait_until(lambda: any(m.startswith("reading ") for m in cmd.marks),
-                           "start of reading")
+            cmd.wait_until(
+                lambda: any(m.startswith("reading ") for m in cmd.marks), "start of reading"
+            )
         elif moment == "writing":
             cmd.wait_until(_in_write_transaction(target, wal_before), "journeys being written")
             time.sleep(0.3)
         else:
+
             def all_written() -> bool:
                 done = [m.split()[1:] for m in cmd.marks if m.startswith("progress ")]
                 return any(d == t and d != "0" for d, t in done)
@@ -275,7 +289,8 @@ def _kill_at(target: Target, big: Path, moment: str) -> None:
     finally:
         cmd.finish()
     assert cmd.proc.returncode == -signal.SIGKILL, (
-        f"the import finished before it could be killed {moment}:\n{cmd.stdout}")
+        f"the import finished before it could be killed {moment}:\n{cmd.stdout}"
+    )
     if target.kind == "postgresql":
         # The server notices the lost client and rolls back; nothing may stay locked.
         _wait(lambda: _pg_locks(target) == 0, "end of the killed import's session")
@@ -304,6 +319,7 @@ def test_import_killed_midway_leaves_the_database_as_before(target, exports):
 
 
 # --- 2. two imports and readers at once --------------------------------------------------------
+
 
 def _hubspot_ids(exports: dict[str, bytes]) -> set[str]:
     """HubSpot journeys: one per contact, plus one per deal with no contact (SPEC §3 rule 4)."""
@@ -374,8 +390,10 @@ def test_two_imports_and_readers_at_once_lose_nothing(target, tmp_path):
     for t in threads:
         t.start()
     try:
-        imports = [Command("ingest", *sf_paths, "--db", target.url),
-                   Command("ingest", *hs_paths, "--db", target.url)]
+        imports = [
+            Command("ingest", *sf_paths, "--db", target.url),
+            Command("ingest", *hs_paths, "--db", target.url),
+        ]
         codes = [cmd.finish() for cmd in imports]
     finally:
         stop.set()
@@ -389,7 +407,9 @@ def test_two_imports_and_readers_at_once_lose_nothing(target, tmp_path):
     assert all(runs[name] >= 2 for name in readers), runs
     got = journey_ids(target.engine)
     assert Counter(i.split(":")[0] for i in got) == {
-        "sfdc": len(first_ids) + len(sf_ids), "hubspot": len(hs_ids)}
+        "sfdc": len(first_ids) + len(sf_ids),
+        "hubspot": len(hs_ids),
+    }
     assert got == first_ids | sf_ids | hs_ids
     assert upload_count(target.engine) == 3
     assert_rollups_match(target.engine)
@@ -400,15 +420,19 @@ ROLLUPS = ("agg_activity_campaign", "agg_activity_rep", "agg_cohort_campaign", "
 
 def _data_version(engine: Engine) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(select(schema.meta.c.value).where(
-            schema.meta.c.key == "data_version")).scalar_one())
+        return int(
+            conn.execute(
+                select(schema.meta.c.value).where(schema.meta.c.key == "data_version")
+            ).scalar_one()
+        )
 
 
 def test_postgres_imports_reaching_the_rollups_together_lose_nothing(pg_available, tmp_path):
     """Two imports whose writes end at the same moment (lined up by holding the rollup tables
     until both wait) still give rollups equal to a recomputation and one data version each."""
-    first, one, two = (generate(n, seed=s, today=TODAY) for n, s in
-                       ((400, 31), (600, 32), (600, 33)))
+    first, one, two = (
+        generate(n, seed=s, today=TODAY) for n, s in ((400, 31), (600, 32), (600, 33))
+    )
     paths = {}
     for name, business in (("first", first), ("one", one), ("two", two)):
         paths[name] = tmp_path / f"{name}.csv"
@@ -418,10 +442,12 @@ def test_postgres_imports_reaching_the_rollups_together_lose_nothing(pg_availabl
         ingest(pg.engine, files(paths["first"]), Settings())  # the rollups have rows to fold into
         version = _data_version(pg.engine)
         app_name = f"faults_{pg.pg_schema}"
-        waiting = text("SELECT count(DISTINCT l.pid) FROM pg_locks l "
-                       "JOIN pg_stat_activity a ON a.pid = l.pid "
-                       "WHERE NOT l.granted AND a.application_name = :app "
-                       "AND l.pid <> pg_backend_pid()")
+        waiting = text(
+            "SELECT count(DISTINCT l.pid) FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE NOT l.granted AND a.application_name = :app "
+            "AND l.pid <> pg_backend_pid()"
+        )
 
         def both_waiting() -> bool:
             # a fresh transaction each time: pg_stat_activity is a snapshot within one
@@ -489,8 +515,13 @@ def test_cli_with_an_unreachable_database_is_one_line_and_exit_1(tmp_path):
     for kind, cmd in commands:
         code = cmd.finish(timeout=60)
         lines = cmd.stderr.strip().splitlines()
-        if (code != 1 or "Traceback" in cmd.stderr or len(lines) != 1
-                or not lines[0].startswith("error: ") or cmd.stdout):
+        if (
+            code != 1
+            or "Traceback" in cmd.stderr
+            or len(lines) != 1
+            or not lines[0].startswith("error: ")
+            or cmd.stdout
+        ):
             failures.append((kind, cmd.args[0], code, cmd.stdout, cmd.stderr))
     assert not failures, failures
 
@@ -498,12 +529,16 @@ def test_cli_with_an_unreachable_database_is_one_line_and_exit_1(tmp_path):
 PAGES = re.findall(r'st\.Page\("([^"]+)"', APP.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("kind", [
-    "postgresql-closed-port",
-    pytest.param("sqlite-under-a-file"),
-])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "postgresql-closed-port",
+        pytest.param("sqlite-under-a-file"),
+    ],
+)
 def test_app_with_an_unreachable_database_shows_the_error_on_every_page(
-        kind, tmp_path, monkeypatch):
+    kind, tmp_path, monkeypatch
+):
     assert len(PAGES) >= 7, PAGES
     monkeypatch.setenv("SMARKETING_DB_URL", _unreachable(kind, tmp_path))
     at = AppTest.from_file(str(APP), default_timeout=60)
@@ -515,6 +550,9 @@ def test_app_with_an_unreachable_database_shows_the_error_on_every_page(
             [str(e.value) for e in at.exception],
             [e.value for e in at.error],
         )
-    failures = {page: s for page, s in seen.items()
-                if s[0] or not any("cannot be reached" in e for e in s[1])}
+    failures = {
+        page: s
+        for page, s in seen.items()
+        if s[0] or not any("cannot be reached" in e for e in s[1])
+    }
     assert not failures, failures

@@ -17,14 +17,24 @@ QBR = DATA / "qbr"
 
 
 def note(engine, **kw) -> int:  # type: ignore[no-untyped-def]
-    args = dict(quarter="2026-Q2", report="campaigns.sql.top", side="sales", author="Ann",
-                text="Webinars carried the quarter.")
+    args = dict(
+        quarter="2026-Q2",
+        report="campaigns.sql.top",
+        side="sales",
+        author="Ann",
+        text="Webinars carried the quarter.",
+    )
     return mt.add_note(engine, **{**args, **kw})
 
 
 def decide(engine, **kw) -> int:  # type: ignore[no-untyped-def]
-    args = dict(quarter="2026-Q2", report="campaigns.sql.top", what="Move spend to webinars",
-                owner="Mia", due_quarter="2026-Q3")
+    args = dict(
+        quarter="2026-Q2",
+        report="campaigns.sql.top",
+        what="Move spend to webinars",
+        owner="Mia",
+        due_quarter="2026-Q3",
+    )
     return mt.add_decision(engine, **{**args, **kw})
 
 
@@ -42,9 +52,11 @@ def test_round_trip_on_every_engine(any_engine):
     assert list(got.columns) == mt.NOTE_COLUMNS
     # catalog order (funnel first), then Sales before Marketing
     assert got["note_id"].tolist() == [third, second, first]
-    assert got["text"].tolist() == ["SAL acceptance improved.",
-                                    "Follow-up was slow <b>in May</b>.",
-                                    "Budget moved in April."]
+    assert got["text"].tolist() == [
+        "SAL acceptance improved.",
+        "Follow-up was slow <b>in May</b>.",
+        "Budget moved in April.",
+    ]
     edited = got.set_index("note_id").loc[first]
     assert edited["updated_at"] > edited["created_at"]
     one = mt.notes_for(any_engine, quarter="2026-Q2", report="funnel")
@@ -53,10 +65,23 @@ def test_round_trip_on_every_engine(any_engine):
 
     decisions = mt.decisions_for(any_engine, quarter="2026-Q2")
     row = decisions.iloc[0]
-    assert (row["decision_id"], row["report"], row["what"], row["owner"], row["due_quarter"],
-            row["status"], row["report_title"]) == (
-        decision, "campaigns.sql.top", "Move spend to webinars", "Mia", "2026-Q3", "done",
-        "Top campaigns by SQLs")
+    assert (
+        row["decision_id"],
+        row["report"],
+        row["what"],
+        row["owner"],
+        row["due_quarter"],
+        row["status"],
+        row["report_title"],
+    ) == (
+        decision,
+        "campaigns.sql.top",
+        "Move spend to webinars",
+        "Mia",
+        "2026-Q3",
+        "done",
+        "Top campaigns by SQLs",
+    )
     carried = mt.carried_decisions(any_engine, quarter="2026-Q3")
     assert carried["decision_id"].tolist() == [decision]
 
@@ -72,14 +97,17 @@ def test_only_the_author_edits_a_note(engine):
     assert got[["author", "text"]].values.tolist() == [["Ann Lee", "trimmed"]]
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (dict(report="campaigns.sql.middle"), "unknown report"),
-    (dict(side="finance"), "unknown side"),
-    (dict(text="   "), "the note is empty"),
-    (dict(text="x" * 5_001), "longer than 5,000 characters"),
-    (dict(author=""), "the author's name is required"),
-    (dict(quarter="2026-Q5"), "not a quarter"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (dict(report="campaigns.sql.middle"), "unknown report"),
+        (dict(side="finance"), "unknown side"),
+        (dict(text="   "), "the note is empty"),
+        (dict(text="x" * 5_001), "longer than 5,000 characters"),
+        (dict(author=""), "the author's name is required"),
+        (dict(quarter="2026-Q5"), "not a quarter"),
+    ],
+)
 def test_bad_notes_are_refused_and_nothing_is_written(engine, change, message):
     before = data_version(engine)
     with pytest.raises(mt.MeetingError, match=message):
@@ -93,12 +121,15 @@ def test_a_note_of_exactly_the_limit_is_kept(engine):
     assert len(mt.notes_for(engine, quarter="2026-Q2")["text"].iloc[0]) == 5_000
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (dict(report="nope"), "unknown report"),
-    (dict(what=""), "the decision is empty"),
-    (dict(owner="  "), "the owner is required"),
-    (dict(due_quarter="Q3"), "not a quarter"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (dict(report="nope"), "unknown report"),
+        (dict(what=""), "the decision is empty"),
+        (dict(owner="  "), "the owner is required"),
+        (dict(due_quarter="Q3"), "not a quarter"),
+    ],
+)
 def test_bad_decisions_are_refused(engine, change, message):
     with pytest.raises(mt.MeetingError, match=message):
         decide(engine, **change)
@@ -112,17 +143,28 @@ def test_decision_status_and_edits(engine):
         mt.set_decision_status(engine, decision_id=decision, status="closed")
     with pytest.raises(mt.MeetingError, match="does not exist"):
         mt.set_decision_status(engine, decision_id=decision + 1, status="done")
-    mt.edit_decision(engine, decision_id=decision, what="Move half the spend", owner="Ann",
-                     due_quarter="2026-q4", status="dropped")
+    mt.edit_decision(
+        engine,
+        decision_id=decision,
+        what="Move half the spend",
+        owner="Ann",
+        due_quarter="2026-q4",
+        status="dropped",
+    )
     row = mt.decisions_for(engine, quarter="2026-Q2").iloc[0]
     assert (row["what"], row["owner"], row["due_quarter"], row["status"]) == (
-        "Move half the spend", "Ann", "2026-Q4", "dropped")
+        "Move half the spend",
+        "Ann",
+        "2026-Q4",
+        "dropped",
+    )
     general = decide(engine, report=None, due_quarter=None)
     got = mt.decisions_for(engine, quarter="2026-Q2")
     assert got["decision_id"].tolist() == [decision, general]  # general decisions last
     assert got["report_title"].tolist() == ["Top campaigns by SQLs", "General"]
     assert mt.decisions_for(engine, quarter="2026-Q2", report="campaigns.sql.top")[
-        "decision_id"].tolist() == [decision]
+        "decision_id"
+    ].tolist() == [decision]
 
 
 def test_carried_decisions_are_last_quarters_and_older_open_ones_due(engine):
@@ -141,15 +183,18 @@ def test_carried_decisions_are_last_quarters_and_older_open_ones_due(engine):
     assert got["decision_id"].tolist() == [last_done, last_later, old_due, old_overdue]
     assert got["overdue"].tolist() == [False, False, False, True]
     assert mt.carried_decisions(engine, quarter="2026-Q2")["what"].tolist() == [
-        "old, open, due now", "old, dropped", "old, open, due later",
-        "old, open, no due quarter", "old, overdue"]
+        "old, open, due now",
+        "old, dropped",
+        "old, open, due later",
+        "old, open, no due quarter",
+        "old, overdue",
+    ]
     with pytest.raises(mt.MeetingError):
         mt.carried_decisions(engine, quarter="last quarter")
 
 
 def test_fiscal_quarters(engine):
-    decision = decide(engine, quarter="FY2027-Q1", due_quarter="FY2027-Q2",
-                      fiscal_start_month=4)
+    decision = decide(engine, quarter="FY2027-Q1", due_quarter="FY2027-Q2", fiscal_start_month=4)
     got = mt.carried_decisions(engine, quarter="FY2027-Q2", fiscal_start_month=4)
     assert got["decision_id"].tolist() == [decision]
 
@@ -157,31 +202,39 @@ def test_fiscal_quarters(engine):
 @pytest.fixture
 def q2(databases):  # type: ignore[no-untyped-def]
     engine = databases.engine("sqlite", "qbr")  # the hand-worked fixture
-    return build_report_set(engine, quarter=parse_quarter("2026-Q2"),
-                            options=ReportOptions(min_volume=2))
+    return build_report_set(
+        engine, quarter=parse_quarter("2026-Q2"), options=ReportOptions(min_volume=2)
+    )
 
 
 def test_headlines_on_the_hand_worked_fixture(q2):
     # see tests/test_reports.py: Alpha 2 SQLs from 4 MQLs at goal 36%; Rita 1/2 won
     assert mt.headline(q2, "campaigns.sql.top") == mt.Headline(
-        "campaigns.sql.top", "Alpha: 2 SQLs against 1.44 expected at goal", True)
+        "campaigns.sql.top", "Alpha: 2 SQLs against 1.44 expected at goal", True
+    )
     assert mt.headline(q2, "campaigns.opp.top") == mt.Headline(
-        "campaigns.opp.top", "Alpha: 1 Opportunity against 1.1 expected at goal", False)
+        "campaigns.opp.top", "Alpha: 1 Opportunity against 1.1 expected at goal", False
+    )
     assert mt.headline(q2, "campaigns.sql.bottom").met is None  # 3 campaigns, all in the top
     assert mt.headline(q2, "reps.won.top") == mt.Headline(
-        "reps.won.top", "Rita: 50% to Closed Won (1/2) against a goal of 5%", True)
+        "reps.won.top", "Rita: 50% to Closed Won (1/2) against a goal of 5%", True
+    )
     funnel = mt.headline(q2, "funnel")
     assert funnel.text.split(" · ") == [
-        "Lead→MQL 100% (goal 25%)", "MQL→SAL 86% (goal 60%)", "SAL→SQL 100% (goal 60%)",
-        "SQL→Opportunity 50% (goal 55%)", "Opportunity→Closed Won 67% (goal 25%)"]
+        "Lead→MQL 100% (goal 25%)",
+        "MQL→SAL 86% (goal 60%)",
+        "SAL→SQL 100% (goal 60%)",
+        "SQL→Opportunity 50% (goal 55%)",
+        "Opportunity→Closed Won 67% (goal 25%)",
+    ]
     assert funnel.met is False  # SQL→Opp misses its goal
     assert mt.headline(q2, "contribution").text == (
-        "Sourced pipeline $400 (89% of all) · Sourced bookings $400 (100% of all)")
+        "Sourced pipeline $400 (89% of all) · Sourced bookings $400 (100% of all)"
+    )
 
 
 def test_decisions_beside_their_headlines(q2):
     frame = pd.DataFrame({"report": ["reps.won.top", None, "gone"]})
     got = mt.with_headlines(frame, q2)
-    assert got["now"].tolist() == ["Rita: 50% to Closed Won (1/2) against a goal of 5%", "—",
-                                   "—"]
+    assert got["now"].tolist() == ["Rita: 50% to Closed Won (1/2) against a goal of 5%", "—", "—"]
     assert got["now_met"].tolist() == [True, None, None]

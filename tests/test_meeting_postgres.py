@@ -26,13 +26,13 @@ STEP_TIMEOUT = 90  # seconds for one step of a worker, imports included
 
 # --- the two app processes --------------------------------------------------------------------
 
+
 def _say(**message: object) -> None:
     print(json.dumps(message), flush=True)
 
 
 def _commentary(at) -> list[str]:  # type: ignore[no-untyped-def]
-    return [m.value for m in at.markdown if m.value.startswith(("**Sales** —",
-                                                                "**Marketing** —"))]
+    return [m.value for m in at.markdown if m.value.startswith(("**Sales** —", "**Marketing** —"))]
 
 
 def _reader() -> None:
@@ -70,6 +70,7 @@ def _writer() -> None:
 
 # --- the test ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def pg_app_url(databases) -> str:  # type: ignore[no-untyped-def]
     """A fresh schema holding the hand-worked fixture, as the URL both processes use."""
@@ -78,13 +79,22 @@ def pg_app_url(databases) -> str:  # type: ignore[no-untyped-def]
 
 class Worker:
     def __init__(self, role: str, url: str, log: Path) -> None:
-        env = {**os.environ, "SMARKETING_DB_URL": url,
-               "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+        env = {
+            **os.environ,
+            "SMARKETING_DB_URL": url,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")]),
+        }
         self.log = log
         # the log is a file, not a pipe: a chatty worker can never block on a full pipe
-        self.proc = subprocess.Popen([sys.executable, __file__, role], cwd=ROOT, env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=log.open("w"), text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, role],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log.open("w"),
+            text=True,
+        )
 
     def read(self) -> dict:
         out = self.proc.stdout

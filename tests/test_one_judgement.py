@@ -64,6 +64,7 @@ def rows_of(bundle: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
 
 # --- the rules ---------------------------------------------------------------------------------
 
+
 def test_rep_verdict_is_the_rows_verdict_whatever_the_rate():
     # 0% against a 5% goal, yet on par: only the interval judges a rep
     row = {"rate": 0.0, "goal": 0.05, "ci_low": 0.0, "ci_high": 0.66, "verdict": "on_par"}
@@ -81,14 +82,18 @@ def test_campaign_verdict_needs_something_expected():
 def test_step_verdict_and_words():
     assert step_verdict(0.5, 0.55) == "below" and step_verdict(0.55, 0.55) == "at_or_above"
     assert step_verdict(None, 0.55) is None and step_verdict(0.5, None) is None
-    assert VERDICT_WORDS["reps"] == {"above": "above goal", "on_par": "on par with goal",
-                                     "below": "below goal"}
+    assert VERDICT_WORDS["reps"] == {
+        "above": "above goal",
+        "on_par": "on par with goal",
+        "below": "below goal",
+    }
     assert words("campaigns", "at_or_above") == "at or above expected"
     assert words("campaigns", "below") == "below expected"
     assert words("campaigns", None) == ""
 
 
 # --- a rep under its goal but on par ---------------------------------------------------------
+
 
 def test_the_report_row_says_on_par(rs):
     sam = rs.reps["won"].bottom.iloc[0]
@@ -100,19 +105,24 @@ def test_the_report_row_says_on_par(rs):
 
 def test_the_meeting_headline_does_not_judge_an_on_par_rep(rs):
     assert mt.headline(rs, "reps.won.bottom") == mt.Headline(
-        "reps.won.bottom", "sam: 0% to Closed Won (0/2) against a goal of 5%", None)
+        "reps.won.bottom", "sam: 0% to Closed Won (0/2) against a goal of 5%", None
+    )
 
 
 def test_the_cli_text_says_on_par(rs):
-    line = next(line for line in render_text(rs).splitlines() if " sam " in line
-                and "0/2" in line and "goal 5%" in line)
+    line = next(
+        line
+        for line in render_text(rs).splitlines()
+        if " sam " in line and "0/2" in line and "goal 5%" in line
+    )
     assert line.endswith("goal 5%  on par with goal")
 
 
 def test_the_csv_export_says_on_par(bundle):
-    assert [(r["name"], r["rate"], r["goal"], r["verdict"])
-            for r in rows_of(bundle, "reps_won_bottom.csv")] == [
-        ("sam", "0.0", "0.0495", "on_par")]
+    assert [
+        (r["name"], r["rate"], r["goal"], r["verdict"])
+        for r in rows_of(bundle, "reps_won_bottom.csv")
+    ] == [("sam", "0.0", "0.0495", "on_par")]
 
 
 def test_the_highlights_neither_celebrate_nor_worry_about_it(rs):
@@ -120,7 +130,8 @@ def test_the_highlights_neither_celebrate_nor_worry_about_it(rs):
     assert not any(t.startswith("sam:") for t in found["text"])
     # Rita, 1/2 against 5%: her interval 9.5%–90.5% is wholly above, a win on every view
     assert "Rita: 50% to Closed Won (1/2), clearly above the goal of 5%" in list(
-        found[found["kind"] == "win"]["text"])
+        found[found["kind"] == "win"]["text"]
+    )
 
 
 def test_the_rep_chart_colours_it_on_par(rs):
@@ -132,6 +143,7 @@ def test_the_rep_chart_colours_it_on_par(rs):
 
 # --- a campaign under its expected count ---------------------------------------------------
 
+
 def test_the_campaign_row_is_below_expected(rs):
     alpha = rs.campaigns["opp"].top.iloc[0]
     assert (alpha["name"], int(alpha["value"]), int(alpha["upstream"])) == ("Alpha", 1, 2)
@@ -141,9 +153,13 @@ def test_the_campaign_row_is_below_expected(rs):
 
 def test_every_view_says_the_campaign_is_below(rs, bundle):
     assert mt.headline(rs, "campaigns.opp.top") == mt.Headline(
-        "campaigns.opp.top", "Alpha: 1 Opportunity against 1.1 expected at goal", False)
-    line = next(line for line in render_text(rs).splitlines()
-                if " Alpha " in line and "expected at goal       1.1" in line)
+        "campaigns.opp.top", "Alpha: 1 Opportunity against 1.1 expected at goal", False
+    )
+    line = next(
+        line
+        for line in render_text(rs).splitlines()
+        if " Alpha " in line and "expected at goal       1.1" in line
+    )
     assert line.endswith("below expected")
     row = rows_of(bundle, "campaigns_opp_top.csv")[0]
     assert (row["name"], row["value"], row["expected"]) == ("Alpha", "1", "1.1")

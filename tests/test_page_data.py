@@ -104,7 +104,8 @@ def test_check_import_report_and_reimport(db_url):
 
     import_files(at)
     assert at.success[0].value == (
-        "Imported as upload 1: 7 rows read, 7 inserted, 0 updated, 0 unchanged, 0 rejected.")
+        "Imported as upload 1: 7 rows read, 7 inserted, 0 updated, 0 unchanged, 0 rejected."
+    )
     report = table(at, "Inserted")
     columns = ("Upload", "File", "Read", "Inserted", "Updated", "Unchanged", "Rejected")
     assert records(report, *columns) == [
@@ -163,17 +164,35 @@ def test_unknown_export_is_mapped_once_then_recognised(db_url):
     at = upload(page(), UPLOAD / "mycrm-leads.csv")
     # the row count does not wait for the mapping; what will be rejected does
     assert records(table(at, "Status"), "Format", "Rows", "Will be rejected", "Status") == [
-        ["—", 4, "—", "Needs a column mapping"]]
+        ["—", 4, "—", "Needs a column mapping"]
+    ]
     assert at.button(key="import_button").disabled
     key = mapping_key(header_signature(MYCRM_HEADERS))
     assert at.selectbox(key=f"{key}_kind").value == "leads"
     assert at.text_input(key=f"{key}_source").value == "mycrm"
-    suggested = {f: at.selectbox(key=f"{key}_leads_{f}").value
-                 for f in ("record_id", "created_at", "rep", "channel", "company", "amount",
-                           "campaign", "mql_at")}
-    assert suggested == {"record_id": "Lead No", "created_at": "Opened", "rep": "Owner",
-                         "channel": "Source", "company": "Company", "amount": "Deal Value",
-                         "campaign": "(none)", "mql_at": "(none)"}
+    suggested = {
+        f: at.selectbox(key=f"{key}_leads_{f}").value
+        for f in (
+            "record_id",
+            "created_at",
+            "rep",
+            "channel",
+            "company",
+            "amount",
+            "campaign",
+            "mql_at",
+        )
+    }
+    assert suggested == {
+        "record_id": "Lead No",
+        "created_at": "Opened",
+        "rep": "Owner",
+        "channel": "Source",
+        "company": "Company",
+        "amount": "Deal Value",
+        "campaign": "(none)",
+        "mql_at": "(none)",
+    }
     at.selectbox(key=f"{key}_leads_segment").set_value("Source")  # a change of mind
     at.selectbox(key=f"{key}_leads_segment").set_value("(none)")
     at.button(key=f"{key}_use").click().run()
@@ -216,8 +235,13 @@ def test_a_mapped_file_next_to_a_recognised_one_is_an_upload_of_its_own(db_url):
     ]
     engine = make_engine(db_url)
     with engine.connect() as conn:
-        keys = conn.execute(select(schema.journeys.c.journey_id).order_by(
-            schema.journeys.c.journey_id)).scalars().all()
+        keys = (
+            conn.execute(
+                select(schema.journeys.c.journey_id).order_by(schema.journeys.c.journey_id)
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     assert keys[-4:] == ["my-crm:L-1", "my-crm:L-2", "my-crm:L-3", "my-crm:L-4"]
 
@@ -248,7 +272,8 @@ def test_undo_needs_confirmation_and_restores(db_url):
     assert not at.exception
     assert plain(at.error[0].value) == (
         "Upload 1 was not undone: upload 1 cannot be undone on its own: later upload(s) 2 "
-        "changed the same records. Undo those first, newest first.")
+        "changed the same records. Undo those first, newest first."
+    )
     assert count(db_url, schema.journeys) == 5
 
     at.selectbox(key="undo_select").set_value(2).run()
@@ -287,26 +312,52 @@ def test_template_download(db_url):
 
 
 def test_history_table_from_upload_files():
-    files = pd.DataFrame({
-        "upload_id": [2, 1, 1],
-        "created_at": pd.to_datetime(["2026-05-02 10:00", "2026-05-01 09:30", "2026-05-01 09:30"]),
-        "user_name": ["ops@example.com", None, None],
-        "status": ["applied", "undone", "undone"],
-        "undone_at": pd.to_datetime([None, "2026-05-03 08:00", "2026-05-03 08:00"]),
-        "file_name": ["Lead.csv", "a.csv", "b.csv"],
-        "format": ["salesforce", "hubspot", "hubspot"],
-        "kind": ["leads", "contacts", "deals"],
-        "rows": [10, 4, 3],
-        "inserted": [8, 4, 3],
-        "updated": [1, 0, 0],
-        "unchanged": [0, 0, 0],
-        "rejected": [1, 0, 0],
-    })
+    files = pd.DataFrame(
+        {
+            "upload_id": [2, 1, 1],
+            "created_at": pd.to_datetime(
+                ["2026-05-02 10:00", "2026-05-01 09:30", "2026-05-01 09:30"]
+            ),
+            "user_name": ["ops@example.com", None, None],
+            "status": ["applied", "undone", "undone"],
+            "undone_at": pd.to_datetime([None, "2026-05-03 08:00", "2026-05-03 08:00"]),
+            "file_name": ["Lead.csv", "a.csv", "b.csv"],
+            "format": ["salesforce", "hubspot", "hubspot"],
+            "kind": ["leads", "contacts", "deals"],
+            "rows": [10, 4, 3],
+            "inserted": [8, 4, 3],
+            "updated": [1, 0, 0],
+            "unchanged": [0, 0, 0],
+            "rejected": [1, 0, 0],
+        }
+    )
     assert history_table(files).values.tolist() == [
-        [2, "2026-05-02 10:00 UTC", "ops@example.com", "Lead.csv", "Salesforce · leads",
-         10, 8, 1, 0, 1, "applied"],
-        [1, "2026-05-01 09:30 UTC", "", "a.csv, b.csv", "HubSpot · contacts; HubSpot · deals",
-         7, 7, 0, 0, 0, "undone 2026-05-03 08:00 UTC"],
+        [
+            2,
+            "2026-05-02 10:00 UTC",
+            "ops@example.com",
+            "Lead.csv",
+            "Salesforce · leads",
+            10,
+            8,
+            1,
+            0,
+            1,
+            "applied",
+        ],
+        [
+            1,
+            "2026-05-01 09:30 UTC",
+            "",
+            "a.csv, b.csv",
+            "HubSpot · contacts; HubSpot · deals",
+            7,
+            7,
+            0,
+            0,
+            0,
+            "undone 2026-05-03 08:00 UTC",
+        ],
     ]
 
 
@@ -328,16 +379,28 @@ def test_a_list_of_mqls_is_mapped_in_the_app(db_url):
     # the suggestion, as a person would accept it
     assert at.selectbox(key=f"{key}_kind").value == "leads"
     assert at.radio(key=f"{key}_mode").value == "upsert"
-    assert {f: at.selectbox(key=f"{fields}_{f}").value
-            for f in ("record_id", "created_at", "channel", "mql_at", "rep")} == {
-        "record_id": "mql_id", "created_at": "first_contact_date", "channel": "origin",
-        "mql_at": "first_contact_date", "rep": "(none)"}
+    assert {
+        f: at.selectbox(key=f"{fields}_{f}").value
+        for f in ("record_id", "created_at", "channel", "mql_at", "rep")
+    } == {
+        "record_id": "mql_id",
+        "created_at": "first_contact_date",
+        "channel": "origin",
+        "mql_at": "first_contact_date",
+        "rep": "(none)",
+    }
     assert at.checkbox(key=f"{fields}_mql").value
     assert at.selectbox(key=date_key(fields, "first_contact_date")).value == "D-M-Y"
-    channels = {v: at.selectbox(key=value_key(fields, "origin", v)).value
-                for v in ("paid_search", "unknown", "email", "social")}
-    assert channels == {"paid_search": "Paid Search", "unknown": "(blank)", "email": "Email",
-                        "social": "Social"}
+    channels = {
+        v: at.selectbox(key=value_key(fields, "origin", v)).value
+        for v in ("paid_search", "unknown", "email", "social")
+    }
+    assert channels == {
+        "paid_search": "Paid Search",
+        "unknown": "(blank)",
+        "email": "Email",
+        "social": "Social",
+    }
 
     at.text_input(key=f"{key}_source").input("olist")
     at.checkbox(key=f"{fields}_mql").check()
@@ -353,19 +416,28 @@ def test_a_list_of_mqls_is_mapped_in_the_app(db_url):
     ]
     at.button(key=f"{key}_use").click().run()
     assert records(table(at, "Status"), "Format", "Kind", "Rows", "Status") == [
-        ["Your mapping", "leads", 4, "Ready (your mapping)"]]
+        ["Your mapping", "leads", 4, "Ready (your mapping)"]
+    ]
     import_files(at)
     assert records(table(at, "Inserted"), "File", "Inserted", "Rejected") == [
-        ["marketing_qualified_leads.csv", 4, 0]]
+        ["marketing_qualified_leads.csv", 4, 0]
+    ]
     engine = make_engine(db_url)
     # 01-04-2026 is April 1: the column is day first (15-04-2026 says so)
-    assert_journeys(engine, {
-        "olist:m1": {"entry_stage": "mql", "created_at": ts("2026-04-01"),
-                     "mql_at": ts("2026-04-01"), "channel": "Paid Search"},
-        "olist:m2": {"entry_stage": "mql", "mql_at": ts("2026-04-15"), "channel": None},
-        "olist:m3": {"entry_stage": "mql", "mql_at": ts("2026-05-20"), "channel": "Email"},
-        "olist:m4": {"entry_stage": "mql", "mql_at": ts("2026-07-02"), "channel": "Social"},
-    })
+    assert_journeys(
+        engine,
+        {
+            "olist:m1": {
+                "entry_stage": "mql",
+                "created_at": ts("2026-04-01"),
+                "mql_at": ts("2026-04-01"),
+                "channel": "Paid Search",
+            },
+            "olist:m2": {"entry_stage": "mql", "mql_at": ts("2026-04-15"), "channel": None},
+            "olist:m3": {"entry_stage": "mql", "mql_at": ts("2026-05-20"), "channel": "Email"},
+            "olist:m4": {"entry_stage": "mql", "mql_at": ts("2026-07-02"), "channel": "Social"},
+        },
+    )
     engine.dispose()
 
     # the won deals of those leads, then the same file again to add each lead's SDR
@@ -374,10 +446,15 @@ def test_a_list_of_mqls_is_mapped_in_the_app(db_url):
     deals = f"{key}_opportunities"
     assert at.selectbox(key=f"{key}_kind").value == "opportunities"
     assert at.checkbox(key=f"{deals}_won").value
-    assert {f: at.selectbox(key=f"{deals}_{f}").value
-            for f in ("record_id", "associated_lead_ids", "created_at", "close_date")} == {
-        "record_id": "mql_id", "associated_lead_ids": "mql_id", "created_at": "won_date",
-        "close_date": "won_date"}
+    assert {
+        f: at.selectbox(key=f"{deals}_{f}").value
+        for f in ("record_id", "associated_lead_ids", "created_at", "close_date")
+    } == {
+        "record_id": "mql_id",
+        "associated_lead_ids": "mql_id",
+        "created_at": "won_date",
+        "close_date": "won_date",
+    }
     at.text_input(key=f"{key}_source").input("olist").run()
     assert records(table(at, "record key"), "record key", "lead", "stage", "won") == [
         ["olist:m1", "olist:m1", "Won", "2026-05-10 10:00"],
@@ -386,17 +463,21 @@ def test_a_list_of_mqls_is_mapped_in_the_app(db_url):
     at.button(key=f"{key}_use").click().run()
     import_files(at)
     engine = make_engine(db_url)
-    assert_journeys(engine, {
-        "olist:m1": {"won_at": ts("2026-05-10 10:00"), "rep_id": None},
-        "olist:m2": {"won_at": None},
-        "olist:m3": {"won_at": ts("2026-06-01 12:00"), "rep_id": None},
-        "olist:m4": {"won_at": None},
-    })
+    assert_journeys(
+        engine,
+        {
+            "olist:m1": {"won_at": ts("2026-05-10 10:00"), "rep_id": None},
+            "olist:m2": {"won_at": None},
+            "olist:m3": {"won_at": ts("2026-06-01 12:00"), "rep_id": None},
+            "olist:m4": {"won_at": None},
+        },
+    )
     engine.dispose()
 
     upload(at, TRACKED / "closed_deals.csv")
     assert records(table(at, "Status"), "Format", "Kind", "Status") == [
-        ["Your mapping", "opportunities", "Ready"]]
+        ["Your mapping", "opportunities", "Ready"]
+    ]
     at.button(key=f"own_mapping_{file_ids(at)[0]}").click().run()
     assert at.text_input(key=f"{key}_source").value == "olist"  # as the file was read
     at.selectbox(key=f"{key}_kind").set_value("leads").run()
@@ -407,18 +488,24 @@ def test_a_list_of_mqls_is_mapped_in_the_app(db_url):
     assert at.selectbox(key=f"{update}_created_at").value == "(none)"
     at.selectbox(key=f"{update}_rep").set_value("sdr_id").run()
     assert records(table(at, "rep_id"), "journey_id", "rep_id") == [
-        ["olist:m1", "sdr1"], ["olist:m3", "sdr2"]]
+        ["olist:m1", "sdr1"],
+        ["olist:m3", "sdr2"],
+    ]
     at.button(key=f"{key}_use").click().run()
     import_files(at)
     assert records(table(at, "Inserted"), "Kind", "Inserted", "Updated", "Rejected") == [
-        ["leads", 0, 2, 0]]
+        ["leads", 0, 2, 0]
+    ]
     engine = make_engine(db_url)
-    assert_journeys(engine, {
-        "olist:m1": {"rep_id": "sdr1", "entry_stage": "mql", "won_at": ts("2026-05-10 10:00")},
-        "olist:m2": {"rep_id": None, "entry_stage": "mql"},
-        "olist:m3": {"rep_id": "sdr2", "entry_stage": "mql", "won_at": ts("2026-06-01 12:00")},
-        "olist:m4": {"rep_id": None, "entry_stage": "mql"},
-    })
+    assert_journeys(
+        engine,
+        {
+            "olist:m1": {"rep_id": "sdr1", "entry_stage": "mql", "won_at": ts("2026-05-10 10:00")},
+            "olist:m2": {"rep_id": None, "entry_stage": "mql"},
+            "olist:m3": {"rep_id": "sdr2", "entry_stage": "mql", "won_at": ts("2026-06-01 12:00")},
+            "olist:m4": {"rep_id": None, "entry_stage": "mql"},
+        },
+    )
     engine.dispose()
 
 
@@ -427,7 +514,9 @@ def test_a_skipped_file_is_not_imported(db_url):
     assert at.button(key="import_button").disabled
     at.checkbox(key=skip_key(file_ids(at)[1])).check().run()
     assert records(table(at, "Status"), "File", "Status") == [
-        ["hubspot-contacts.csv", "Ready"], ["report.csv", "Skipped"]]
+        ["hubspot-contacts.csv", "Ready"],
+        ["report.csv", "Skipped"],
+    ]
     import_files(at)
     assert records(table(at, "Inserted"), "File", "Inserted") == [["hubspot-contacts.csv", 4]]
     assert count(db_url, schema.upload_files) == 1
@@ -444,7 +533,8 @@ def test_a_file_whose_every_row_is_rejected_is_never_ready(db_url, tmp_path):
     at = upload(page(), bad)
     assert records(table(at, "Status"), "Rows", "Status") == [[2, "Cannot be imported"]]
     assert plain(at.error[0].value).startswith(
-        "journeys.csv: all 2 rows were rejected, so nothing was imported")
+        "journeys.csv: all 2 rows were rejected, so nothing was imported"
+    )
     assert at.button(key="import_button").disabled
 
     # a mapping that makes every row fail is shown as such, and cannot be used
@@ -474,7 +564,10 @@ def test_conflicts_between_files_are_listed_in_the_report(db_url, tmp_path):
     assert table(at, "Status")["Status"].tolist() == ["Ready (your mapping)"] * 2
     import_files(at)
     assert records(table(at, "Inserted"), "File", "Kind", "Inserted") == [
-        ["olist_mqls.csv", "leads", 1], ["olist_won_deals.csv", "opportunities", 1]]
+        ["olist_mqls.csv", "leads", 1],
+        ["olist_won_deals.csv", "opportunities", 1],
+    ]
     assert at.warning[0].value.startswith("Conflicts that show only once the files are combined")
     assert table(at, "Conflict")["Conflict"].tolist() == [
-        "olist:m1: opportunity date 2026-04-20 is before its MQL date 2026-05-02"]
+        "olist:m1: opportunity date 2026-04-20 is before its MQL date 2026-05-02"
+    ]

@@ -43,8 +43,7 @@ def _goals(at: AppTest) -> list[tuple[str, str, str]]:
 
 def _pairs(at: AppTest) -> dict[str, tuple[str, str]]:
     frame = at.dataframe[1].value
-    return {k: (g, s) for k, g, s in zip(frame["key"], frame["goal"], frame["source"],
-                                         strict=True)}
+    return {k: (g, s) for k, g, s in zip(frame["key"], frame["goal"], frame["source"], strict=True)}
 
 
 def _run(at: AppTest) -> AppTest:
@@ -58,16 +57,23 @@ def test_default_goals_and_the_pairs_the_reports_use(db):
     assert at.title[0].value == "Goals & definitions"
     assert at.selectbox(key="quarter").value == "2026-Q2"
     assert _goals(at) == [
-        ("Lead→MQL", "25%", "default"), ("MQL→SAL", "60%", "default"),
-        ("SAL→SQL", "60%", "default"), ("SQL→Opportunity", "55%", "default"),
-        ("Opportunity→Closed Won", "25%", "default")]
-    assert [at.number_input(key=f"goal_{k}").value for k in
-            ("lead_mql", "mql_sal", "sal_sql", "sql_opp", "opp_won")] == [25, 60, 60, 55, 25]
+        ("Lead→MQL", "25%", "default"),
+        ("MQL→SAL", "60%", "default"),
+        ("SAL→SQL", "60%", "default"),
+        ("SQL→Opportunity", "55%", "default"),
+        ("Opportunity→Closed Won", "25%", "default"),
+    ]
+    assert [
+        at.number_input(key=f"goal_{k}").value
+        for k in ("lead_mql", "mql_sal", "sal_sql", "sql_opp", "opp_won")
+    ] == [25, 60, 60, 55, 25]
     # 0.6 × 0.6 = 36%; × 0.55 = 19.8%; × 0.25 = 4.95%; Lead→Won = 0.25 × 4.95% = 1.2375%
-    assert _pairs(at) == {"lead_won": ("1.2%", "product of adjacent goals"),
-                          "mql_sql": ("36%", "product of adjacent goals"),
-                          "mql_opp": ("19.8%", "product of adjacent goals"),
-                          "mql_won": ("5.0%", "product of adjacent goals")}
+    assert _pairs(at) == {
+        "lead_won": ("1.2%", "product of adjacent goals"),
+        "mql_sql": ("36%", "product of adjacent goals"),
+        "mql_opp": ("19.8%", "product of adjacent goals"),
+        "mql_won": ("5.0%", "product of adjacent goals"),
+    }
     assert at.button(key="reset_mql_sal").disabled
 
 
@@ -122,8 +128,10 @@ def test_a_saved_target_shows_back(db):
     _run(at)
     assert [m.value for m in at.metric] == ["$250k", "not set"]
     assert at.number_input(key="target_sourced_pipeline").value == 250_000
-    assert load_targets(db, quarter="2026-Q2") == {"sourced_pipeline": 250_000.0,
-                                                   "sourced_bookings": None}
+    assert load_targets(db, quarter="2026-Q2") == {
+        "sourced_pipeline": 250_000.0,
+        "sourced_bookings": None,
+    }
 
 
 def test_propose_and_two_sign_offs_make_a_definition_agreed(db):
@@ -147,7 +155,8 @@ def test_propose_and_two_sign_offs_make_a_definition_agreed(db):
     assert not mql.markdown[1].allow_html
     assert mql.caption[0].value.startswith("Version 1, proposed by Mia Marketing on ")
     assert mql.caption[1].value.startswith("Sales: Sam Sales (") and "Marketing: Mia" in (
-        mql.caption[1].value)
+        mql.caption[1].value
+    )
     overview = at.dataframe[2].value.set_index("stage")
     assert overview.loc["mql", ["version", "status"]].tolist() == [1, "agreed"]
     assert overview.loc["sql", "status"] == "not yet agreed (built-in default)"

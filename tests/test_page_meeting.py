@@ -67,8 +67,10 @@ def test_notes_per_side_author_only_edits_and_commentary_beside_the_report(qbr_u
     at.button(key=f"note_edit_save_{sales_id}").click().run()
     assert not at.exception and not at.error
     assert [s.value for s in at.success] == ["Note updated\\."]
-    assert notes(qbr_url)["text"].tolist() == ["Follow-up was fast.",
-                                               "Webinar leads were better qualified."]
+    assert notes(qbr_url)["text"].tolist() == [
+        "Follow-up was fast.",
+        "Webinar leads were better qualified.",
+    ]
 
     at.switch_page("app_pages/campaigns.py")
     at.run()
@@ -76,9 +78,11 @@ def test_notes_per_side_author_only_edits_and_commentary_beside_the_report(qbr_u
     lines = [m for m in markdown(at) if m.startswith(("**Sales** —", "**Marketing** —"))]
     assert len(lines) == 2
     assert lines[0].startswith("**Sales** — Ann (") and lines[0].endswith(
-        ", edited): " + safe("Follow-up was fast."))
+        ", edited): " + safe("Follow-up was fast.")
+    )
     assert lines[1].startswith("**Marketing** — Mia (") and lines[1].endswith(
-        "): " + safe("Webinar leads were better qualified."))
+        "): " + safe("Webinar leads were better qualified.")
+    )
     assert "Commentary on “Top campaigns by SQLs”" in [c.value for c in at.caption]
 
 
@@ -99,19 +103,27 @@ def test_a_decision_of_last_quarter_shows_on_the_overview_beside_its_number(qbr_
     assert at.text_area(key="decision_what").value == ""
     # the quarter's list: one decision, on this report
     table = at.dataframe[0].value
-    assert table.values.tolist() == [["Top campaigns by SQLs", "Double the webinar budget",
-                                      "Mia", "2026-Q3", "Open"]]
+    assert table.values.tolist() == [
+        ["Top campaigns by SQLs", "Double the webinar budget", "Mia", "2026-Q3", "Open"]
+    ]
 
     at.switch_page("app_pages/overview.py")
     at.run()
     at.selectbox(key="quarter").set_value("2026-Q3").run()
     assert not at.exception
     carried = at.dataframe[-1].value
-    assert carried.to_dict("records") == [{
-        "Decided": "2026-Q2", "What": "Double the webinar budget",
-        "Report": "Top campaigns by SQLs", "Owner": "Mia", "Status": "Open",
-        # Q3 holds only j10's MQL (Alpha): 1 MQL × 36% expected, no SQL yet
-        "2026-Q3 now": "Alpha: 0 SQLs against 0.36 expected at goal", "Goal": "❌ below goal"}]
+    assert carried.to_dict("records") == [
+        {
+            "Decided": "2026-Q2",
+            "What": "Double the webinar budget",
+            "Report": "Top campaigns by SQLs",
+            "Owner": "Mia",
+            "Status": "Open",
+            # Q3 holds only j10's MQL (Alpha): 1 MQL × 36% expected, no SQL yet
+            "2026-Q3 now": "Alpha: 0 SQLs against 0.36 expected at goal",
+            "Goal": "❌ below goal",
+        }
+    ]
 
     # marked done in the Q3 meeting, under "Carried from 2026-Q2"
     at.switch_page("app_pages/meeting.py")
@@ -158,4 +170,7 @@ def test_exports_are_offered_for_download(qbr_url):
     assert not at.exception
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == [
-        "Slide deck (.pptx)", "Pre-read (HTML, opens offline)", "Every report as CSV (.zip)"]
+        "Slide deck (.pptx)",
+        "Pre-read (HTML, opens offline)",
+        "Every report as CSV (.zip)",
+    ]

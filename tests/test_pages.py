@@ -20,8 +20,7 @@ def open_page(page: str | None, quarter: str = "2026-Q2") -> AppTest:
 
 # AppTest does not find dataframes by key: these are their positions on each page.
 # With 3 eligible campaigns and N = 5 every bottom list is empty and shows no table.
-CAMPAIGN_FRAMES = {"top_sql": 0, "top_won": 2, "spend": 3, "channels": 4, "drill": 5,
-                   "journeys": 6}
+CAMPAIGN_FRAMES = {"top_sql": 0, "top_won": 2, "spend": 3, "channels": 4, "drill": 5, "journeys": 6}
 
 
 def frame(at: AppTest, positions: dict[str, int], name: str):  # type: ignore[no-untyped-def]
@@ -38,9 +37,9 @@ def test_overview_kpis_quarter_switch_and_highlights(qbr_url):
     assert at.selectbox(key="quarter").value == "2026-Q3"
     at.selectbox(key="quarter").set_value("2026-Q2").run()
     got = metrics(at)
-    assert got["Leads"] == ("7", "+250%")      # Q1: j4, j5
-    assert got["MQLs"] == ("7", "+600%")       # Q1: j4
-    assert got["SQLs"] == ("6", "")            # none in Q1
+    assert got["Leads"] == ("7", "+250%")  # Q1: j4, j5
+    assert got["MQLs"] == ("7", "+600%")  # Q1: j4
+    assert got["SQLs"] == ("6", "")  # none in Q1
     assert got["Opportunities"] == ("3", "")
     assert got["Closed Won"] == ("2", "")
     assert got["Pipeline"] == ("$450", "")
@@ -61,8 +60,9 @@ def test_campaigns_reports_and_drill(qbr_url):
     assert top_sql["Expected at goal"].tolist() == ["1.44", "0.36", "0"]
     # Gamma: nothing expected (no MQLs), so nothing judged
     assert top_sql["Verdict"].tolist() == ["at or above expected", "at or above expected", ""]
-    assert ("No campaigns left for a bottom list: all 3 eligible campaigns are in the "
-            "top 5.") in [c.value for c in at.caption]
+    assert ("No campaigns left for a bottom list: all 3 eligible campaigns are in the top 5.") in [
+        c.value for c in at.caption
+    ]
     at.selectbox(key="campaign_drill").set_value("camp-b").run()
     drill = frame(at, CAMPAIGN_FRAMES, "drill")
     assert drill.set_index("Quarter").loc["2026-Q2", "SQLs"] == "2"
@@ -76,7 +76,7 @@ def test_reps_min_volume_ranking_and_goal_edit(qbr_url):
     assert any("No rep has 10 or more MQLs" in i.value for i in at.info)
     assert at.dataframe[0].value["Rep"].tolist() == ["Rita", "sam", "Tom"]
     at.number_input(key="min_volume").set_value(2).run()
-    won = at.dataframe[2].value   # the top lists of SQL, Opp, Won; bottoms are empty
+    won = at.dataframe[2].value  # the top lists of SQL, Opp, Won; bottoms are empty
     assert won["Rep"].tolist() == ["Rita", "sam", "Tom"]
     assert won["n/N"].tolist() == ["1/2", "0/2", "0/2"]
     assert won["Verdict"].tolist() == ["above goal", "on par with goal", "on par with goal"]

@@ -13,14 +13,17 @@ from smarketing_data.metrics.quarters import QuarterError, parse_quarter, quarte
 from smarketing_data.metrics.stats import verdict, wilson
 
 
-@pytest.mark.parametrize("day,fiscal,label,start,end", [
-    (dt.date(2026, 5, 17), 1, "2026-Q2", dt.date(2026, 4, 1), dt.date(2026, 7, 1)),
-    (dt.date(2026, 12, 31), 1, "2026-Q4", dt.date(2026, 10, 1), dt.date(2027, 1, 1)),
-    (dt.date(2026, 2, 1), 2, "FY2027-Q1", dt.date(2026, 2, 1), dt.date(2026, 5, 1)),
-    (dt.date(2026, 1, 31), 2, "FY2026-Q4", dt.date(2025, 11, 1), dt.date(2026, 2, 1)),
-    (dt.date(2026, 4, 1), 4, "FY2027-Q1", dt.date(2026, 4, 1), dt.date(2026, 7, 1)),
-    (dt.date(2026, 3, 31), 4, "FY2026-Q4", dt.date(2026, 1, 1), dt.date(2026, 4, 1)),
-])
+@pytest.mark.parametrize(
+    "day,fiscal,label,start,end",
+    [
+        (dt.date(2026, 5, 17), 1, "2026-Q2", dt.date(2026, 4, 1), dt.date(2026, 7, 1)),
+        (dt.date(2026, 12, 31), 1, "2026-Q4", dt.date(2026, 10, 1), dt.date(2027, 1, 1)),
+        (dt.date(2026, 2, 1), 2, "FY2027-Q1", dt.date(2026, 2, 1), dt.date(2026, 5, 1)),
+        (dt.date(2026, 1, 31), 2, "FY2026-Q4", dt.date(2025, 11, 1), dt.date(2026, 2, 1)),
+        (dt.date(2026, 4, 1), 4, "FY2027-Q1", dt.date(2026, 4, 1), dt.date(2026, 7, 1)),
+        (dt.date(2026, 3, 31), 4, "FY2026-Q4", dt.date(2026, 1, 1), dt.date(2026, 4, 1)),
+    ],
+)
 def test_quarter_labels_and_half_open_bounds(day, fiscal, label, start, end):
     q = quarter_of(day, fiscal)
     assert (q.label, q.start, q.end) == (label, start, end)

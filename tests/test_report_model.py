@@ -54,13 +54,15 @@ def test_the_fixture_has_every_kind_of_verdict(rs):
     """So the comparisons below cannot pass on an all-blank model."""
     seen = {r.verdict for lst in lists(rs).values() for r in lst.rows}
     assert {"above", ON_PAR, AT_OR_ABOVE, BELOW} <= seen
-    assert [(r.name, r.value, r.expected, r.verdict)
-            for r in lists(rs)["campaigns.sql.top"].rows] == [("Alpha", 2.0, 1.44, AT_OR_ABOVE)]
-    assert [(r.name, r.value, r.expected, r.verdict)
-            for r in lists(rs)["campaigns.opp.top"].rows] == [("Alpha", 1.0, 1.1, BELOW)]
-    assert [(r.name, r.of_text, r.verdict, r.verdict_text)
-            for r in lists(rs)["reps.won.bottom"].rows] == [
-        ("sam", "0/2", ON_PAR, "on par with goal")]
+    assert [
+        (r.name, r.value, r.expected, r.verdict) for r in lists(rs)["campaigns.sql.top"].rows
+    ] == [("Alpha", 2.0, 1.44, AT_OR_ABOVE)]
+    assert [
+        (r.name, r.value, r.expected, r.verdict) for r in lists(rs)["campaigns.opp.top"].rows
+    ] == [("Alpha", 1.0, 1.1, BELOW)]
+    assert [
+        (r.name, r.of_text, r.verdict, r.verdict_text) for r in lists(rs)["reps.won.bottom"].rows
+    ] == [("sam", "0/2", ON_PAR, "on par with goal")]
 
 
 def test_the_report_set_carries_the_model_built_once(rs):
@@ -84,20 +86,27 @@ def test_the_deck_tables_say_the_models_verdicts(qbr, rs):
     for lst in lists(rs).values():
         tables = [shape.table for shape in slides[lst.title].shapes if shape.has_table]
         rows = [[c.text for c in row.cells] for row in tables[0].rows][1:] if tables else []
-        assert [(row[0], row[-1]) for row in rows] == [(r.name, r.verdict_text)
-                                                        for r in lst.rows], lst.key
+        assert [(row[0], row[-1]) for row in rows] == [
+            (r.name, r.verdict_text) for r in lst.rows
+        ], lst.key
 
 
 def test_the_pre_read_tables_say_the_models_verdicts(qbr, rs):
     page = export(qbr, quarter=Q2, fmt="html", options=OPTIONS).decode("utf-8")
     for lst in lists(rs).values():
         section = page.split(f'id="{lst.key.replace(".", "-")}"', 1)[1].split("</section>")[0]
-        rows = re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>", 1)[-1], re.S) \
-            if "<tbody>" in section else []
-        cells = [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-                 for row in rows]
-        assert [(c[0], c[-1]) for c in cells] == [(r.name, r.verdict_text)
-                                                  for r in lst.rows], lst.key
+        rows = (
+            re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>", 1)[-1], re.S)
+            if "<tbody>" in section
+            else []
+        )
+        cells = [
+            [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in rows
+        ]
+        assert [(c[0], c[-1]) for c in cells] == [(r.name, r.verdict_text) for r in lst.rows], (
+            lst.key
+        )
 
 
 def test_the_cli_text_says_the_models_verdicts(rs):
@@ -139,15 +148,20 @@ def test_highlights_follow_the_models_verdicts(rs):
         assert row.met is (h.kind == "win"), h
     for key, lst in lists(rs).items():
         for r in lst.rows:
-            named = [h for h in items if h.text.startswith(f"{r.name}:")
-                     and h.report.split(".")[:2] == key.split(".")[:2]]
+            named = [
+                h
+                for h in items
+                if h.text.startswith(f"{r.name}:") and h.report.split(".")[:2] == key.split(".")[:2]
+            ]
             if r.met is None:
                 assert not named, (key, r.name)  # on par, or nothing expected: no highlight
             elif lst.is_rates:
                 assert len(named) == 1, (key, r.name)  # once per rep and report
     for step in rs.reports.funnel.judged:
-        assert any(h.text == step.step_text and h.kind == ("win" if step.met else "attention")
-                   for h in rs.reports.highlights)
+        assert any(
+            h.text == step.step_text and h.kind == ("win" if step.met else "attention")
+            for h in rs.reports.highlights
+        )
 
 
 def test_the_pages_show_the_models_tables(qbr_url):
@@ -155,8 +169,9 @@ def test_the_pages_show_the_models_tables(qbr_url):
 
     at = open_app("app_pages/reps.py", quarter="2026-Q2")
     at.number_input(key="min_volume").set_value(2).run()
-    engine_rs = build_report_set(_engine(qbr_url), quarter=Q2,
-                                 options=ReportOptions(top=5, min_volume=2))
+    engine_rs = build_report_set(
+        _engine(qbr_url), quarter=Q2, options=ReportOptions(top=5, min_volume=2)
+    )
     shown = [df.value for df in at.dataframe if "Verdict" in df.value.columns]
     want = [lst for lst in lists(engine_rs).values() if lst.is_rates and lst.rows]
     assert len(shown) == len(want) == 3

@@ -30,13 +30,27 @@ def wilson_by_hand(x: int, n: int) -> tuple[float, float]:
 
 def rep_row(rid: str, name: str, x: int, n: int, goal: float, verdict: str) -> dict:
     low, high = wilson_by_hand(x, n)
-    return {"id": rid, "name": name, "rate": round(x / n, 6), "numerator": x, "denominator": n,
-            "ci_low": low, "ci_high": high, "goal": round(goal, 6), "verdict": verdict}
+    return {
+        "id": rid,
+        "name": name,
+        "rate": round(x / n, 6),
+        "numerator": x,
+        "denominator": n,
+        "ci_low": low,
+        "ci_high": high,
+        "goal": round(goal, 6),
+        "verdict": verdict,
+    }
 
 
 def camp(cid: str, name: str, value: int, upstream: int, goal: float) -> dict:
-    return {"id": cid, "name": name, "value": value, "upstream": upstream,
-            "expected": round(upstream * goal, 6)}
+    return {
+        "id": cid,
+        "name": name,
+        "value": value,
+        "upstream": upstream,
+        "expected": round(upstream * goal, 6),
+    }
 
 
 @pytest.fixture
@@ -53,45 +67,84 @@ MQL_WON = MQL_OPP * OPP_WON
 def test_report_json_for_the_quarter(qbr):
     got = to_json(build_report_set(qbr, quarter=Q2, options=ReportOptions(top=2, min_volume=2)))
     assert got == {
-        "quarter": "2026-Q2", "start": "2026-04-01", "end": "2026-07-01", "base": "mql",
+        "quarter": "2026-Q2",
+        "start": "2026-04-01",
+        "end": "2026-07-01",
+        "base": "mql",
         # leads: j1 j2 j3 j6 j7 j10 j11 (j4, j5 created in Q1; j8 entered at Opp)
         # mql: j1 j2 j3 j5 (Apr 1 00:00 is in) j6 j7 j11 (j10's MQL is Jul 1 00:00: next quarter)
         # sal: j1, j2 (skipped: SQL date), j4, j5, j6 (Opp date), j11 (SQL date)
         # opp: j1, j6, j8; won: j1, j8; pipeline 100 + 50 + 300; bookings 100 + 300
-        "funnel": {"leads": 7, "mql": 7, "sal": 6, "sql": 6, "opp": 3, "won": 2,
-                   "pipeline": 450.0, "bookings": 400.0},
+        "funnel": {
+            "leads": 7,
+            "mql": 7,
+            "sal": 6,
+            "sql": 6,
+            "opp": 3,
+            "won": 2,
+            "pipeline": 450.0,
+            "bookings": 400.0,
+        },
         # eligible: Alpha (activity), beta (activity of journeys created in Q1), Gamma (dates
         # overlap, no journeys); Delta has no start date, Echo's activity and dates are in 2025.
         # SQLs: Alpha j1 j2 = 2, beta j4 j5 = 2 (tie: "Alpha" < "beta" case-insensitively)
-        "tracked": {"lead": True, "mql": True, "sal": True, "sql": True, "opp": True,
-                    "won": True},
+        "tracked": {"lead": True, "mql": True, "sal": True, "sql": True, "opp": True, "won": True},
         "campaigns": {
-            "sql": {"top": [camp("camp-a", "Alpha", 2, 4, MQL_SQL),
-                            camp("camp-b", "beta", 2, 1, MQL_SQL)],
-                    "bottom": [camp("camp-c", "Gamma", 0, 0, MQL_SQL)]},
-            "opp": {"top": [camp("camp-a", "Alpha", 1, 2, SQL_OPP),
-                            camp("camp-b", "beta", 1, 2, SQL_OPP)],
-                    "bottom": [camp("camp-c", "Gamma", 0, 0, SQL_OPP)]},
-            "won": {"top": [camp("camp-a", "Alpha", 1, 1, OPP_WON),
-                            camp("camp-b", "beta", 1, 1, OPP_WON)],
-                    "bottom": [camp("camp-c", "Gamma", 0, 0, OPP_WON)]},
+            "sql": {
+                "top": [
+                    camp("camp-a", "Alpha", 2, 4, MQL_SQL),
+                    camp("camp-b", "beta", 2, 1, MQL_SQL),
+                ],
+                "bottom": [camp("camp-c", "Gamma", 0, 0, MQL_SQL)],
+            },
+            "opp": {
+                "top": [
+                    camp("camp-a", "Alpha", 1, 2, SQL_OPP),
+                    camp("camp-b", "beta", 1, 2, SQL_OPP),
+                ],
+                "bottom": [camp("camp-c", "Gamma", 0, 0, SQL_OPP)],
+            },
+            "won": {
+                "top": [
+                    camp("camp-a", "Alpha", 1, 1, OPP_WON),
+                    camp("camp-b", "beta", 1, 1, OPP_WON),
+                ],
+                "bottom": [camp("camp-c", "Gamma", 0, 0, OPP_WON)],
+            },
         },
         # MQL cohorts: Rita {j1, j2}, sam {j3, j5} (j4's MQL is in Q1), Tom {j6, j11};
         # j7 has no rep; j8 entered at Opp, so it is in no MQL cohort.
         "reps": {
-            "sql": {"top": [rep_row("r1", "Rita", 2, 2, MQL_SQL, "on_par"),
-                            rep_row("r3", "Tom", 2, 2, MQL_SQL, "on_par")],
-                    "bottom": [rep_row("r2", "sam", 1, 2, MQL_SQL, "on_par")]},
-            "opp": {"top": [rep_row("r1", "Rita", 1, 2, MQL_OPP, "on_par"),
-                            rep_row("r3", "Tom", 1, 2, MQL_OPP, "on_par")],
-                    "bottom": [rep_row("r2", "sam", 0, 2, MQL_OPP, "on_par")]},
+            "sql": {
+                "top": [
+                    rep_row("r1", "Rita", 2, 2, MQL_SQL, "on_par"),
+                    rep_row("r3", "Tom", 2, 2, MQL_SQL, "on_par"),
+                ],
+                "bottom": [rep_row("r2", "sam", 1, 2, MQL_SQL, "on_par")],
+            },
+            "opp": {
+                "top": [
+                    rep_row("r1", "Rita", 1, 2, MQL_OPP, "on_par"),
+                    rep_row("r3", "Tom", 1, 2, MQL_OPP, "on_par"),
+                ],
+                "bottom": [rep_row("r2", "sam", 0, 2, MQL_OPP, "on_par")],
+            },
             # Won: Rita 1/2; sam 0/2 and Tom 0/2 tie on rate and size: "sam" < "Tom"
-            "won": {"top": [rep_row("r1", "Rita", 1, 2, MQL_WON, "above"),
-                            rep_row("r2", "sam", 0, 2, MQL_WON, "on_par")],
-                    "bottom": [rep_row("r3", "Tom", 0, 2, MQL_WON, "on_par")]},
+            "won": {
+                "top": [
+                    rep_row("r1", "Rita", 1, 2, MQL_WON, "above"),
+                    rep_row("r2", "sam", 0, 2, MQL_WON, "on_par"),
+                ],
+                "bottom": [rep_row("r3", "Tom", 0, 2, MQL_WON, "on_par")],
+            },
         },
-        "goals": {"lead_mql": 0.25, "mql_sal": 0.6, "sal_sql": 0.6, "sql_opp": 0.55,
-                  "opp_won": 0.25},
+        "goals": {
+            "lead_mql": 0.25,
+            "mql_sal": 0.6,
+            "sal_sql": 0.6,
+            "sql_opp": 0.55,
+            "opp_won": 0.25,
+        },
     }
 
 
@@ -104,13 +157,16 @@ def test_top_one_puts_the_next_in_bottom_and_zero_counts_first(qbr):
 
 
 def test_lead_base_and_low_volume_reps_left_out(qbr):
-    report = build_report_set(qbr, quarter=Q2,
-                              options=ReportOptions(top=2, min_volume=2, base="lead"))
+    report = build_report_set(
+        qbr, quarter=Q2, options=ReportOptions(top=2, min_volume=2, base="lead")
+    )
     # Lead cohorts: Rita {j1, j2}, sam {j3} (left out: 1 < 2), Tom {j6, j10, j11}
     sql = to_json(report)["reps"]["sql"]
     lead_sql = 0.25 * 0.6 * 0.6
-    assert sql["top"] == [rep_row("r1", "Rita", 2, 2, lead_sql, "above"),
-                          rep_row("r3", "Tom", 2, 3, lead_sql, "above")]
+    assert sql["top"] == [
+        rep_row("r1", "Rita", 2, 2, lead_sql, "above"),
+        rep_row("r3", "Tom", 2, 3, lead_sql, "above"),
+    ]
     assert sql["bottom"] == []
     assert report.reps["sql"].left_out["name"].tolist() == ["sam"]
 
@@ -118,8 +174,7 @@ def test_lead_base_and_low_volume_reps_left_out(qbr):
 def test_quarter_goal_override_changes_expected_and_verdict(qbr):
     set_goal(qbr, from_stage="mql", to_stage="sal", rate=0.5, quarter="2026-Q2")
     set_goal(qbr, from_stage="mql", to_stage="won", rate=0.01)
-    report = to_json(build_report_set(qbr, quarter=Q2,
-                                      options=ReportOptions(top=2, min_volume=2)))
+    report = to_json(build_report_set(qbr, quarter=Q2, options=ReportOptions(top=2, min_volume=2)))
     assert report["goals"]["mql_sal"] == 0.5
     # MQL→SQL is now 0.5 × 0.6 = 0.30: Alpha expects 4 × 0.30 SQLs
     assert report["campaigns"]["sql"]["top"][0]["expected"] == 1.2
@@ -130,8 +185,11 @@ def test_quarter_goal_override_changes_expected_and_verdict(qbr):
 
 
 def test_confidence_adjusted_ranking_uses_the_interval_low_end(qbr):
-    report = build_report_set(qbr, quarter=Q2, options=ReportOptions(
-        top=1, min_volume=2, base="lead", ranking="confidence"))
+    report = build_report_set(
+        qbr,
+        quarter=Q2,
+        options=ReportOptions(top=1, min_volume=2, base="lead", ranking="confidence"),
+    )
     # Rita 2/2 has the higher low end; Tom 2/3 comes next
     assert report.reps["sql"].top["name"].tolist() == ["Rita"]
     assert report.reps["sql"].bottom["name"].tolist() == ["Tom"]
@@ -157,11 +215,20 @@ def test_quarters_calendar_and_fiscal(qbr):
     import datetime as dt
 
     assert [q.label for q in quarters_with_data(qbr)] == [
-        "2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4"]
+        "2026-Q3",
+        "2026-Q2",
+        "2026-Q1",
+        "2025-Q4",
+    ]
     assert [q.label for q in quarters_with_data(qbr, fiscal_start_month=4)] == [
-        "FY2027-Q2", "FY2027-Q1", "FY2026-Q4", "FY2026-Q3"]
-    fiscal = build_report_set(qbr, quarter=parse_quarter("FY2027-Q1", 4),
-                              options=ReportOptions(top=2, min_volume=2))
+        "FY2027-Q2",
+        "FY2027-Q1",
+        "FY2026-Q4",
+        "FY2026-Q3",
+    ]
+    fiscal = build_report_set(
+        qbr, quarter=parse_quarter("FY2027-Q1", 4), options=ReportOptions(top=2, min_volume=2)
+    )
     calendar = build_report_set(qbr, quarter=Q2, options=ReportOptions(top=2, min_volume=2))
     assert to_json(fiscal)["funnel"] == to_json(calendar)["funnel"]
     assert to_json(fiscal)["quarter"] == "FY2027-Q1"

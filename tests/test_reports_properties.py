@@ -21,8 +21,9 @@ quarters = st.integers(0, 3).map(lambda k: quarter_of(BASE + dt.timedelta(days=9
 
 
 def check_against_reference(engine, quarter, base: str) -> None:  # type: ignore[no-untyped-def]
-    report = build_report_set(engine, quarter=quarter,
-                              options=ReportOptions(top=3, min_volume=1, base=base))
+    report = build_report_set(
+        engine, quarter=quarter, options=ReportOptions(top=3, min_volume=1, base=base)
+    )
     journeys = reference.raw_journeys(engine)
     on = reference.tracked(journeys)
     assert set(report.tracked.stages) == on
@@ -49,8 +50,7 @@ def check_against_reference(engine, quarter, base: str) -> None:  # type: ignore
             assert (r.ci_low, r.ci_high) == wilson(r.numerator, r.denominator)
         # the upstream stage is the report's own, else the last tracked stage before it
         upstream = {"sql": "mql", "opp": "sql", "won": "opp"}[stage]
-        before = [s for s in reference.STAGES[:reference.STAGES.index(upstream) + 1]
-                  if s in on]
+        before = [s for s in reference.STAGES[: reference.STAGES.index(upstream) + 1] if s in on]
         camp_report = report.campaigns[stage]
         assert camp_report.tracked == (stage in on)
         if not camp_report.tracked:

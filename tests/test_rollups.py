@@ -25,8 +25,9 @@ def stored(engine: Engine) -> dict[str, pd.DataFrame]:
             keys = [c for c in t.c if c.name not in ("n", "amount")]
             sums = [func.sum(t.c[v]).label(v) for v in ("n", "amount") if v in t.c]
             rows = conn.execute(select(*keys, *sums).group_by(*keys)).all()
-            out[name] = _canon(pd.DataFrame(rows, columns=[c.name for c in keys]
-                                            + [s.name for s in sums]))
+            out[name] = _canon(
+                pd.DataFrame(rows, columns=[c.name for c in keys] + [s.name for s in sums])
+            )
     return out
 
 

@@ -31,8 +31,18 @@ TODAY = date(2026, 11, 23)
 WINDOW_START, WINDOW_END = pd.Timestamp("2024-10-01"), pd.Timestamp("2026-10-01")
 LAST_QUARTER_START = pd.Timestamp("2026-07-01")
 GOALS = {"mql": 0.25, "sal": 0.60, "sql": 0.60, "opp": 0.55, "won": 0.25}
-CHANNELS = {"Email", "Webinar", "Paid Search", "Trade Show", "Content", "Social", "Referral",
-            "Partner", "Outbound", "Other"}
+CHANNELS = {
+    "Email",
+    "Webinar",
+    "Paid Search",
+    "Trade Show",
+    "Content",
+    "Social",
+    "Referral",
+    "Partner",
+    "Outbound",
+    "Other",
+}
 HEADERS = {
     "Lead.csv": "Id,IsDeleted,FirstName,LastName,Company,Industry,Country,LeadSource,Status,"
     "OwnerId,IsConverted,ConvertedDate,ConvertedOpportunityId,ConvertedContactId,CreatedDate,"
@@ -56,8 +66,16 @@ HUBSPOT_HEADERS = {
     "hubspot-deals.csv": "Record ID,Deal Name,Deal Stage,Pipeline,Amount,Close Date,Create Date,"
     "Deal owner,Associated Contact IDs",
 }
-HUBSPOT_SOURCES = {"Organic Search", "Paid Search", "Email Marketing", "Social Media",
-                   "Referrals", "Offline Sources", "Direct Traffic", "Other Campaigns"}
+HUBSPOT_SOURCES = {
+    "Organic Search",
+    "Paid Search",
+    "Email Marketing",
+    "Social Media",
+    "Referrals",
+    "Offline Sources",
+    "Direct Traffic",
+    "Other Campaigns",
+}
 QUOTED_LINE = re.compile(r'^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*$')
 SF_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$")
 SF_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
@@ -95,8 +113,16 @@ def _mature(journeys: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_eight_complete_quarters_before_today(small: SampleBusiness) -> None:
-    expected = ["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2",
-                "2026-Q3"]
+    expected = [
+        "2024-Q4",
+        "2025-Q1",
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+    ]
     assert small.quarters == expected
     assert quarter_window(date(2026, 10, 1))[0] == expected  # Q4 has only begun
     assert quarter_window(date(2026, 1, 1))[0][-1] == "2025-Q4"
@@ -151,8 +177,13 @@ def test_stage_rates_are_near_the_goals(medium: SampleBusiness) -> None:
     sal = leads["sal_at"].notna() | sql
     mql = leads["mql_at"].notna() | sal
     won, lost = leads["won_at"].notna(), leads["lost_at"].notna()
-    rates = {"mql": mql.mean(), "sal": sal.sum() / mql.sum(), "sql": sql.sum() / sal.sum(),
-             "opp": opp.sum() / sql.sum(), "won": won.sum() / (won | lost).sum()}
+    rates = {
+        "mql": mql.mean(),
+        "sal": sal.sum() / mql.sum(),
+        "sql": sql.sum() / sal.sum(),
+        "opp": opp.sum() / sql.sum(),
+        "won": won.sum() / (won | lost).sum(),
+    }
     for stage, goal in GOALS.items():
         assert rates[stage] == pytest.approx(goal, abs=0.05 if stage != "mql" else 0.025), stage
 
@@ -197,9 +228,12 @@ def test_some_sqls_skip_sal_and_some_leads_are_disqualified(medium: SampleBusine
 
 def test_every_id_is_an_18_char_salesforce_id(small: SampleBusiness) -> None:
     columns = {
-        "701": small.campaigns["campaign_id"], "005": small.reps["rep_id"],
-        "00Q": small.leads["lead_id"], "006": small.opportunities["opp_id"],
-        "001": small.opportunities["account_id"], "00v": small.members["member_id"],
+        "701": small.campaigns["campaign_id"],
+        "005": small.reps["rep_id"],
+        "00Q": small.leads["lead_id"],
+        "006": small.opportunities["opp_id"],
+        "001": small.opportunities["account_id"],
+        "00v": small.members["member_id"],
     }
     for prefix, ids in columns.items():
         assert ids.is_unique or prefix == "001", prefix  # accounts have several opportunities
@@ -234,11 +268,13 @@ def test_campaigns(small: SampleBusiness) -> None:
 def test_a_campaign_active_last_quarter_drew_no_leads(medium: SampleBusiness) -> None:
     campaigns = medium.campaigns
     active = (campaigns["start_date"] < WINDOW_END) & (
-        campaigns["end_date"].isna() | (campaigns["end_date"] >= LAST_QUARTER_START))
+        campaigns["end_date"].isna() | (campaigns["end_date"] >= LAST_QUARTER_START)
+    )
     empty = ~campaigns["campaign_id"].isin(medium.leads["campaign_id"])
     assert (active & empty).sum() == 1
-    assert not campaigns.loc[active & empty, "campaign_id"].isin(
-        medium.members["campaign_id"]).any()
+    assert (
+        not campaigns.loc[active & empty, "campaign_id"].isin(medium.members["campaign_id"]).any()
+    )
 
 
 def test_reps_teams_regions_and_two_tiny_reps() -> None:
@@ -248,8 +284,12 @@ def test_reps_teams_regions_and_two_tiny_reps() -> None:
     assert 3 <= reps["team"].nunique() <= 4 and 2 <= reps["region"].nunique() <= 3
     assert reps["skill"].max() >= 1.3 and reps["skill"].min() <= 0.7
     mqls = business.leads[business.leads["mql_at"] < WINDOW_END]
-    per_quarter = (mqls.groupby(["rep_id", mqls["mql_at"].dt.to_period("Q")]).size()
-                   .unstack(fill_value=0).reindex(reps["rep_id"], fill_value=0))
+    per_quarter = (
+        mqls.groupby(["rep_id", mqls["mql_at"].dt.to_period("Q")])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(reps["rep_id"], fill_value=0)
+    )
     tiny = per_quarter[(per_quarter < 10).all(axis=1)]
     assert len(tiny) == 2
     assert (per_quarter.drop(tiny.index).mean(axis=1) >= 12).all()
@@ -363,7 +403,12 @@ def test_hubspot_exports(small: SampleBusiness) -> None:
         assert all(ref in deal_ids for ref in filter(None, row["Associated Deal IDs"].split(";")))
         assert HS_DATETIME.match(row["Create Date"])
     assert {row["Lifecycle Stage"] for row in contacts} == {
-        "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"}
+        "lead",
+        "marketingqualifiedlead",
+        "salesqualifiedlead",
+        "opportunity",
+        "customer",
+    }
     assert all(row["Associated Contact IDs"] in contact_ids | {""} for row in deals)
     assert {row["Pipeline"] for row in deals} == {"Sales Pipeline"}
 

@@ -14,15 +14,37 @@ from smarketing_data.ingest import FileInput, ingest
 from smarketing_data.sample import canonical_journeys, generate, salesforce_files
 
 TODAY = dt.date(2026, 11, 23)
-COMPARED = ["journey_id", "entry_stage", "created_at", "campaign_id", "rep_id", "channel",
-            "mql_at", "sal_at", "sql_at", "opp_at", "won_at", "lost_at", "first_touch_at",
-            "amount", "won_amount"]
+COMPARED = [
+    "journey_id",
+    "entry_stage",
+    "created_at",
+    "campaign_id",
+    "rep_id",
+    "channel",
+    "mql_at",
+    "sal_at",
+    "sql_at",
+    "opp_at",
+    "won_at",
+    "lost_at",
+    "first_touch_at",
+    "amount",
+    "won_amount",
+]
 
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[COMPARED].copy()
-    for c in ("created_at", "mql_at", "sal_at", "sql_at", "opp_at", "won_at", "lost_at",
-              "first_touch_at"):
+    for c in (
+        "created_at",
+        "mql_at",
+        "sal_at",
+        "sql_at",
+        "opp_at",
+        "won_at",
+        "lost_at",
+        "first_touch_at",
+    ):
         out[c] = pd.to_datetime(out[c]).astype("datetime64[us]")
     for c in ("amount", "won_amount"):
         out[c] = pd.to_numeric(out[c]).astype("float64").round(2)

@@ -103,8 +103,16 @@ def test_a_date_name_over_values_that_are_not_dates_is_not_suggested():
 
 
 def test_each_header_is_suggested_once():
-    headers = ["Deal Ref", "Title", "Value", "Stage", "Created", "Closed", "Salesperson",
-               "Lead Ref"]
+    headers = [
+        "Deal Ref",
+        "Title",
+        "Value",
+        "Stage",
+        "Created",
+        "Closed",
+        "Salesperson",
+        "Lead Ref",
+    ]
     sample = frame(
         headers,
         ["D1", "Acme", "1200.50", "Won", "2026-04-01", "2026-05-01", "Ann", "L-1"],
@@ -128,11 +136,17 @@ def test_each_header_is_suggested_once():
 @pytest.mark.parametrize(
     ("headers", "row", "target"),
     [
-        (["Campaign", "Kind", "Starts", "Ends", "Budget", "Spent"],
-         ["Spring", "Webinar", "2026-04-01", "2026-05-01", "1000", "900"], "campaigns"),
+        (
+            ["Campaign", "Kind", "Starts", "Ends", "Budget", "Spent"],
+            ["Spring", "Webinar", "2026-04-01", "2026-05-01", "1000", "900"],
+            "campaigns",
+        ),
         (["User Id", "Full Name", "Team", "Territory"], ["u1", "Ann A", "SDR", "EMEA"], "reps"),
-        (["Contact No", "Signup Date", "Lead Source", "Owner"],
-         ["c1", "2026-04-01", "Webinar", "Ann"], "leads"),
+        (
+            ["Contact No", "Signup Date", "Lead Source", "Owner"],
+            ["c1", "2026-04-01", "Webinar", "Ann"],
+            "leads",
+        ),
     ],
 )
 def test_guess_target(headers, row, target):
@@ -241,19 +255,26 @@ def test_other_values_are_kept(value):
 
 
 def test_rejects_csv_is_safe_and_keeps_the_row():
-    rejected = pd.DataFrame({
-        "file_name": ["a.csv", "a.csv"],
-        "row_number": [3, 7],
-        "reason": ["no id", "negative amount in 'Amount': '-5'"],
-        "data": ['{"Id": "", "Company": "=HYPERLINK(\\"x\\")"}', None],
-    })
+    rejected = pd.DataFrame(
+        {
+            "file_name": ["a.csv", "a.csv"],
+            "row_number": [3, 7],
+            "reason": ["no id", "negative amount in 'Amount': '-5'"],
+            "data": ['{"Id": "", "Company": "=HYPERLINK(\\"x\\")"}', None],
+        }
+    )
     table = rejects_table(rejected)
     assert list(table.columns) == ["file", "row", "reason", "Id", "Company"]
     data = to_csv_bytes(table)
     assert data.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert back.to_dict("records") == [
-        {"file": "a.csv", "row": "3", "reason": "no id", "Id": "", "Company": "'=HYPERLINK(\"x\")"},
-        {"file": "a.csv", "row": "7", "reason": "negative amount in 'Amount': '-5'", "Id": "",
-         "Company": ""},
+        {"file": "a.csv", "row": "3", "reason": "no id", "Id": "", "Company": '\'=HYPERLINK("x")'},
+        {
+            "file": "a.csv",
+            "row": "7",
+            "reason": "negative amount in 'Amount': '-5'",
+            "Id": "",
+            "Company": "",
+        },
     ]

@@ -93,9 +93,27 @@ def test_to_mapping_leaves_out_empty_parts():
 
 
 def test_channel_values_are_mapped_onto_known_channels():
-    raw = ["unknown", "paid_search", "organic_search", "direct_traffic", "display", "email",
-           "social", "referral", "other", "other_publicities", "(none)", "n/a", "-",
-           "Olark Chat", "Cold Outreach", "Search Ads", "Email Campaign", "", "paid_search"]
+    raw = [
+        "unknown",
+        "paid_search",
+        "organic_search",
+        "direct_traffic",
+        "display",
+        "email",
+        "social",
+        "referral",
+        "other",
+        "other_publicities",
+        "(none)",
+        "n/a",
+        "-",
+        "Olark Chat",
+        "Cold Outreach",
+        "Search Ads",
+        "Email Campaign",
+        "",
+        "paid_search",
+    ]
     assert channel_value_map(raw) == {
         "unknown": None,
         "paid_search": "Paid Search",

@@ -16,12 +16,18 @@ from smarketing_data.ingest.recognize import RecognitionError
 from smarketing_data.ingest.user_mapping import accepted_fields, fields_help, match_from_mapping
 
 TRACKED = DATA / "tracked"
-MQL_LIST = {"kind": "leads", "source": "olist",
-            "columns": {"record_id": "mql_id", "created_at": "first_contact_date",
-                        "channel": "origin"},
-            "constants": {"entry_stage": "mql"}}
-SDR_UPDATE = {"kind": "leads", "source": "olist", "mode": "update",
-              "columns": {"record_id": "mql_id", "rep": "sdr_id", "won_at": "won_date"}}
+MQL_LIST = {
+    "kind": "leads",
+    "source": "olist",
+    "columns": {"record_id": "mql_id", "created_at": "first_contact_date", "channel": "origin"},
+    "constants": {"entry_stage": "mql"},
+}
+SDR_UPDATE = {
+    "kind": "leads",
+    "source": "olist",
+    "mode": "update",
+    "columns": {"record_id": "mql_id", "rep": "sdr_id", "won_at": "won_date"},
+}
 HEADERS = ["mql_id", "first_contact_date", "landing_page_id", "origin"]
 
 
@@ -43,19 +49,24 @@ def test_a_missing_required_field_is_named_with_the_accepted_fields():
     assert "fields accepted for leads" in message
 
 
-@pytest.mark.parametrize(("mapping", "says"), [
-    ({"kind": "widgets", "columns": {}}, "use one of leads, opportunities, campaigns, "
-                                         "campaign_members, reps"),
-    ({"kind": "leads", "source": "x" * 40, "columns": {}}, "1 to 32 letters"),
-    ({"kind": "leads", "source": "a\x1b[31mb", "columns": {}}, "1 to 32 letters"),
-    ({"kind": "leads", "mode": "merge", "columns": {}}, "upsert or update"),
-    ({"kind": "leads", "columns": {"record_id": "nope"}}, "column 'nope' is not in the file"),
-    ({**MQL_LIST, "dates": {"first_contact_date": "DD/MM"}}, "must be one of D-M-Y, M-D-Y"),
-    ({**MQL_LIST, "constants": {"entry_stage": "sql"}}, "entry_stage must be one of lead"),
-    ({**MQL_LIST, "constants": {"channel": "Email"}}, "both a column and a constant"),
-    ({**MQL_LIST, "values": {"segment": {"a": "b"}}}, "no column or constant feeds it"),
-    ({**MQL_LIST, "script": "rm -rf /"}, "unknown key(s) 'script'"),
-])
+@pytest.mark.parametrize(
+    ("mapping", "says"),
+    [
+        (
+            {"kind": "widgets", "columns": {}},
+            "use one of leads, opportunities, campaigns, campaign_members, reps",
+        ),
+        ({"kind": "leads", "source": "x" * 40, "columns": {}}, "1 to 32 letters"),
+        ({"kind": "leads", "source": "a\x1b[31mb", "columns": {}}, "1 to 32 letters"),
+        ({"kind": "leads", "mode": "merge", "columns": {}}, "upsert or update"),
+        ({"kind": "leads", "columns": {"record_id": "nope"}}, "column 'nope' is not in the file"),
+        ({**MQL_LIST, "dates": {"first_contact_date": "DD/MM"}}, "must be one of D-M-Y, M-D-Y"),
+        ({**MQL_LIST, "constants": {"entry_stage": "sql"}}, "entry_stage must be one of lead"),
+        ({**MQL_LIST, "constants": {"channel": "Email"}}, "both a column and a constant"),
+        ({**MQL_LIST, "values": {"segment": {"a": "b"}}}, "no column or constant feeds it"),
+        ({**MQL_LIST, "script": "rm -rf /"}, "unknown key(s) 'script'"),
+    ],
+)
 def test_bad_mappings_say_what_to_change(mapping, says):
     assert says in _error(mapping)
 
@@ -65,15 +76,22 @@ def test_the_escape_sequence_never_reaches_a_message():
 
 
 def test_an_update_needs_only_the_id():
-    match = match_from_mapping(["mql_id", "sdr_id"], {
-        "kind": "leads", "mode": "update", "columns": {"record_id": "mql_id", "rep": "sdr_id"}})
+    match = match_from_mapping(
+        ["mql_id", "sdr_id"],
+        {"kind": "leads", "mode": "update", "columns": {"record_id": "mql_id", "rep": "sdr_id"}},
+    )
     assert match.mode == "update" and match.profile.required == ("record_id",)
 
 
 def test_fields_help_names_every_kind():
     lines = fields_help().splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        "leads", "opportunities", "campaigns", "campaign_members", "reps"]
+        "leads",
+        "opportunities",
+        "campaigns",
+        "campaign_members",
+        "reps",
+    ]
 
 
 def _mql_list(engine):  # type: ignore[no-untyped-def]
@@ -92,13 +110,15 @@ def test_update_changes_only_the_mapped_fields(any_engine):
     # the MQL date, channel and created date the first file gave are kept
     for col in ("created_at", "mql_at", "channel", "entry_stage"):
         assert after.loc["olist:m1", col] == before.loc["olist:m1", col], col
+
     # m2 and m4 are not in the won-deals file: untouched
     def plain(key: str) -> dict:
         return {k: None if pd.isna(v) else v for k, v in after.loc[key].to_dict().items()}
 
     for key in ("olist:m2", "olist:m4"):
-        assert plain(key) == {k: None if pd.isna(v) else v
-                              for k, v in before.loc[key].to_dict().items()}
+        assert plain(key) == {
+            k: None if pd.isna(v) else v for k, v in before.loc[key].to_dict().items()
+        }
 
 
 def data_state(engine):  # type: ignore[no-untyped-def]
@@ -125,7 +145,8 @@ def test_update_rejects_unknown_ids_and_keeps_the_rest(any_engine, tmp_path):
     f = result.files[0]
     assert (f.updated, f.rejected) == (1, 1)
     assert [(r.row, r.reason) for r in f.rejections] == [
-        (3, "unknown id olist:zz: update mode changes only records already imported")]
+        (3, "unknown id olist:zz: update mode changes only records already imported")
+    ]
 
 
 def test_an_update_that_matches_nothing_is_fatal(any_engine, tmp_path):
@@ -144,8 +165,12 @@ def test_an_update_that_puts_stage_dates_out_of_order_is_rejected(any_engine, tm
     path.write_text("mql_id,sdr_id,won_date\nm1,sdr1,2026-05-10\nm3,sdr2,2026-01-01\n")
     f = load(any_engine, path, mapping=SDR_UPDATE).files[0]
     assert [(r.row, r.reason) for r in f.rejections] == [
-        (3, "stage dates out of order after the update: won_at (2026-01-01) before "
-            "created_at (2026-05-20)")]
+        (
+            3,
+            "stage dates out of order after the update: won_at (2026-01-01) before "
+            "created_at (2026-05-20)",
+        )
+    ]
 
 
 def test_a_file_whose_every_row_is_rejected_is_fatal(engine, tmp_path):
@@ -153,13 +178,21 @@ def test_a_file_whose_every_row_is_rejected_is_fatal(engine, tmp_path):
     path.write_text("mql_id,first_contact_date\nm1,2018-02-30\nm2,2018-13-01\nm3,\n")
     before = state(engine)
     with pytest.raises(IngestError) as info:
-        load(engine, path, mapping={"kind": "leads", "source": "x",
-                                    "columns": {"record_id": "mql_id",
-                                                "created_at": "first_contact_date"}})
+        load(
+            engine,
+            path,
+            mapping={
+                "kind": "leads",
+                "source": "x",
+                "columns": {"record_id": "mql_id", "created_at": "first_contact_date"},
+            },
+        )
     message = str(info.value)
-    assert message.startswith("mqls.csv: all 3 rows were rejected, so nothing was imported and "
-                              "no mapping was saved. Most common reasons: unparseable date in "
-                              "'first_contact_date' (2 rows, e.g. row 2:")
+    assert message.startswith(
+        "mqls.csv: all 3 rows were rejected, so nothing was imported and "
+        "no mapping was saved. Most common reasons: unparseable date in "
+        "'first_contact_date' (2 rows, e.g. row 2:"
+    )
     assert '"dates": {"first_contact_date": "D-M-Y"}' in message
     assert state(engine) == before
 
@@ -169,8 +202,15 @@ def test_cli_says_it_and_exits_2_and_saves_no_mapping(tmp_path, capsys):
     path = tmp_path / "mqls.csv"
     path.write_text("mql_id,first_contact_date\nm1,2018-02-30\n")
     mapping = tmp_path / "m.json"
-    mapping.write_text(json.dumps({"kind": "leads", "source": "x", "columns": {
-        "record_id": "mql_id", "created_at": "first_contact_date"}}))
+    mapping.write_text(
+        json.dumps(
+            {
+                "kind": "leads",
+                "source": "x",
+                "columns": {"record_id": "mql_id", "created_at": "first_contact_date"},
+            }
+        )
+    )
     assert main(["ingest", str(path), "--mapping", str(mapping), "--db", db]) == 2
     assert "all 1 rows were rejected" in capsys.readouterr().err
     from smarketing_data.db import make_engine
@@ -193,19 +233,34 @@ def test_cli_refuses_mappings_that_are_not_small_json(tmp_path, capsys, content)
     mapping.write_bytes(content)
     path = tmp_path / "a.csv"
     path.write_text("a,b\n1,2\n")
-    assert main(["ingest", str(path), "--mapping", str(mapping),
-                 "--db", f"sqlite:///{tmp_path / 'x.db'}"]) == 2
+    assert (
+        main(
+            [
+                "ingest",
+                str(path),
+                "--mapping",
+                str(mapping),
+                "--db",
+                f"sqlite:///{tmp_path / 'x.db'}",
+            ]
+        )
+        == 2
+    )
     assert "mapping" in capsys.readouterr().err
 
 
 def test_a_saved_mapping_keeps_constants_values_and_dates(engine, tmp_path):
-    mapping = {**MQL_LIST, "values": {"channel": {"paid_search": "Paid Search"}},
-               "dates": {"first_contact_date": "D-M-Y"}}
+    mapping = {
+        **MQL_LIST,
+        "values": {"channel": {"paid_search": "Paid Search"}},
+        "dates": {"first_contact_date": "D-M-Y"},
+    }
     load(engine, TRACKED / "marketing_qualified_leads.csv", mapping=mapping)
     # next week's export, same header, no mapping given: the saved one applies whole
     path = tmp_path / "week2.csv"
-    path.write_text("mql_id,first_contact_date,landing_page_id,origin\n"
-                    "m9,03-04-2026,lp1,paid_search\n")
+    path.write_text(
+        "mql_id,first_contact_date,landing_page_id,origin\nm9,03-04-2026,lp1,paid_search\n"
+    )
     load(engine, path)
     stored = journeys(engine).set_index("journey_id")
     assert stored.loc["olist:m9", "entry_stage"] == "mql"
@@ -215,8 +270,10 @@ def test_a_saved_mapping_keeps_constants_values_and_dates(engine, tmp_path):
 
 def test_a_journeys_file_without_its_created_column_is_not_taken_for_campaigns(engine, tmp_path):
     path = tmp_path / "journeys.csv"
-    path.write_text("journey_id,campaign_id,rep_id,channel,mql_at,sql_at,opp_at,won_at\n"
-                    "j1,c1,r1,Email,2026-04-02,2026-04-03,,\n")
+    path.write_text(
+        "journey_id,campaign_id,rep_id,channel,mql_at,sql_at,opp_at,won_at\n"
+        "j1,c1,r1,Email,2026-04-02,2026-04-03,,\n"
+    )
     before = state(engine)
     with pytest.raises(IngestError, match="lacks the required column.*created_at"):
         load(engine, path)
@@ -225,8 +282,10 @@ def test_a_journeys_file_without_its_created_column_is_not_taken_for_campaigns(e
 
 def test_a_journeys_file_without_its_id_column_is_not_taken_for_campaigns(engine, tmp_path):
     path = tmp_path / "journeys.csv"
-    path.write_text("created_at,campaign_id,rep_id,channel,mql_at,sql_at,opp_at,won_at\n"
-                    "2026-04-01,c1,r1,Email,2026-04-02,2026-04-03,,\n")
+    path.write_text(
+        "created_at,campaign_id,rep_id,channel,mql_at,sql_at,opp_at,won_at\n"
+        "2026-04-01,c1,r1,Email,2026-04-02,2026-04-03,,\n"
+    )
     with pytest.raises(IngestError, match="journey_id"):
         load(engine, path)
 
@@ -236,13 +295,34 @@ def test_cross_file_conflicts_are_kept_and_listed(engine, tmp_path):
     leads.write_text("mql_id,first_contact_date\nm1,2026-04-10\nm2,2026-04-11\n")
     deals = tmp_path / "deals.csv"
     deals.write_text("mql_id,won_date\nm1,2026-04-01\nm2,2026-05-01\n")
-    load(engine, leads, mapping={"kind": "leads", "source": "o", "columns": {
-        "record_id": "mql_id", "created_at": "first_contact_date"},
-        "constants": {"entry_stage": "mql"}})
-    result = load(engine, deals, mapping={"kind": "opportunities", "source": "o", "columns": {
-        "record_id": "mql_id", "associated_lead_ids": "mql_id", "created_at": "won_date",
-        "close_date": "won_date"}, "constants": {"stage": "Won"}})
+    load(
+        engine,
+        leads,
+        mapping={
+            "kind": "leads",
+            "source": "o",
+            "columns": {"record_id": "mql_id", "created_at": "first_contact_date"},
+            "constants": {"entry_stage": "mql"},
+        },
+    )
+    result = load(
+        engine,
+        deals,
+        mapping={
+            "kind": "opportunities",
+            "source": "o",
+            "columns": {
+                "record_id": "mql_id",
+                "associated_lead_ids": "mql_id",
+                "created_at": "won_date",
+                "close_date": "won_date",
+            },
+            "constants": {"stage": "Won"},
+        },
+    )
     assert result.warnings == [
-        "o:m1: opportunity date 2026-04-01 is before its MQL date 2026-04-10"]
+        "o:m1: opportunity date 2026-04-01 is before its MQL date 2026-04-10"
+    ]
     assert str(journeys(engine).set_index("journey_id").loc["o:m1", "won_at"]) == (
-        "2026-04-01 00:00:00")
+        "2026-04-01 00:00:00"
+    )

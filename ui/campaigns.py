@@ -20,9 +20,11 @@ def spend_section(ctx: Context, quarter: Quarter, report: ReportSet) -> pd.DataF
     """The quarter's spend per campaign as a table and two charts; returns the spend."""
     spend = data.spend(ctx, quarter, dt.date.today())
     st.subheader("Spend and cost per result")
-    components.definition("Actual cost (else budget) prorated to the quarter by days; cost per "
-                          "result = that spend ÷ the quarter's count; ROI = (bookings − cost) "
-                          "÷ cost.")
+    components.definition(
+        "Actual cost (else budget) prorated to the quarter by days; cost per "
+        "result = that spend ÷ the quarter's count; ROI = (bookings − cost) "
+        "÷ cost."
+    )
     # Stages the data does not record have no column or chart here: their counts are inferred.
     st.dataframe(tables.spend_table(spend, report.tracked), hide_index=True, key="spend_table")
     chart_left, chart_right = st.columns(2)
@@ -30,8 +32,7 @@ def spend_section(ctx: Context, quarter: Quarter, report: ReportSet) -> pd.DataF
         if "sql" in report.tracked:
             components.chart(charts.spend_chart(spend), key="spend_chart")
         else:
-            st.info("No cost per SQL: SQL is not tracked in this data.",
-                    icon=":material/info:")
+            st.info("No cost per SQL: SQL is not tracked in this data.", icon=":material/info:")
     with chart_right:
         components.chart(charts.roi_chart(spend), key="roi_chart")
     return spend
@@ -40,7 +41,7 @@ def spend_section(ctx: Context, quarter: Quarter, report: ReportSet) -> pd.DataF
 def channels_section(report: ReportSet, spend: pd.DataFrame) -> None:
     st.subheader("Channels")
     channels = channel_rollup(report.campaign_counts, spend)
-    components.chart(charts.channel_chart(channels, tracked=report.tracked),
-                     key="channel_chart")
-    st.dataframe(tables.channel_table(channels, report.tracked), hide_index=True,
-                 key="channel_table")
+    components.chart(charts.channel_chart(channels, tracked=report.tracked), key="channel_chart")
+    st.dataframe(
+        tables.channel_table(channels, report.tracked), hide_index=True, key="channel_table"
+    )

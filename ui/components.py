@@ -61,9 +61,11 @@ def page_setup() -> None:
 def sample_notice(ctx: Context) -> None:
     if data.sample_ids(ctx):
         # one line at 1366 px, so the Overview's first screen keeps its funnel
-        st.info("**Sample data** (a generated Salesforce export): import your own exports "
-                "on the **Data** page, where you can also clear it.",
-                icon=":material/science:")
+        st.info(
+            "**Sample data** (a generated Salesforce export): import your own exports "
+            "on the **Data** page, where you can also clear it.",
+            icon=":material/science:",
+        )
 
 
 def no_data(message: str = "No data yet.") -> NoReturn:
@@ -89,8 +91,7 @@ def kpi_tiles(report: ReportSet) -> None:
             col.metric(tile.label, "—", help=f"{tile.label}: {NOT_TRACKED} in this data")
             continue
         value = fmt.money(tile.value) if tile.kind == "money" else fmt.count(tile.value)
-        col.metric(tile.label, value,
-                   fmt.change(tile.change) if tile.change is not None else None)
+        col.metric(tile.label, value, fmt.change(tile.change) if tile.change is not None else None)
 
 
 def untracked_note(report: ReportSet) -> str:

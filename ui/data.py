@@ -77,8 +77,10 @@ def _engine(url: str) -> Engine:
 
 def _fail(message: str) -> NoReturn:
     st.error(f"The database cannot be reached: {message}")
-    st.caption("Check SMARKETING_DB_URL (or `.streamlit/secrets.toml`) and that the database "
-               "server is running, then reload the page.")
+    st.caption(
+        "Check SMARKETING_DB_URL (or `.streamlit/secrets.toml`) and that the database "
+        "server is running, then reload the page."
+    )
     st.stop()
 
 
@@ -111,8 +113,9 @@ def guarded(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
 
 def loader(func: Callable[P, R]) -> Callable[P, R]:
     """``func`` cached by its arguments (a ``Context`` by its ``cache_key``) and guarded."""
-    cached = st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES,
-                           hash_funcs=_HASH_FUNCS)(func)
+    cached = st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, hash_funcs=_HASH_FUNCS)(
+        func
+    )
 
     @functools.wraps(func)
     def load(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -123,6 +126,7 @@ def loader(func: Callable[P, R]) -> Callable[P, R]:
 
 # --- the quarter and the reports --------------------------------------------------------------
 
+
 @loader
 def quarters(ctx: Context) -> list[Quarter]:
     """The quarters with data, newest first."""
@@ -132,8 +136,9 @@ def quarters(ctx: Context) -> list[Quarter]:
 @loader
 def default_quarter(ctx: Context, today: dt.date) -> Quarter | None:
     """The quarter a page opens on (see ``reports.default_quarter``)."""
-    return _default_quarter(ctx.engine, today=today,
-                            fiscal_start_month=ctx.settings.fiscal_start_month)
+    return _default_quarter(
+        ctx.engine, today=today, fiscal_start_month=ctx.settings.fiscal_start_month
+    )
 
 
 @loader
@@ -153,6 +158,7 @@ def export(ctx: Context, quarter: Quarter, fmt: ExportFormat, options: ReportOpt
 
 
 # --- metrics ----------------------------------------------------------------------------------
+
 
 @loader
 def spend(ctx: Context, quarter: Quarter, today: dt.date) -> pd.DataFrame:
@@ -182,26 +188,41 @@ def referral(ctx: Context, quarter: Quarter) -> pd.DataFrame:
 
 @loader
 def campaign_funnel(ctx: Context, campaign_id: str | None) -> pd.DataFrame:
-    return campaign_funnel_by_quarter(ctx.engine, campaign_id=campaign_id,
-                                      fiscal_start_month=ctx.settings.fiscal_start_month)
+    return campaign_funnel_by_quarter(
+        ctx.engine, campaign_id=campaign_id, fiscal_start_month=ctx.settings.fiscal_start_month
+    )
 
 
 @loader
 def rep_funnel(ctx: Context, rep_id: str | None) -> pd.DataFrame:
-    return rep_funnel_by_quarter(ctx.engine, rep_id=rep_id,
-                                 fiscal_start_month=ctx.settings.fiscal_start_month)
+    return rep_funnel_by_quarter(
+        ctx.engine, rep_id=rep_id, fiscal_start_month=ctx.settings.fiscal_start_month
+    )
 
 
 @loader
-def journeys(ctx: Context, quarter: Quarter, *, offset: int, limit: int,
-             campaign_id: str | None = None, rep_id: str | None = None
-             ) -> tuple[pd.DataFrame, int]:
+def journeys(
+    ctx: Context,
+    quarter: Quarter,
+    *,
+    offset: int,
+    limit: int,
+    campaign_id: str | None = None,
+    rep_id: str | None = None,
+) -> tuple[pd.DataFrame, int]:
     """One page of a campaign's or rep's journeys in the quarter, and how many there are."""
-    return journeys_page(ctx.engine, quarter=quarter, offset=offset, limit=limit,
-                         campaign_id=campaign_id, rep_id=rep_id)
+    return journeys_page(
+        ctx.engine,
+        quarter=quarter,
+        offset=offset,
+        limit=limit,
+        campaign_id=campaign_id,
+        rep_id=rep_id,
+    )
 
 
 # --- goals and definitions --------------------------------------------------------------------
+
 
 @loader
 def goals(ctx: Context, quarter: Quarter | None) -> Goals:
@@ -227,6 +248,7 @@ def definition_history(ctx: Context, stage: str) -> pd.DataFrame:
 
 # --- the meeting ------------------------------------------------------------------------------
 
+
 @loader
 def notes(ctx: Context, quarter: Quarter, report: str | None = None) -> pd.DataFrame:
     return meeting.notes_for(ctx.engine, quarter=quarter.label, report=report)
@@ -239,11 +261,13 @@ def decisions(ctx: Context, quarter: Quarter, report: str | None = None) -> pd.D
 
 @loader
 def carried_decisions(ctx: Context, quarter: Quarter) -> pd.DataFrame:
-    return meeting.carried_decisions(ctx.engine, quarter=quarter.label,
-                                     fiscal_start_month=quarter.fiscal_start_month)
+    return meeting.carried_decisions(
+        ctx.engine, quarter=quarter.label, fiscal_start_month=quarter.fiscal_start_month
+    )
 
 
 # --- uploads ----------------------------------------------------------------------------------
+
 
 @loader
 def sample_ids(ctx: Context) -> list[int]:

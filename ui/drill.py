@@ -25,15 +25,33 @@ def _pick(label: str, entities: pd.DataFrame, key: str) -> tuple[str, str] | Non
     return (chosen, names[chosen]) if chosen is not None else None
 
 
-def _journeys(ctx: Context, quarter: Quarter, key: str, *, campaign_id: str | None = None,
-              rep_id: str | None = None) -> None:
-    _, total = data.journeys(ctx, quarter, offset=0, limit=1, campaign_id=campaign_id,
-                             rep_id=rep_id)
+def _journeys(
+    ctx: Context,
+    quarter: Quarter,
+    key: str,
+    *,
+    campaign_id: str | None = None,
+    rep_id: str | None = None,
+) -> None:
+    _, total = data.journeys(
+        ctx, quarter, offset=0, limit=1, campaign_id=campaign_id, rep_id=rep_id
+    )
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = st.number_input(f"Page (of {pages}, {total} journeys in {quarter.label})", min_value=1,
-                           max_value=pages, value=1, key=f"{key}_page")
-    frame, _ = data.journeys(ctx, quarter, offset=(int(page) - 1) * PAGE_SIZE, limit=PAGE_SIZE,
-                             campaign_id=campaign_id, rep_id=rep_id)
+    page = st.number_input(
+        f"Page (of {pages}, {total} journeys in {quarter.label})",
+        min_value=1,
+        max_value=pages,
+        value=1,
+        key=f"{key}_page",
+    )
+    frame, _ = data.journeys(
+        ctx,
+        quarter,
+        offset=(int(page) - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        campaign_id=campaign_id,
+        rep_id=rep_id,
+    )
     st.dataframe(tables.journeys_table(frame), hide_index=True, key=f"{key}_journeys")
 
 
@@ -44,8 +62,9 @@ def campaign_drill(ctx: Context, campaigns: pd.DataFrame, quarter: Quarter) -> N
     campaign_id, _ = picked
     by_quarter = data.campaign_funnel(ctx, campaign_id)
     components.chart(charts.drill_chart(by_quarter), key="campaign_drill_chart")
-    st.dataframe(tables.funnel_by_quarter_table(by_quarter), hide_index=True,
-                 key="campaign_drill_table")
+    st.dataframe(
+        tables.funnel_by_quarter_table(by_quarter), hide_index=True, key="campaign_drill_table"
+    )
     _journeys(ctx, quarter, "campaign_drill", campaign_id=campaign_id)
 
 
@@ -56,6 +75,5 @@ def rep_drill(ctx: Context, reps: pd.DataFrame, quarter: Quarter) -> None:
     rep_id, _ = picked
     by_quarter = data.rep_funnel(ctx, rep_id)
     components.chart(charts.drill_chart(by_quarter), key="rep_drill_chart")
-    st.dataframe(tables.funnel_by_quarter_table(by_quarter), hide_index=True,
-                 key="rep_drill_table")
+    st.dataframe(tables.funnel_by_quarter_table(by_quarter), hide_index=True, key="rep_drill_table")
     _journeys(ctx, quarter, "rep_drill", rep_id=rep_id)

@@ -21,11 +21,16 @@ CHOSEN_KEY = "chosen_quarter"
 # Opportunity the data tracks.
 BASES: tuple[str | None, ...] = (None, "mql", "lead", "opp")
 # Why the automatic base is not MQL: the stages before it that the data lacks.
-MISSING_BEFORE = {"mql": "", "lead": "this data has no MQL stage",
-                  "opp": "this data has no MQL or Lead stage"}
+MISSING_BEFORE = {
+    "mql": "",
+    "lead": "this data has no MQL stage",
+    "opp": "this data has no MQL or Lead stage",
+}
 RANK_LABELS = {"value": "By count / rate", "confidence": "Confidence-adjusted"}
-CONFIDENCE_HELP = ("Confidence-adjusted ranks by the low end of the 95% interval, so a rep "
-                   "with few leads and a lucky streak does not outrank a steady performer.")
+CONFIDENCE_HELP = (
+    "Confidence-adjusted ranks by the low end of the 95% interval, so a rep "
+    "with few leads and a lucky streak does not outrank a steady performer."
+)
 
 
 def quarter_picker(ctx: Context) -> Quarter | None:
@@ -39,8 +44,9 @@ def quarter_picker(ctx: Context) -> Quarter | None:
         default = data.default_quarter(ctx, dt.date.today())
         chosen = default.label if default and default.label in by_label else labels[0]
     st.session_state[QUARTER_KEY] = chosen
-    picked = st.sidebar.selectbox("Quarter", labels, key=QUARTER_KEY,
-                                  help="Default: the last complete quarter with data.")
+    picked = st.sidebar.selectbox(
+        "Quarter", labels, key=QUARTER_KEY, help="Default: the last complete quarter with data."
+    )
     st.session_state[CHOSEN_KEY] = picked
     return by_label[picked]
 
@@ -61,34 +67,49 @@ def velocity_base(found: Tracked) -> str | None:
     """The velocity chart's cohort base (sidebar): MQL or Lead, whichever the data records,
     the resolved report base first so the default matches the other pages; None when the data
     records neither."""
-    bases = sorted((b for b in ("mql", "lead") if b in found),
-                   key=lambda b: b != found.default_base())
+    bases = sorted(
+        (b for b in ("mql", "lead") if b in found), key=lambda b: b != found.default_base()
+    )
     if not bases:
         return None
-    return str(st.sidebar.radio("Cohort base", bases, format_func=STAGE_LABELS.get,
-                                key="vel_base", horizontal=True))
+    return str(
+        st.sidebar.radio(
+            "Cohort base", bases, format_func=STAGE_LABELS.get, key="vel_base", horizontal=True
+        )
+    )
 
 
-def report_options(ctx: Context, *, with_volume: bool = False,
-                   with_ranking: bool = False) -> ReportOptions:
+def report_options(
+    ctx: Context, *, with_volume: bool = False, with_ranking: bool = False
+) -> ReportOptions:
     """Top N, cohort base, and (on the Reps page) minimum volume and ranking."""
     s = ctx.settings
-    top = st.sidebar.number_input("Top / bottom N", min_value=1, max_value=25, value=s.top_n,
-                                  key="top_n")
-    base = st.sidebar.radio("Cohort base for reps", BASES, format_func=base_label, key="base",
-                            horizontal=True)
+    top = st.sidebar.number_input(
+        "Top / bottom N", min_value=1, max_value=25, value=s.top_n, key="top_n"
+    )
+    base = st.sidebar.radio(
+        "Cohort base for reps", BASES, format_func=base_label, key="base", horizontal=True
+    )
     st.sidebar.caption(automatic_base(data.tracked(ctx)))
     min_volume = s.min_volume
     ranking = "value"
     if with_volume:
-        min_volume = st.sidebar.number_input("Minimum cohort size", min_value=1,
-                                             max_value=100_000, value=s.min_volume,
-                                             key="min_volume")
+        min_volume = st.sidebar.number_input(
+            "Minimum cohort size",
+            min_value=1,
+            max_value=100_000,
+            value=s.min_volume,
+            key="min_volume",
+        )
     if with_ranking:
-        ranking = st.sidebar.radio("Ranking", list(RANK_LABELS), format_func=RANK_LABELS.get,
-                                   key="ranking", help=CONFIDENCE_HELP)
-    return ReportOptions(top=int(top), min_volume=int(min_volume),
-                         base=base, ranking=str(ranking))
+        ranking = st.sidebar.radio(
+            "Ranking",
+            list(RANK_LABELS),
+            format_func=RANK_LABELS.get,
+            key="ranking",
+            help=CONFIDENCE_HELP,
+        )
+    return ReportOptions(top=int(top), min_volume=int(min_volume), base=base, ranking=str(ranking))
 
 
 def quarter_page(title: str) -> tuple[Context, Quarter]:

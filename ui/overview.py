@@ -18,9 +18,11 @@ from ui.meeting import commentary
 def kpi_section(report: ReportSet) -> None:
     components.kpi_tiles(report)
     not_tracked = components.untracked_note(report)
-    st.caption(f"Change against {report.quarter.previous().label}. Activity basis: a stage "
-               "counts in the quarter its date falls in; a skipped stage takes the date of the "
-               f"next.{not_tracked}")
+    st.caption(
+        f"Change against {report.quarter.previous().label}. Activity basis: a stage "
+        "counts in the quarter its date falls in; a skipped stage takes the date of the "
+        f"next.{not_tracked}"
+    )
 
 
 def funnel_section(ctx: Context, quarter: Quarter, report: ReportSet) -> None:
@@ -30,14 +32,18 @@ def funnel_section(ctx: Context, quarter: Quarter, report: ReportSet) -> None:
     left, right = st.columns(2)
     with left:
         components.chart(charts.funnel_chart(report.funnel), key="funnel_chart")
-        components.definition("Counts of each stage reached in the quarter; the black marks "
-                              "are the count expected from the tracked stage before at the "
-                              f"agreed goal rate.{not_tracked}")
+        components.definition(
+            "Counts of each stage reached in the quarter; the black marks "
+            "are the count expected from the tracked stage before at the "
+            f"agreed goal rate.{not_tracked}"
+        )
     with right:
         components.chart(charts.conversion_chart(report.funnel), key="conversion_chart")
-        components.definition("This quarter's count of each stage divided by the count of "
-                              "the tracked stage before it (activity basis), against the goal "
-                              f"for that step.{not_tracked}")
+        components.definition(
+            "This quarter's count of each stage divided by the count of "
+            "the tracked stage before it (activity basis), against the goal "
+            f"for that step.{not_tracked}"
+        )
     commentary.show_commentary(ctx, quarter, "funnel")
     show_definitions(ctx, ["lead", "mql", "sal", "sql", "opp", "won"])
 
@@ -45,9 +51,11 @@ def funnel_section(ctx: Context, quarter: Quarter, report: ReportSet) -> None:
 def contribution_section(ctx: Context, quarter: Quarter, report: ReportSet) -> None:
     st.subheader("Marketing contribution")
     components.chart(charts.contribution_chart(report.contribution), key="contribution_chart")
-    components.definition("Marketing-sourced = journeys with a campaign. Pipeline: amounts of "
-                          "journeys that became opportunities in the quarter; bookings: won "
-                          "amounts of journeys won in the quarter. Targets are set on Goals.")
+    components.definition(
+        "Marketing-sourced = journeys with a campaign. Pipeline: amounts of "
+        "journeys that became opportunities in the quarter; bookings: won "
+        "amounts of journeys won in the quarter. Targets are set on Goals."
+    )
     commentary.show_commentary(ctx, quarter, "contribution")
 
 

@@ -17,10 +17,12 @@ from ui import components
 
 # Called with a report key ('campaigns.sql.top') under that list, e.g. to show its commentary.
 Hook = Callable[[str], None]
-LEGEND = {"campaigns": "Mark: the count expected at goal. Green: at or above expected; "
-                       "vermillion: below.",
-          "reps": "Whiskers: 95% Wilson interval; dashed line: the goal. Green: above the goal; "
-                  "vermillion: below; grey: on par (the interval straddles the goal)."}
+LEGEND = {
+    "campaigns": "Mark: the count expected at goal. Green: at or above expected; "
+    "vermillion: below.",
+    "reps": "Whiskers: 95% Wilson interval; dashed line: the goal. Green: above the goal; "
+    "vermillion: below; grey: on par (the interval straddles the goal).",
+}
 
 
 def table_frame(table: Table) -> pd.DataFrame:
@@ -57,8 +59,11 @@ def ranked_report(rs: ReportSet, entity: str, stage: str, *, under: Hook | None 
     components.definition(f"{top.about}{legend}")
     if not top.eligible:
         if top.is_rates:
-            hint = (" Lower the minimum cohort size in the sidebar, or see who was left out "
-                    "below." if top.left_out else "")
+            hint = (
+                " Lower the minimum cohort size in the sidebar, or see who was left out below."
+                if top.left_out
+                else ""
+            )
             st.info(f"{top.empty_text}{hint}", icon=":material/info:")
         else:
             st.text(top.empty_text)
@@ -83,11 +88,17 @@ def left_out(rs: ReportSet) -> None:
         return
     first, noun = ranked[0], ranked[0].upstream_noun
     if first.left_out:
-        st.dataframe(pd.DataFrame({"Rep": [r.name for r in first.left_out],
-                                   "Team": [r.group for r in first.left_out],
-                                   f"{noun} this quarter": [fmt.count(r.upstream)
-                                                            for r in first.left_out]}),
-                     hide_index=True, key="left_out_table")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Rep": [r.name for r in first.left_out],
+                    "Team": [r.group for r in first.left_out],
+                    f"{noun} this quarter": [fmt.count(r.upstream) for r in first.left_out],
+                }
+            ),
+            hide_index=True,
+            key="left_out_table",
+        )
     elif not first.eligible:
         st.text(f"Nobody is left out: no rep has {noun} in {rs.quarter.label}.")
     else:

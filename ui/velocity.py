@@ -22,14 +22,18 @@ def velocity_section(ctx: Context, quarter: Quarter, base: str | None) -> None:
     """Stage-to-stage days over the ``base`` cohort (None: the data tracks no cohort base)."""
     st.subheader("Velocity")
     if base is None:
-        st.info("Velocity is measured over an MQL or Lead cohort, and this data tracks neither "
-                "stage.", icon=":material/info:")
+        st.info(
+            "Velocity is measured over an MQL or Lead cohort, and this data tracks neither stage.",
+            icon=":material/info:",
+        )
         return
     velocity = data.velocity(ctx, quarter, base)
     components.chart(charts.velocity_chart(velocity), key="velocity_chart")
-    components.definition(f"Days between the two stages' own dates (skipped stages excluded), "
-                          f"over journeys whose {STAGE_LABELS[base]} date is in {quarter.label}: "
-                          "median and 75th percentile.")
+    components.definition(
+        f"Days between the two stages' own dates (skipped stages excluded), "
+        f"over journeys whose {STAGE_LABELS[base]} date is in {quarter.label}: "
+        "median and 75th percentile."
+    )
 
 
 def fastest_section(ctx: Context, quarter: Quarter) -> None:
@@ -46,10 +50,10 @@ def fastest_section(ctx: Context, quarter: Quarter) -> None:
             "Journeys won in the quarter, fastest quartile by days from created to won: how "
             "much more common each trait is among them than among all wins (lift), with the "
             f"counts and the 95% interval of the fastest share. Shown with at least {MIN_FASTEST}"
-            f" in the fastest quartile, for traits at least {MIN_TRAIT} of them share.")
+            f" in the fastest quartile, for traits at least {MIN_TRAIT} of them share."
+        )
     with right:
-        st.dataframe(tables.fastest_table(fastest.fastest), hide_index=True,
-                     key="fastest_table")
+        st.dataframe(tables.fastest_table(fastest.fastest), hide_index=True, key="fastest_table")
 
 
 def followup_section(ctx: Context, quarter: Quarter) -> None:
@@ -62,7 +66,8 @@ def followup_section(ctx: Context, quarter: Quarter) -> None:
     components.definition(
         f"MQLs of {quarter.label}: first sales touch within "
         f"{ctx.settings.followup_sla_hours:g} hours of becoming an MQL, later, or never. Open: "
-        "no SAL/SQL yet, not disqualified or lost.")
+        "no SAL/SQL yet, not disqualified or lost."
+    )
     components.chart(charts.followup_chart(follow.totals), key="followup_chart")
     components.chart(charts.followup_rep_chart(follow.by_rep), key="followup_rep_chart")
     st.markdown("**Open MQLs**")
@@ -74,10 +79,15 @@ def referral_section(ctx: Context, quarter: Quarter, tracked: Tracked) -> None:
     if "lead" in tracked and "won" in tracked:
         referral = data.referral(ctx, quarter)
         components.chart(charts.referral_chart(referral), key="referral_chart")
-        components.definition("Lead cohort of the quarter: Referral (channel or campaign "
-                              "channel) against all other journeys, Lead → Closed Won so far, "
-                              "with 95% intervals; the ratio of the two rates is given when "
-                              f"each group has at least {MIN_LIFT_COHORT} leads.")
+        components.definition(
+            "Lead cohort of the quarter: Referral (channel or campaign "
+            "channel) against all other journeys, Lead → Closed Won so far, "
+            "with 95% intervals; the ratio of the two rates is given when "
+            f"each group has at least {MIN_LIFT_COHORT} leads."
+        )
     else:
-        st.info("The referral comparison is Lead → Closed Won, and this data does not track "
-                f"{'Lead' if 'lead' not in tracked else 'Closed Won'}.", icon=":material/info:")
+        st.info(
+            "The referral comparison is Lead → Closed Won, and this data does not track "
+            f"{'Lead' if 'lead' not in tracked else 'Closed Won'}.",
+            icon=":material/info:",
+        )

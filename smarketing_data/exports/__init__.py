@@ -35,9 +35,14 @@ def file_name(quarter: Quarter, fmt: str) -> str:
     return f"smarketing-qbr-{quarter.label}{EXTENSIONS[fmt]}"
 
 
-def export(engine: Engine, *, quarter: Quarter, fmt: ExportFormat,
-           options: ReportOptions | None = None,
-           prepared_at: dt.datetime | None = None) -> bytes:
+def export(
+    engine: Engine,
+    *,
+    quarter: Quarter,
+    fmt: ExportFormat,
+    options: ReportOptions | None = None,
+    prepared_at: dt.datetime | None = None,
+) -> bytes:
     """The quarter's export as bytes: a .pptx deck, an HTML page, or a ZIP of CSVs."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -57,5 +62,12 @@ def export(engine: Engine, *, quarter: Quarter, fmt: ExportFormat,
     return render_csv_zip(content)
 
 
-__all__ = ["EXTENSIONS", "FORMATS", "MEDIA_TYPES", "ExportError", "ExportFormat", "export",
-           "file_name"]
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "MEDIA_TYPES",
+    "ExportError",
+    "ExportFormat",
+    "export",
+    "file_name",
+]

@@ -41,6 +41,7 @@ SIDES = {"sales": "Sales", "marketing": "Marketing"}
 
 # --- the pieces -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Series:
     """One chart series; ``number_format`` is an Excel format ("0", "0%", "0.0", "$#,##0")."""
@@ -162,8 +163,11 @@ class ExportContent:
     @property
     def freshness(self) -> str:
         """'Prepared 2026-07-03 · data as of 2026-07-02 14:05 UTC · sample data'."""
-        as_of = (f"data as of {self.data_as_of:%Y-%m-%d %H:%M} UTC" if self.data_as_of
-                 else "no data imported yet")
+        as_of = (
+            f"data as of {self.data_as_of:%Y-%m-%d %H:%M} UTC"
+            if self.data_as_of
+            else "no data imported yet"
+        )
         parts = [f"Prepared {self.prepared_at:%Y-%m-%d}", as_of]
         if self.sample:
             parts.append("sample data")
@@ -174,6 +178,7 @@ class ExportContent:
 
 
 # --- small helpers ----------------------------------------------------------------------------
+
 
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
@@ -200,6 +205,7 @@ def _goal_source(goals: Goals, a: str, b: str) -> str:
 
 # --- commentary and decisions -----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class MeetingRecord:
     notes: pd.DataFrame  # meeting.notes_for's columns
@@ -219,9 +225,11 @@ def _commentary(engine: Engine, quarter: Quarter, report_set: ReportSet) -> Meet
 
     label, fiscal = quarter.label, quarter.fiscal_start_month
     carried = carried_decisions(engine, quarter=label, fiscal_start_month=fiscal)
-    return MeetingRecord(notes=notes_for(engine, quarter=label),
-                         decisions=decisions_for(engine, quarter=label),
-                         carried=with_headlines(carried, report_set))
+    return MeetingRecord(
+        notes=notes_for(engine, quarter=label),
+        decisions=decisions_for(engine, quarter=label),
+        carried=with_headlines(carried, report_set),
+    )
 
 
 def _title_of(report: object) -> str:
@@ -238,19 +246,27 @@ def _comments(notes: pd.DataFrame) -> dict[str, list[Comment]]:
         key = _text(r.report)
         key = key if key in catalog.BY_KEY else ""
         out.setdefault(key, []).append(
-            Comment(side=_text(r.side), author=_text(r.author) or "—", text=_text(r.text)))
+            Comment(side=_text(r.side), author=_text(r.author) or "—", text=_text(r.text))
+        )
     return out
 
 
 def _decisions(frame: pd.DataFrame) -> list[Decision]:
     columns = set(frame.columns)
-    return [Decision(report=_text(r["report"]) or None, report_title=_title_of(r["report"]),
-                     what=_text(r["what"]), owner=_text(r["owner"]),
-                     due_quarter=_text(r["due_quarter"]), status=_text(r["status"]),
-                     decided_in=_text(r["quarter"]),
-                     now=_text(r["now"]) if "now" in columns else "",
-                     overdue=bool(r["overdue"]) if "overdue" in columns else False)
-            for r in frame.to_dict("records")]
+    return [
+        Decision(
+            report=_text(r["report"]) or None,
+            report_title=_title_of(r["report"]),
+            what=_text(r["what"]),
+            owner=_text(r["owner"]),
+            due_quarter=_text(r["due_quarter"]),
+            status=_text(r["status"]),
+            decided_in=_text(r["quarter"]),
+            now=_text(r["now"]) if "now" in columns else "",
+            overdue=bool(r["overdue"]) if "overdue" in columns else False,
+        )
+        for r in frame.to_dict("records")
+    ]
 
 
 def _commentary_frame(notes: pd.DataFrame) -> pd.DataFrame:
@@ -259,9 +275,21 @@ def _commentary_frame(notes: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-DECISIONS_CSV = ["decision_id", "decided_in", "carried", "report", "report_title", "what",
-                 "owner", "due_quarter", "status", "overdue", "now", "created_at",
-                 "updated_at"]
+DECISIONS_CSV = [
+    "decision_id",
+    "decided_in",
+    "carried",
+    "report",
+    "report_title",
+    "what",
+    "owner",
+    "due_quarter",
+    "status",
+    "overdue",
+    "now",
+    "created_at",
+    "updated_at",
+]
 
 
 def _decisions_frame(record: MeetingRecord) -> pd.DataFrame:
@@ -284,16 +312,33 @@ def decision_table(decisions: Sequence[Decision], *, carried: bool) -> Table:
     """Decisions as a table; carried ones say when they were taken and where the report
     they were about stands now."""
     if carried:
-        return Table(["Decision", "Decided", "Owner", "Due", "Status", "This quarter"],
-                     [[d.what, f"{d.decided_in} · {d.report_title}", d.owner or "—",
-                       d.due_quarter or "—", f"{d.status}, overdue" if d.overdue else d.status,
-                       d.now] for d in decisions], [False] * 6)
-    return Table(["Decision", "Report", "Owner", "Due", "Status"],
-                 [[d.what, d.report_title, d.owner or "—", d.due_quarter or "—", d.status]
-                  for d in decisions], [False] * 5)
+        return Table(
+            ["Decision", "Decided", "Owner", "Due", "Status", "This quarter"],
+            [
+                [
+                    d.what,
+                    f"{d.decided_in} · {d.report_title}",
+                    d.owner or "—",
+                    d.due_quarter or "—",
+                    f"{d.status}, overdue" if d.overdue else d.status,
+                    d.now,
+                ]
+                for d in decisions
+            ],
+            [False] * 6,
+        )
+    return Table(
+        ["Decision", "Report", "Owner", "Due", "Status"],
+        [
+            [d.what, d.report_title, d.owner or "—", d.due_quarter or "—", d.status]
+            for d in decisions
+        ],
+        [False] * 5,
+    )
 
 
 # --- freshness --------------------------------------------------------------------------------
+
 
 def data_as_of(engine: Engine) -> dt.datetime | None:
     """When the latest upload still applied was made (UTC), or None before any import."""
@@ -307,6 +352,7 @@ def data_as_of(engine: Engine) -> dt.datetime | None:
 
 # --- the sections -----------------------------------------------------------------------------
 
+
 def _funnel_section(rs: ReportSet) -> Section:
     """The funnel's table says "not tracked" for a stage the data never records; its chart
     and step facts hold only tracked stages, each step from the last tracked stage before."""
@@ -317,18 +363,22 @@ def _funnel_section(rs: ReportSet) -> Section:
         facts.append(f"Not tracked in this data: {', '.join(model.untracked)}")
     facts.append(f"Pipeline {fmt.money(model.pipeline)} · bookings {fmt.money(model.bookings)}")
     frame = rs.funnel.copy()
-    frame.insert(int(frame.columns.get_loc("count")) + 1, "expected",
-                 [s.expected for s in model.steps])
+    frame.insert(
+        int(frame.columns.get_loc("count")) + 1, "expected", [s.expected for s in model.steps]
+    )
     frame["verdict"] = [s.verdict for s in model.steps]
     return Section(
         ref=catalog.FUNNEL,
         report=model,
         basis=model.basis,
-        chart=ChartData([s.label for s in shown],
-                        [Series("Count", [s.count for s in shown], "0"),
-                         Series("Expected at goal", [s.expected for s in shown], "0.0#",
-                                is_goal=True)],
-                        value_format="0"),
+        chart=ChartData(
+            [s.label for s in shown],
+            [
+                Series("Count", [s.count for s in shown], "0"),
+                Series("Expected at goal", [s.expected for s in shown], "0.0#", is_goal=True),
+            ],
+            value_format="0",
+        ),
         table=model.table(),
         empty_text="",
         frame=frame,
@@ -341,31 +391,49 @@ def _ranked_section(model: RankedList) -> Section:
     record (or a base it does not apply to) says why and its CSV keeps the columns, no rows."""
     table = model.table()
     if not model.tracked:
-        return Section(ref=model.ref, report=model, basis=model.basis, chart=None, table=table,
-                       empty_text=model.empty_text, frame=model.frame(),
-                       untracked=model.untracked)
+        return Section(
+            ref=model.ref,
+            report=model,
+            basis=model.basis,
+            chart=None,
+            table=table,
+            empty_text=model.empty_text,
+            frame=model.frame(),
+            untracked=model.untracked,
+        )
     names = [r.name for r in model.rows]
     if model.is_rates:
-        series = [Series(model.value_noun, [r.rate for r in model.rows], "0%"),
-                  Series("Goal", [r.goal for r in model.rows], "0%", is_goal=True)]
+        series = [
+            Series(model.value_noun, [r.rate for r in model.rows], "0%"),
+            Series("Goal", [r.goal for r in model.rows], "0%", is_goal=True),
+        ]
         chart = ChartData(names, series, value_format="0%", value_max=1.0)
     else:
         series = [Series(model.value_noun, [r.value for r in model.rows], "0")]
         if any(r.expected is not None for r in model.rows):
-            series.append(Series("Expected at goal", [r.expected for r in model.rows], "0.0#",
-                                 is_goal=True))
+            series.append(
+                Series("Expected at goal", [r.expected for r in model.rows], "0.0#", is_goal=True)
+            )
         chart = ChartData(names, series, value_format="0")
-    return Section(ref=model.ref, report=model, basis=model.basis,
-                   chart=chart if names else None, table=table, empty_text=model.empty_text,
-                   frame=model.frame(),
-                   left_out=[model.left_out_text] if model.left_out_text else [])
+    return Section(
+        ref=model.ref,
+        report=model,
+        basis=model.basis,
+        chart=chart if names else None,
+        table=table,
+        empty_text=model.empty_text,
+        frame=model.frame(),
+        left_out=[model.left_out_text] if model.left_out_text else [],
+    )
 
 
 def _contribution_section(rs: ReportSet) -> Section:
     model = rs.reports.contribution
     metrics = [line.metric.capitalize() for line in model.lines]
-    series = [Series("Marketing-sourced", [line.sourced for line in model.lines], "$#,##0"),
-              Series("Total", [line.total for line in model.lines], "$#,##0")]
+    series = [
+        Series("Marketing-sourced", [line.sourced for line in model.lines], "$#,##0"),
+        Series("Total", [line.total for line in model.lines], "$#,##0"),
+    ]
     targets = [line.target for line in model.lines]
     if any(t is not None for t in targets):
         series.append(Series("Target", targets, "$#,##0", is_goal=True))
@@ -384,6 +452,7 @@ def _contribution_section(rs: ReportSet) -> Section:
 
 # --- goals and bases --------------------------------------------------------------------------
 
+
 def _goals(rs: ReportSet) -> tuple[Table, pd.DataFrame]:
     """The adjacent goals, then every other goal a report uses, each with its source and the
     reports that use it. A step over an untracked stage uses the goal between the tracked
@@ -396,20 +465,23 @@ def _goals(rs: ReportSet) -> tuple[Table, pd.DataFrame]:
     for stage, report in rs.campaigns.items():
         if report.tracked and report.upstream_stage and report.goal is not None:
             uses.setdefault((report.upstream_stage, stage), []).append(
-                f"campaigns by {COUNT_NOUNS[stage]} (expected at goal)")
+                f"campaigns by {COUNT_NOUNS[stage]} (expected at goal)"
+            )
     for stage, report in rs.reps.items():
         if report.tracked:
             uses.setdefault((base, stage), []).append(
-                f"reps by conversion to {STAGE_LABELS[stage]}")
-    records = [(a, b, r6(goals.rate(a, b)), _goal_source(goals, a, b),
-                "; ".join(used) or "—")
-               for (a, b), used in uses.items()]
-    frame = pd.DataFrame(records, columns=["from_stage", "to_stage", "goal", "source",
-                                           "used_by"])
-    table = Table(["Transition", "Goal", "Set by", "Used by"],
-                  [[arrow(a, b), rate_text(goal), source, used]
-                   for a, b, goal, source, used in records],
-                  [False, True, False, False])
+                f"reps by conversion to {STAGE_LABELS[stage]}"
+            )
+    records = [
+        (a, b, r6(goals.rate(a, b)), _goal_source(goals, a, b), "; ".join(used) or "—")
+        for (a, b), used in uses.items()
+    ]
+    frame = pd.DataFrame(records, columns=["from_stage", "to_stage", "goal", "source", "used_by"])
+    table = Table(
+        ["Transition", "Goal", "Set by", "Used by"],
+        [[arrow(a, b), rate_text(goal), source, used] for a, b, goal, source, used in records],
+        [False, True, False, False],
+    )
     return table, frame
 
 
@@ -418,18 +490,23 @@ def _tracking(rs: ReportSet) -> list[str]:
     missing = [STAGE_LABELS[s] for s, on in rs.tracked.to_json().items() if not on]
     if not missing:
         return []
-    return [f"Not tracked in this data: {', '.join(missing)}. These stages are shown as "
-            "\"not tracked\", never as counts inferred from later stages; a funnel step "
-            "over them runs from the tracked stage before to the one after, against the goal "
-            "between the two."]
+    return [
+        f"Not tracked in this data: {', '.join(missing)}. These stages are shown as "
+        '"not tracked", never as counts inferred from later stages; a funnel step '
+        "over them runs from the tracked stage before to the one after, against the goal "
+        "between the two."
+    ]
 
 
 def _bases(rs: ReportSet) -> list[str]:
     opts, q = rs.options, rs.quarter
     base_stage = opts.cohort_base
     base = COUNT_NOUNS[base_stage]
-    ranking = ("the 95% interval's low end (confidence-adjusted)" if opts.ranking ==
-               "confidence" else "count or rate")
+    ranking = (
+        "the 95% interval's low end (confidence-adjusted)"
+        if opts.ranking == "confidence"
+        else "count or rate"
+    )
     return [
         f"Quarter: {quarter_words(q)}, start inclusive, end exclusive.",
         *_tracking(rs),
@@ -439,8 +516,7 @@ def _bases(rs: ReportSet) -> list[str]:
         f"{STAGE_LABELS[base_stage]}) and how far they got as of the data loaded.",
         f"Top and bottom lists of {opts.top}, ranked by {ranking}; the bottom list holds no "
         "one from the top list.",
-        f"Minimum volume: reps need at least {opts.min_volume} {base} in the cohort to be "
-        "ranked.",
+        f"Minimum volume: reps need at least {opts.min_volume} {base} in the cohort to be ranked.",
         "Rep verdicts: above or below the goal only when the whole Wilson 95% interval is.",
     ]
 
@@ -449,23 +525,34 @@ def _targets(rs: ReportSet) -> list[str]:
     out = []
     for r in rs.contribution.itertuples(index=False):
         target = _num(r.target)
-        out.append(f"Marketing-sourced {r.metric}: target {fmt.money(target)}" if target
-                   is not None else f"Marketing-sourced {r.metric}: no target set")
+        out.append(
+            f"Marketing-sourced {r.metric}: target {fmt.money(target)}"
+            if target is not None
+            else f"Marketing-sourced {r.metric}: no target set"
+        )
     return out
 
 
 # --- assembly ---------------------------------------------------------------------------------
 
-def build_content(engine: Engine, *, quarter: Quarter, options: ReportOptions | None = None,
-                  prepared_at: dt.datetime | None = None) -> ExportContent:
+
+def build_content(
+    engine: Engine,
+    *,
+    quarter: Quarter,
+    options: ReportOptions | None = None,
+    prepared_at: dt.datetime | None = None,
+) -> ExportContent:
     """Everything an export of the quarter says, computed once."""
     rs = build_report_set(engine, quarter=quarter, options=options or ReportOptions())
     record = _commentary(engine, quarter, rs)
     by_report = _comments(record.notes)
     decisions = _decisions(record.decisions)
-    sections = [_funnel_section(rs),
-                *(_ranked_section(rs.reports.lists[ref.key]) for ref in catalog.RANKED),
-                _contribution_section(rs)]
+    sections = [
+        _funnel_section(rs),
+        *(_ranked_section(rs.reports.lists[ref.key]) for ref in catalog.RANKED),
+        _contribution_section(rs),
+    ]
     for s in sections:
         s.comments = by_report.get(s.ref.key, [])
         s.decisions = [d for d in decisions if d.report == s.ref.key]

@@ -27,8 +27,13 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
 
 def file_names(content: ExportContent) -> list[str]:
     """The members of the ZIP, in order."""
-    return ["README.txt", *(f"{s.file_stem}.csv" for s in content.sections), "goals.csv",
-            "decisions.csv", "commentary.csv"]
+    return [
+        "README.txt",
+        *(f"{s.file_stem}.csv" for s in content.sections),
+        "goals.csv",
+        "decisions.csv",
+        "commentary.csv",
+    ]
 
 
 def readme(content: ExportContent) -> str:
@@ -58,11 +63,12 @@ def readme(content: ExportContent) -> str:
 
 def render_csv_zip(content: ExportContent) -> bytes:
     members: list[tuple[str, bytes]] = [("README.txt", readme(content).encode("utf-8"))]
-    members += [(f"{s.file_stem}.csv", to_csv_bytes(_rounded(s.frame)))
-                for s in content.sections]
-    members += [("goals.csv", to_csv_bytes(_rounded(content.goals_frame))),
-                ("decisions.csv", to_csv_bytes(content.decisions_frame)),
-                ("commentary.csv", to_csv_bytes(content.commentary_frame))]
+    members += [(f"{s.file_stem}.csv", to_csv_bytes(_rounded(s.frame))) for s in content.sections]
+    members += [
+        ("goals.csv", to_csv_bytes(_rounded(content.goals_frame))),
+        ("decisions.csv", to_csv_bytes(content.decisions_frame)),
+        ("commentary.csv", to_csv_bytes(content.commentary_frame)),
+    ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:

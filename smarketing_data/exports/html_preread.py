@@ -95,18 +95,25 @@ def plotly_js() -> str:
 
 # --- pieces -----------------------------------------------------------------------------------
 
+
 def _table(table: Table) -> str:
     # A column of short values (counts, quarters, statuses) never wraps mid-value.
-    short = [all(len(row[i]) <= SHORT_CELL for row in table.rows)
-             for i in range(len(table.columns))]
-    classes = [" ".join(c for c, on in (("num", n), ("short", s)) if on)
-               for n, s in zip(table.numeric, short, strict=True)]
-    head = "".join(f'<th class="{k}">{_e(c)}</th>'
-                   for c, k in zip(table.columns, classes, strict=True))
+    short = [
+        all(len(row[i]) <= SHORT_CELL for row in table.rows) for i in range(len(table.columns))
+    ]
+    classes = [
+        " ".join(c for c, on in (("num", n), ("short", s)) if on)
+        for n, s in zip(table.numeric, short, strict=True)
+    ]
+    head = "".join(
+        f'<th class="{k}">{_e(c)}</th>' for c, k in zip(table.columns, classes, strict=True)
+    )
     body = "".join(
-        "<tr>" + "".join(f'<td class="{k}">{_e(v)}</td>'
-                         for v, k in zip(row, classes, strict=True)) + "</tr>"
-        for row in table.rows)
+        "<tr>"
+        + "".join(f'<td class="{k}">{_e(v)}</td>' for v, k in zip(row, classes, strict=True))
+        + "</tr>"
+        for row in table.rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -115,12 +122,14 @@ def _figure(fig: go.Figure, div_id: str, title: str | None = None) -> str:
     heading names it and the room the chart kept for its own title is given back."""
     if title is None:
         top, height = fig.layout.margin.t or 0, fig.layout.height or 0
-        fig.update_layout(title_text="", margin_t=max(0, top - TITLE_ROOM),
-                          height=max(0, height - TITLE_ROOM) or None)
+        fig.update_layout(
+            title_text="",
+            margin_t=max(0, top - TITLE_ROOM),
+            height=max(0, height - TITLE_ROOM) or None,
+        )
     else:
         fig.update_layout(title_text=_e(title))
-    markup = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                         config=PLOT_CONFIG)
+    markup = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOT_CONFIG)
     return f'<div class="chart">{markup}</div>'
 
 
@@ -141,7 +150,7 @@ def _decision_list(decisions: list[Decision]) -> str:
     if not decisions:
         return ""
     items = "".join(f"<li>{_e(d.line())}</li>" for d in decisions)
-    return f"<h3>Decisions</h3><ul class=\"facts\">{items}</ul>"
+    return f'<h3>Decisions</h3><ul class="facts">{items}</ul>'
 
 
 def _section_chart(section: Section, content: ExportContent) -> str:
@@ -149,18 +158,22 @@ def _section_chart(section: Section, content: ExportContent) -> str:
     ref = section.ref
     div_id = f"chart-{section.anchor}"
     if ref.key == "funnel":
-        return (_figure(charts.funnel_chart(rs.funnel), div_id, "Counts this quarter")
-                + _figure(charts.conversion_chart(rs.funnel), f"{div_id}-steps",
-                          "Stage-to-stage conversion against goal"))
+        return _figure(charts.funnel_chart(rs.funnel), div_id, "Counts this quarter") + _figure(
+            charts.conversion_chart(rs.funnel),
+            f"{div_id}-steps",
+            "Stage-to-stage conversion against goal",
+        )
     if ref.key == "contribution":
         return _figure(charts.contribution_chart(rs.contribution), div_id)
     return _figure(charts.ranked_chart(rs.reports.lists[ref.key]), div_id)
 
 
 def _section(section: Section, content: ExportContent, *, page: bool) -> str:
-    parts = [f'<section class="report{" page" if page else ""}" id="{_e(section.anchor)}">',
-             f"<h2>{_e(section.title)}</h2>",
-             f'<p class="basis">{_e(section.basis)}</p>']
+    parts = [
+        f'<section class="report{" page" if page else ""}" id="{_e(section.anchor)}">',
+        f"<h2>{_e(section.title)}</h2>",
+        f'<p class="basis">{_e(section.basis)}</p>',
+    ]
     if section.is_empty:
         parts.append(f'<p class="empty">{_e(section.empty_text)}</p>')
     else:
@@ -168,8 +181,7 @@ def _section(section: Section, content: ExportContent, *, page: bool) -> str:
         parts.append(_table(section.table))
     facts = [*section.facts, *section.left_out]
     if facts:
-        parts.append('<ul class="facts">' + "".join(f"<li>{_e(f)}</li>" for f in facts)
-                     + "</ul>")
+        parts.append('<ul class="facts">' + "".join(f"<li>{_e(f)}</li>" for f in facts) + "</ul>")
     parts.append(_commentary(section.comments))
     parts.append(_decision_list(section.decisions))
     parts.append("</section>")
@@ -179,9 +191,11 @@ def _section(section: Section, content: ExportContent, *, page: bool) -> str:
 def _goals(content: ExportContent) -> str:
     bases = "".join(f"<li>{_e(b)}</li>" for b in content.bases)
     targets = "".join(f"<li>{_e(t)}</li>" for t in content.targets)
-    return ('<section class="report" id="goals"><h2>Goals in force and the basis of each '
-            f'number</h2><ul class="facts">{bases}</ul>{_table(content.goals)}'
-            f'<ul class="facts">{targets}</ul></section>')
+    return (
+        '<section class="report" id="goals"><h2>Goals in force and the basis of each '
+        f'number</h2><ul class="facts">{bases}</ul>{_table(content.goals)}'
+        f'<ul class="facts">{targets}</ul></section>'
+    )
 
 
 def _decisions(content: ExportContent) -> str:
@@ -190,27 +204,35 @@ def _decisions(content: ExportContent) -> str:
     else:
         body = f'<p class="empty">No decisions recorded for {_e(content.quarter.label)} yet.</p>'
     if content.carried:
-        body += ("<h3>Carried from earlier quarters, next to this quarter's numbers</h3>"
-                 + _table(decision_table(content.carried, carried=True)))
+        body += "<h3>Carried from earlier quarters, next to this quarter's numbers</h3>" + _table(
+            decision_table(content.carried, carried=True)
+        )
     if content.general_comments:
         body += "<h3>General commentary</h3>" + _commentary(content.general_comments)
-    return (f'<section class="report page" id="decisions"><h2>Decisions and action items</h2>'
-            f"{body}</section>")
+    return (
+        f'<section class="report page" id="decisions"><h2>Decisions and action items</h2>'
+        f"{body}</section>"
+    )
 
 
 def _nav(content: ExportContent) -> str:
-    links = [("goals", "Goals and basis"),
-             *((s.anchor, s.title) for s in content.sections),
-             ("decisions", "Decisions and action items")]
+    links = [
+        ("goals", "Goals and basis"),
+        *((s.anchor, s.title) for s in content.sections),
+        ("decisions", "Decisions and action items"),
+    ]
     items = "".join(f'<li><a href="#{_e(a)}">{_e(t)}</a></li>' for a, t in links)
     return f"<nav><h3>Contents</h3><ol>{items}</ol></nav>"
 
 
 def render_html(content: ExportContent) -> bytes:
-    sample = ('<p class="sample">Sample data: these numbers come from generated exports, not '
-              "from the CRM.</p>" if content.sample else "")
-    sections = "\n".join(_section(s, content, page=i > 0)
-                         for i, s in enumerate(content.sections))
+    sample = (
+        '<p class="sample">Sample data: these numbers come from generated exports, not '
+        "from the CRM.</p>"
+        if content.sample
+        else ""
+    )
+    sections = "\n".join(_section(s, content, page=i > 0) for i, s in enumerate(content.sections))
     document = f"""<!DOCTYPE html>
 <html lang="en">
 <head>

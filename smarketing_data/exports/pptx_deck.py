@@ -67,6 +67,7 @@ def _clean(text: str) -> str:
 
 # --- text -------------------------------------------------------------------------------------
 
+
 def _title(slide: Slide, text: str) -> None:
     """The layout's title placeholder (kept, so the outline and screen readers see it), moved
     to the 16:9 width."""
@@ -82,9 +83,19 @@ def _title(slide: Slide, text: str) -> None:
     para.font.size, para.font.bold = TITLE_SIZE, True
 
 
-def _text_box(slide: Slide, left: int, top: int, width: int, height: int,
-              lines: Sequence[str], *, size: Pt = BODY_SIZE, color: RGBColor = BLACK,
-              bullets: bool = False, italic: bool = False) -> None:
+def _text_box(
+    slide: Slide,
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    lines: Sequence[str],
+    *,
+    size: Pt = BODY_SIZE,
+    color: RGBColor = BLACK,
+    bullets: bool = False,
+    italic: bool = False,
+) -> None:
     box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     frame = box.text_frame
     frame.word_wrap = True
@@ -97,12 +108,22 @@ def _text_box(slide: Slide, left: int, top: int, width: int, height: int,
 
 def _basis(slide: Slide, section: Section) -> None:
     lines = [section.basis, *section.left_out]
-    _text_box(slide, MARGIN, BASIS_TOP, SLIDE_WIDTH - 2 * MARGIN, SLIDE_HEIGHT - BASIS_TOP,
-              lines, size=SMALL_SIZE, color=MUTED, italic=True)
+    _text_box(
+        slide,
+        MARGIN,
+        BASIS_TOP,
+        SLIDE_WIDTH - 2 * MARGIN,
+        SLIDE_HEIGHT - BASIS_TOP,
+        lines,
+        size=SMALL_SIZE,
+        color=MUTED,
+        italic=True,
+    )
 
 
-def _notes(slide: Slide, section: Section | None, comments: Sequence[str],
-           decisions: Sequence[Decision]) -> None:
+def _notes(
+    slide: Slide, section: Section | None, comments: Sequence[str], decisions: Sequence[Decision]
+) -> None:
     """Speaker notes: the commentary ("Sales — Ann: …"), then the decisions taken on it."""
     lines = list(comments) or ["No commentary yet."]
     if decisions:
@@ -116,14 +137,23 @@ def _notes(slide: Slide, section: Section | None, comments: Sequence[str],
 
 # --- tables -----------------------------------------------------------------------------------
 
-def _table(slide: Slide, table: Table, left: int, top: int, width: int,
-           widths: Sequence[float] | None = None, max_height: int | None = None) -> None:
+
+def _table(
+    slide: Slide,
+    table: Table,
+    left: int,
+    top: int,
+    width: int,
+    widths: Sequence[float] | None = None,
+    max_height: int | None = None,
+) -> None:
     rows = len(table.rows) + 1
     max_height = max_height or BASIS_TOP - top - Inches(0.1)
     row_height = min(ROW_HEIGHT, max_height // rows)
     size = TABLE_SIZE if rows <= ROOMY_ROWS + 1 else Pt(max(8, int(TABLE_SIZE.pt * 13 / rows)))
-    shape = slide.shapes.add_table(rows, len(table.columns), Emu(left), Emu(top), Emu(width),
-                                   Emu(row_height * rows))
+    shape = slide.shapes.add_table(
+        rows, len(table.columns), Emu(left), Emu(top), Emu(width), Emu(row_height * rows)
+    )
     grid = shape.table
     shares = widths or [1.0] * len(table.columns)
     for i, share in enumerate(shares):
@@ -151,6 +181,7 @@ def _table(slide: Slide, table: Table, left: int, top: int, width: int,
 
 # --- charts -----------------------------------------------------------------------------------
 
+
 def _chart(slide: Slide, data: ChartData, left: int, top: int, width: int, height: int) -> None:
     """A native clustered bar chart, rank 1 at the top, goal series grey with a black dashed
     outline (the deck's form of the goal marker)."""
@@ -159,8 +190,14 @@ def _chart(slide: Slide, data: ChartData, left: int, top: int, width: int, heigh
     for s in data.series:
         chart_data.add_series(_clean(s.name), s.values, number_format=s.number_format)
     # python-pptx's chart API is typed loosely (add_chart is declared to return a Chart)
-    frame: Any = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Emu(left), Emu(top),
-                                        Emu(width), Emu(height), cast(Any, chart_data))
+    frame: Any = slide.shapes.add_chart(
+        XL_CHART_TYPE.BAR_CLUSTERED,
+        Emu(left),
+        Emu(top),
+        Emu(width),
+        Emu(height),
+        cast(Any, chart_data),
+    )
     chart: Any = frame.chart
     chart.font.size = SMALL_SIZE
     chart.has_legend = True
@@ -204,6 +241,7 @@ def _chart(slide: Slide, data: ChartData, left: int, top: int, width: int, heigh
 
 # --- slides -----------------------------------------------------------------------------------
 
+
 def _new_slide(prs: PresentationType, title: str, layout: int = LAYOUT_TITLE_ONLY) -> Slide:
     slide = prs.slides.add_slide(prs.slide_layouts[layout])
     _title(slide, title)
@@ -219,8 +257,10 @@ def _title_slide(prs: PresentationType, content: ExportContent) -> None:
     subtitle = slide.placeholders[1]
     subtitle.left, subtitle.top = MARGIN, Inches(3.8)
     subtitle.width, subtitle.height = Emu(SLIDE_WIDTH - 2 * MARGIN), Inches(1.6)
-    lines = [f"Quarterly business review, Sales and Marketing · {content.period}",
-             content.freshness]
+    lines = [
+        f"Quarterly business review, Sales and Marketing · {content.period}",
+        content.freshness,
+    ]
     frame = subtitle.text_frame
     for i, line in enumerate(lines):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
@@ -228,9 +268,16 @@ def _title_slide(prs: PresentationType, content: ExportContent) -> None:
         para.alignment = PP_ALIGN.LEFT
         para.font.size, para.font.color.rgb = Pt(20), MUTED
     if content.sample:
-        _text_box(slide, MARGIN, Inches(5.5), SLIDE_WIDTH - 2 * MARGIN, Inches(0.6),
-                  ["Sample data: these numbers come from generated exports, not from the CRM."],
-                  size=Pt(18), color=WARNING)
+        _text_box(
+            slide,
+            MARGIN,
+            Inches(5.5),
+            SLIDE_WIDTH - 2 * MARGIN,
+            Inches(0.6),
+            ["Sample data: these numbers come from generated exports, not from the CRM."],
+            size=Pt(18),
+            color=WARNING,
+        )
     _notes(slide, None, [c.line() for c in content.general_comments], [])
 
 
@@ -238,12 +285,26 @@ def _goals_slide(prs: PresentationType, content: ExportContent) -> None:
     slide = _new_slide(prs, "Goals in force and the basis of each number")
     width = SLIDE_WIDTH - 2 * MARGIN
     left_width = int(width * 0.52)
-    _table(slide, content.goals, MARGIN, CONTENT_TOP, left_width, widths=[1.3, 0.7, 1.8, 2.6],
-           max_height=SLIDE_HEIGHT - CONTENT_TOP - Inches(0.4))
+    _table(
+        slide,
+        content.goals,
+        MARGIN,
+        CONTENT_TOP,
+        left_width,
+        widths=[1.3, 0.7, 1.8, 2.6],
+        max_height=SLIDE_HEIGHT - CONTENT_TOP - Inches(0.4),
+    )
     right = MARGIN + left_width + GAP
-    _text_box(slide, right, CONTENT_TOP, width - left_width - GAP,
-              SLIDE_HEIGHT - CONTENT_TOP - Inches(0.4),
-              [*content.bases, *content.targets], size=Pt(14), bullets=True)
+    _text_box(
+        slide,
+        right,
+        CONTENT_TOP,
+        width - left_width - GAP,
+        SLIDE_HEIGHT - CONTENT_TOP - Inches(0.4),
+        [*content.bases, *content.targets],
+        size=Pt(14),
+        bullets=True,
+    )
     _notes(slide, None, [], [])
 
 
@@ -253,9 +314,11 @@ def _slide_table(section: Section) -> tuple[Table, list[float]]:
     table = section.table
     if section.ref.key == "funnel":
         keep = [0, 1, 2, 5]
-        return Table([table.columns[i] for i in keep], [[row[i] for i in keep]
-                                                        for row in table.rows],
-                     [table.numeric[i] for i in keep]), [1.5, 1.0, 1.2, 1.2]
+        return Table(
+            [table.columns[i] for i in keep],
+            [[row[i] for i in keep] for row in table.rows],
+            [table.numeric[i] for i in keep],
+        ), [1.5, 1.0, 1.2, 1.2]
     if section.ref.entity == "reps":
         return table, [1.7, 0.8, 0.7, 1.5, 0.8, 1.1]
     if section.ref.entity == "campaigns":
@@ -267,8 +330,16 @@ def _report_slide(prs: PresentationType, section: Section) -> None:
     slide = _new_slide(prs, section.title)
     width = SLIDE_WIDTH - 2 * MARGIN
     if section.is_empty or section.chart is None:
-        _text_box(slide, MARGIN, Inches(2.8), width, Inches(1.2), [section.empty_text],
-                  size=Pt(22), color=MUTED)
+        _text_box(
+            slide,
+            MARGIN,
+            Inches(2.8),
+            width,
+            Inches(1.2),
+            [section.empty_text],
+            size=Pt(22),
+            color=MUTED,
+        )
     else:
         chart_height = BASIS_TOP - CONTENT_TOP - Inches(0.1)
         _chart(slide, section.chart, MARGIN, CONTENT_TOP, CHART_WIDTH, chart_height)
@@ -278,35 +349,58 @@ def _report_slide(prs: PresentationType, section: Section) -> None:
         _table(slide, table, right, CONTENT_TOP, right_width, widths=widths)
         if section.facts:  # the funnel's step conversions, under its table
             below = CONTENT_TOP + ROW_HEIGHT * (len(table.rows) + 1) + Inches(0.2)
-            _text_box(slide, right, below, right_width, BASIS_TOP - below - Inches(0.1),
-                      section.facts, size=SMALL_SIZE)
+            _text_box(
+                slide,
+                right,
+                below,
+                right_width,
+                BASIS_TOP - below - Inches(0.1),
+                section.facts,
+                size=SMALL_SIZE,
+            )
     _basis(slide, section)
     _notes(slide, section, [c.line() for c in section.comments], section.decisions)
 
 
-def _decision_slides(prs: PresentationType, content: ExportContent, *,
-                     carried: bool = False) -> None:
+def _decision_slides(
+    prs: PresentationType, content: ExportContent, *, carried: bool = False
+) -> None:
     """This quarter's decisions (a slide even when there are none), or the earlier ones
     carried into it next to this quarter's numbers (only when there are some)."""
     decisions = content.carried if carried else content.decisions
     if carried and not decisions:
         return
-    pages = [decisions[i:i + DECISIONS_PER_SLIDE]
-             for i in range(0, len(decisions), DECISIONS_PER_SLIDE)] or [[]]
-    heading = ("Decisions carried from earlier quarters" if carried else
-               "Decisions and action items")
+    pages = [
+        decisions[i : i + DECISIONS_PER_SLIDE]
+        for i in range(0, len(decisions), DECISIONS_PER_SLIDE)
+    ] or [[]]
+    heading = "Decisions carried from earlier quarters" if carried else "Decisions and action items"
     widths = [3.6, 2.4, 1.3, 0.9, 1.0, 3.6] if carried else [5.0, 2.6, 1.6, 1.0, 1.0]
     for number, page in enumerate(pages, start=1):
         title = heading + (f" ({number}/{len(pages)})" if len(pages) > 1 else "")
         slide = _new_slide(prs, title)
         width = SLIDE_WIDTH - 2 * MARGIN
         if not page:
-            _text_box(slide, MARGIN, Inches(2.8), width, Inches(1.2),
-                      [f"No decisions recorded for {content.quarter.label} yet."],
-                      size=Pt(22), color=MUTED)
+            _text_box(
+                slide,
+                MARGIN,
+                Inches(2.8),
+                width,
+                Inches(1.2),
+                [f"No decisions recorded for {content.quarter.label} yet."],
+                size=Pt(22),
+                color=MUTED,
+            )
         else:
-            _table(slide, decision_table(page, carried=carried), MARGIN, CONTENT_TOP, width,
-                   widths=widths, max_height=SLIDE_HEIGHT - CONTENT_TOP - Inches(0.4))
+            _table(
+                slide,
+                decision_table(page, carried=carried),
+                MARGIN,
+                CONTENT_TOP,
+                width,
+                widths=widths,
+                max_height=SLIDE_HEIGHT - CONTENT_TOP - Inches(0.4),
+            )
         _notes(slide, None, [f"- {d.line()} [{d.report_title}]" for d in page], [])
 
 

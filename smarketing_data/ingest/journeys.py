@@ -242,8 +242,11 @@ def cross_file_conflicts(leads: pd.DataFrame, derived: pd.DataFrame) -> list[str
             sooner = pd.to_datetime(leads[early])
             bad = (later < sooner - _TOLERANCE).fillna(False).to_numpy(bool)
             for jid, a, b in zip(leads["journey_id"][bad], later[bad], sooner[bad], strict=True):
-                found.setdefault(jid, f"{jid}: {late_name} date {a:%Y-%m-%d} is before its "
-                                      f"{early_name} date {b:%Y-%m-%d}")
+                found.setdefault(
+                    jid,
+                    f"{jid}: {late_name} date {a:%Y-%m-%d} is before its "
+                    f"{early_name} date {b:%Y-%m-%d}",
+                )
     return [found[j] for j in sorted(found, key=str)]
 
 

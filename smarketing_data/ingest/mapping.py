@@ -277,8 +277,9 @@ def _field_label(match: Match, fname: str) -> str:
     return match.columns.get(fname) or f"constant {fname}"
 
 
-def _invalid_reason(header: str, values: pd.Series, what: str,
-                    mask: pd.Series | np.ndarray) -> pd.Series:
+def _invalid_reason(
+    header: str, values: pd.Series, what: str, mask: pd.Series | np.ndarray
+) -> pd.Series:
     """The rejection message for the masked rows (only those: messages cost time)."""
     out = pd.Series(None, index=values.index, dtype=object)
     m = np.asarray(mask, dtype=bool)
@@ -308,9 +309,11 @@ def _parse_field(raw: RawTable, match: Match, fname: str, tz: str, errors: _Erro
     order = match.dates.get(header)
     parsed: Parsed
     if fname in DATETIME_FIELDS or fname in DATE_FIELDS:
-        parsed = (parse_datetimes(col, tz=tz, day_first=day_first, excel=raw.excel, order=order)
-                  if fname in DATETIME_FIELDS else
-                  parse_dates(col, day_first=day_first, excel=raw.excel, order=order))
+        parsed = (
+            parse_datetimes(col, tz=tz, day_first=day_first, excel=raw.excel, order=order)
+            if fname in DATETIME_FIELDS
+            else parse_dates(col, day_first=day_first, excel=raw.excel, order=order)
+        )
         what = "unparseable date"
         far = ((parsed.values < EARLIEST) | (parsed.values >= LATEST)).fillna(False)
         far = far.to_numpy(bool) & ~np.asarray(parsed.invalid, bool)
@@ -375,7 +378,10 @@ def parse_fields(raw: RawTable, match: Match, tz: str) -> tuple[pd.DataFrame, _E
         touches = []
         for header in match.first_touch_columns:
             parsed = parse_datetimes(
-                raw.frame[header], tz=tz, excel=raw.excel, day_first=match.profile.day_first,
+                raw.frame[header],
+                tz=tz,
+                excel=raw.excel,
+                day_first=match.profile.day_first,
                 order=match.dates.get(header),
             )
             errors.add(

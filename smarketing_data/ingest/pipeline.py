@@ -79,8 +79,11 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"upload_id": self.upload_id, "files": [f.to_json() for f in self.files],
-                "warnings": self.warnings}
+        return {
+            "upload_id": self.upload_id,
+            "files": [f.to_json() for f in self.files],
+            "warnings": self.warnings,
+        }
 
 
 @dataclass
@@ -290,10 +293,17 @@ def _apply(conn: Connection, prep: Prepared, upload_id: int, changes: JourneyCha
         return Counts()
     if match.mode != "update":
         return apply_records(conn, TARGET_TABLES[mapped.target], mapped.records, upload_id, changes)
-    result = apply_updates(conn, mapped.target, mapped.records,
-                           set(match.columns) | set(match.constants), upload_id, changes)
-    if result.rejections and not (result.counts.inserted or result.counts.updated
-                                  or result.counts.unchanged):
+    result = apply_updates(
+        conn,
+        mapped.target,
+        mapped.records,
+        set(match.columns) | set(match.constants),
+        upload_id,
+        changes,
+    )
+    if result.rejections and not (
+        result.counts.inserted or result.counts.updated or result.counts.unchanged
+    ):
         raise IngestError(unknown_ids_message(prep.source.name, match, result.rejections))
     mapped.rejections = sorted(mapped.rejections + result.rejections, key=lambda r: r.row)
     return result.counts

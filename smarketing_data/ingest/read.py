@@ -171,7 +171,8 @@ def _read_xlsx(data: bytes, name: str, row_cap: int) -> _Grid:
 
 
 _CELL_REF = re.compile(
-    rb'(?:<c r="|<dimension ref="[A-Z]{1,3}[0-9]{1,7}:)([A-Z]{1,3})([0-9]{1,7})"')
+    rb'(?:<c r="|<dimension ref="[A-Z]{1,3}[0-9]{1,7}:)([A-Z]{1,3})([0-9]{1,7})"'
+)
 
 
 def _column_number(letters: bytes) -> int:

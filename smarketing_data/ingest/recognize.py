@@ -139,8 +139,9 @@ def recognize(headers: list[str], *, format_name: str = "auto", kind: str = "aut
     )
 
 
-def _outweighs(near_miss: tuple[int, Profile, list[str]] | None, match: Match, hits: int,
-               normalized: set[str]) -> bool:
+def _outweighs(
+    near_miss: tuple[int, Profile, list[str]] | None, match: Match, hits: int, normalized: set[str]
+) -> bool:
     """Whether the near miss's identifying columns that the match leaves unused outnumber
     the match's own identifying columns."""
     if near_miss is None:

@@ -32,16 +32,23 @@ def _date_header(kind: str, match: Match) -> str | None:
 
 def _date_advice(header: str, raw: RawTable, match: Match) -> str:
     # judged as the import read the column, so only the values it could not read are shown
-    shapes = date_shape(raw.frame[header], day_first=match.profile.day_first, excel=raw.excel,
-                        order=match.dates.get(header))
+    shapes = date_shape(
+        raw.frame[header],
+        day_first=match.profile.day_first,
+        excel=raw.excel,
+        order=match.dates.get(header),
+    )
     seen = f"The values of '{header}' look like {', '.join(shapes)}. " if shapes else ""
     example = json.dumps({"dates": {header: "D-M-Y"}})
-    return (f"{seen}If they are dates with the day, month and year in another order, state it "
-            f"in the mapping, e.g. {example} (D-M-Y, M-D-Y or Y-M-D).")
+    return (
+        f"{seen}If they are dates with the day, month and year in another order, state it "
+        f"in the mapping, e.g. {example} (D-M-Y, M-D-Y or Y-M-D)."
+    )
 
 
-def all_rejected_message(name: str, raw: RawTable, match: Match,
-                         rejections: list[Rejection]) -> str:
+def all_rejected_message(
+    name: str, raw: RawTable, match: Match, rejections: list[Rejection]
+) -> str:
     """One paragraph for a file in which every row was rejected: nothing was imported."""
     by_kind: dict[str, list[Rejection]] = {}
     for r in rejections:
@@ -57,16 +64,23 @@ def all_rejected_message(name: str, raw: RawTable, match: Match,
         if header:
             advice.append(_date_advice(header, raw, match))
     total = len(raw.frame)
-    return (f"{name}: all {total:,} rows were rejected, so nothing was imported and no mapping "
-            f"was saved. Most common reasons: {'; '.join(parts)}. "
-            + (" ".join(advice) if advice else
-               "Fix these rows in the export, or the mapping's columns, and import it again."))
+    return (
+        f"{name}: all {total:,} rows were rejected, so nothing was imported and no mapping "
+        f"was saved. Most common reasons: {'; '.join(parts)}. "
+        + (
+            " ".join(advice)
+            if advice
+            else "Fix these rows in the export, or the mapping's columns, and import it again."
+        )
+    )
 
 
 def unknown_ids_message(name: str, match: Match, rejections: list[Rejection]) -> str:
     """An update (SPEC §5.1 mode "update") that matched no stored record."""
     examples = "; ".join(f"row {r.row}: {r.reason}" for r in rejections[:EXAMPLE_ROWS])
-    return (f"{name}: none of its rows matches a record already imported under the source "
-            f"'{match.profile.source}' ({examples}), so nothing was changed. Update mode only "
-            "changes existing records: import the records first, or check the mapping's "
-            "source and id column.")
+    return (
+        f"{name}: none of its rows matches a record already imported under the source "
+        f"'{match.profile.source}' ({examples}), so nothing was changed. Update mode only "
+        "changes existing records: import the records first, or check the mapping's "
+        "source and id column."
+    )

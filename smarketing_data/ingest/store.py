@@ -61,8 +61,10 @@ def existing_hashes(conn: Connection, table: Table, keys: pd.Series) -> pd.DataF
     if total <= WHOLE_TABLE_FACTOR * len(keys):
         frame = read_frame(conn, select(*cols))
         return frame[frame[key_col.name].isin(keys)]
-    parts = [read_frame(conn, select(*cols).where(key_col.in_(list(chunk))))
-             for chunk in chunks(list(keys))]
+    parts = [
+        read_frame(conn, select(*cols).where(key_col.in_(list(chunk))))
+        for chunk in chunks(list(keys))
+    ]
     return pd.concat(parts, ignore_index=True)
 
 

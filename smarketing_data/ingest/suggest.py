@@ -195,11 +195,22 @@ EXTRA_NAMES: dict[str, tuple[str, ...]] = {
     "sal_at": ("sal date", "sales accepted date"),
     "sql_at": ("sql date", "sales qualified date"),
     "opp_at": ("opportunity date", "became an opportunity date"),
-    "won_at": ("won date", "date won", "won on", "won time", "customer date",
-               "became a customer date"),
+    "won_at": (
+        "won date",
+        "date won",
+        "won on",
+        "won time",
+        "customer date",
+        "became a customer date",
+    ),
     "lost_at": ("lost date", "date lost", "lost on"),
-    "first_touch_at": ("first touch", "first touch date", "first call date",
-                       "first response date", "first contacted"),
+    "first_touch_at": (
+        "first touch",
+        "first touch date",
+        "first call date",
+        "first response date",
+        "first contacted",
+    ),
     "disqualified_reason": ("disqualified reason", "disqualification reason"),
     "associated_lead_ids": (
         "lead id",
@@ -214,14 +225,30 @@ EXTRA_NAMES: dict[str, tuple[str, ...]] = {
 # Names that mean a field only in one kind of file ("Title" is a deal's name, a user's role;
 # a teams list calls its reps "sales_agent" and their team "manager").
 TARGET_EXTRA_NAMES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("opportunities", "name"): ("title", "deal title", "opportunity", "deal", "deal name",
-                                "opportunity name"),
+    ("opportunities", "name"): (
+        "title",
+        "deal title",
+        "opportunity",
+        "deal",
+        "deal name",
+        "opportunity name",
+    ),
     ("campaigns", "channel"): ("type", "kind", "campaign type"),
     ("reps", "team"): ("title", "job title", "manager", "sales manager", "team lead"),
-    ("reps", "record_id"): ("user id", "owner id", "employee id", "email", "rep id",
-                            "agent id"),
-    ("reps", "name"): ("sales agent", "agent", "rep", "rep name", "sales rep", "salesperson",
-                       "user", "user name", "owner", "owner name", "employee name"),
+    ("reps", "record_id"): ("user id", "owner id", "employee id", "email", "rep id", "agent id"),
+    ("reps", "name"): (
+        "sales agent",
+        "agent",
+        "rep",
+        "rep name",
+        "sales rep",
+        "salesperson",
+        "user",
+        "user name",
+        "owner",
+        "owner name",
+        "employee name",
+    ),
     ("reps", "region"): ("regional office", "office"),
 }
 # Names that fit a field but say little: a lead list keyed by e-mail, a campaign's "Date".
@@ -249,26 +276,63 @@ WORD_SYNONYMS = {
 }
 # Words in headers that point at what a file holds, for guess_target.
 TARGET_HINTS: dict[str, frozenset[str]] = {
-    "leads": frozenset({"lead", "leads", "contact", "mql", "sql", "lifecycle", "prospect",
-                        "utm"}),
+    "leads": frozenset({"lead", "leads", "contact", "mql", "sql", "lifecycle", "prospect", "utm"}),
     "opportunities": frozenset(
-        {"deal", "deals", "opportunity", "opp", "stage", "pipeline", "close", "won",
-         "probability", "dealname", "dealstage"}
+        {
+            "deal",
+            "deals",
+            "opportunity",
+            "opp",
+            "stage",
+            "pipeline",
+            "close",
+            "won",
+            "probability",
+            "dealname",
+            "dealstage",
+        }
     ),
-    "campaigns": frozenset({"budget", "budgeted", "cost", "spend", "start", "end", "launch",
-                            "impressions", "clicks"}),
-    "reps": frozenset({"user", "username", "team", "department", "title", "manager", "quota",
-                       "regional", "hire"}),
+    "campaigns": frozenset(
+        {"budget", "budgeted", "cost", "spend", "start", "end", "launch", "impressions", "clicks"}
+    ),
+    "reps": frozenset(
+        {"user", "username", "team", "department", "title", "manager", "quota", "regional", "hire"}
+    ),
 }
 # Words of a file's name that say what it holds ("sales_teams.csv", "closed_deals").
 FILE_HINTS: dict[str, frozenset[str]] = {
-    "leads": frozenset({"lead", "leads", "contact", "contacts", "mql", "mqls", "prospect",
-                        "prospects", "qualified"}),
-    "opportunities": frozenset({"deal", "deals", "opportunity", "opportunities", "opps",
-                                "pipeline", "won", "closed"}),
+    "leads": frozenset(
+        {
+            "lead",
+            "leads",
+            "contact",
+            "contacts",
+            "mql",
+            "mqls",
+            "prospect",
+            "prospects",
+            "qualified",
+        }
+    ),
+    "opportunities": frozenset(
+        {"deal", "deals", "opportunity", "opportunities", "opps", "pipeline", "won", "closed"}
+    ),
     "campaigns": frozenset({"campaign", "campaigns"}),
-    "reps": frozenset({"rep", "reps", "user", "users", "team", "teams", "agent", "agents",
-                       "staff", "owners", "salespeople"}),
+    "reps": frozenset(
+        {
+            "rep",
+            "reps",
+            "user",
+            "users",
+            "team",
+            "teams",
+            "agent",
+            "agents",
+            "staff",
+            "owners",
+            "salespeople",
+        }
+    ),
 }
 # The words of an id column ("Lead No", "Deal ID", "User Id") name what a row is; accounts
 # and customers are no kind the product imports, so their ids are never a record's own.
@@ -276,10 +340,19 @@ ID_HINTS: dict[str, frozenset[str]] = {
     "leads": frozenset({"lead", "contact", "journey", "prospect", "person", "mql"}),
     "opportunities": frozenset({"deal", "opportunity", "opp", "oppty"}),
     "campaigns": frozenset({"campaign"}),
-    "reps": frozenset({"user", "rep", "owner", "employee", "agent", "sdr", "bdr",
-                       "salesperson"}),
-    "accounts": frozenset({"account", "customer", "company", "organization", "organisation",
-                           "org", "seller", "client"}),
+    "reps": frozenset({"user", "rep", "owner", "employee", "agent", "sdr", "bdr", "salesperson"}),
+    "accounts": frozenset(
+        {
+            "account",
+            "customer",
+            "company",
+            "organization",
+            "organisation",
+            "org",
+            "seller",
+            "client",
+        }
+    ),
 }
 ID_WORDS = frozenset({"id", "key", "uuid", "guid"})
 # Fields every target has: a match on them says little about which target a file is.
@@ -292,20 +365,23 @@ DATE_LIKE_FIELDS = frozenset(DATETIME_FIELDS) | frozenset(DATE_FIELDS)
 
 # The head word of a header that names a field (the last word that is not a generic one).
 FIELD_HEADS: dict[str, frozenset[str]] = {
-    "created_at": frozenset({"created", "opened", "added", "signup", "registered",
-                             "submitted", "engage", "engaged"}),
+    "created_at": frozenset(
+        {"created", "opened", "added", "signup", "registered", "submitted", "engage", "engaged"}
+    ),
     "close_date": frozenset({"close", "closed", "closing"}),
     "won_at": frozenset({"won"}),
     "lost_at": frozenset({"lost"}),
-    "rep": frozenset({"owner", "agent", "sdr", "bdr", "rep", "salesperson", "assignee",
-                      "assigned", "advisor"}),
+    "rep": frozenset(
+        {"owner", "agent", "sdr", "bdr", "rep", "salesperson", "assignee", "assigned", "advisor"}
+    ),
     "channel": frozenset({"source", "channel", "medium", "origin"}),
     "campaign": frozenset({"campaign"}),
     "company": frozenset({"company", "account", "organization", "organisation", "employer"}),
     "industry": frozenset({"industry", "sector", "vertical"}),
     "segment": frozenset({"segment", "tier"}),
-    "region": frozenset({"region", "territory", "country", "geo", "office", "location",
-                         "area", "regional"}),
+    "region": frozenset(
+        {"region", "territory", "country", "geo", "office", "location", "area", "regional"}
+    ),
     "stage": frozenset({"stage"}),
     "team": frozenset({"team", "department", "squad"}),
     "amount": frozenset({"amount", "value", "price"}),
@@ -322,33 +398,136 @@ TARGET_FIELD_HEADS: dict[tuple[str, str], frozenset[str]] = {
     ("reps", "team"): frozenset({"manager"}),
 }
 # Trailing words that qualify rather than name ("Owner Name", "Created Date", "Region ID").
-_GENERIC_TAIL = frozenset({"date", "time", "at", "on", "name", "id", "ids", "dt", "text",
-                           "timestamp", "datetime", "to", "of", "by", "for", "the", "used",
-                           "c"})
+_GENERIC_TAIL = frozenset(
+    {
+        "date",
+        "time",
+        "at",
+        "on",
+        "name",
+        "id",
+        "ids",
+        "dt",
+        "text",
+        "timestamp",
+        "datetime",
+        "to",
+        "of",
+        "by",
+        "for",
+        "the",
+        "used",
+        "c",
+    }
+)
 # Words of a numeric measure: never an id, and no amount unless named one.
-_MEASURE_WORDS = frozenset({
-    "revenue", "revenues", "turnover", "employees", "headcount", "count", "size", "year",
-    "years", "established", "founded", "probability", "prob", "pct", "percent", "percentage",
-    "score", "rate", "ratio", "roi", "visits", "views", "clicks", "impressions",
-    "conversions", "total", "average", "avg", "quota", "stock", "catalog", "age", "duration",
-    "index", "qty", "quantity", "salary", "monthly", "annual", "spent", "minutes", "seconds",
-    "days", "weeks", "months",
-})
+_MEASURE_WORDS = frozenset(
+    {
+        "revenue",
+        "revenues",
+        "turnover",
+        "employees",
+        "headcount",
+        "count",
+        "size",
+        "year",
+        "years",
+        "established",
+        "founded",
+        "probability",
+        "prob",
+        "pct",
+        "percent",
+        "percentage",
+        "score",
+        "rate",
+        "ratio",
+        "roi",
+        "visits",
+        "views",
+        "clicks",
+        "impressions",
+        "conversions",
+        "total",
+        "average",
+        "avg",
+        "quota",
+        "stock",
+        "catalog",
+        "age",
+        "duration",
+        "index",
+        "qty",
+        "quantity",
+        "salary",
+        "monthly",
+        "annual",
+        "spent",
+        "minutes",
+        "seconds",
+        "days",
+        "weeks",
+        "months",
+    }
+)
 # An amount by name: a deal's size, not a company's revenue.
 _AMOUNT_WORDS = frozenset({"amount", "value", "price", "arr", "acv", "tcv", "bookings"})
 _COST_WORDS = frozenset({"cost", "spend", "budget", "spent", "budgeted"})
 # Dates that are no record's creation: a fallback created date never comes from these.
-_NOT_CREATED_WORDS = frozenset({"modified", "updated", "last", "next", "due", "birth",
-                                "birthday", "hire", "hired", "expected", "close", "closed",
-                                "lost", "end", "ends", "expiry", "expires", "renewal"})
+_NOT_CREATED_WORDS = frozenset(
+    {
+        "modified",
+        "updated",
+        "last",
+        "next",
+        "due",
+        "birth",
+        "birthday",
+        "hire",
+        "hired",
+        "expected",
+        "close",
+        "closed",
+        "lost",
+        "end",
+        "ends",
+        "expiry",
+        "expires",
+        "renewal",
+    }
+)
 # A first sales follow-up: a call, a touch, a response — not a lead's own first contact.
-_FIRST_TOUCH_WORDS = frozenset({"touch", "touched", "call", "called", "response",
-                                "responded", "engagement", "outreach", "activity", "reply",
-                                "replied", "contacted", "meeting"})
+_FIRST_TOUCH_WORDS = frozenset(
+    {
+        "touch",
+        "touched",
+        "call",
+        "called",
+        "response",
+        "responded",
+        "engagement",
+        "outreach",
+        "activity",
+        "reply",
+        "replied",
+        "contacted",
+        "meeting",
+    }
+)
 _TIME_WORDS = frozenset({"date", "time", "at", "on", "datetime", "timestamp"})
 # Glued words whose ending is a word of its own ("LEADID", "dealname", "leadsource").
-_GLUED_ENDINGS = ("id", "name", "stage", "source", "owner", "date", "time", "value",
-                  "amount", "status")
+_GLUED_ENDINGS = (
+    "id",
+    "name",
+    "stage",
+    "source",
+    "owner",
+    "date",
+    "time",
+    "value",
+    "amount",
+    "status",
+)
 _GLUED_ID_PREFIXES = frozenset().union(*ID_HINTS.values()) | {"record", "product", "member"}
 
 # Currency symbols or codes, or digits grouped in thousands: money as a person writes it.
@@ -473,11 +652,30 @@ KNOWN_CHANNELS: tuple[str, ...] = (
     "Other",
 )
 # Channel values that mean "not known": they are stored blank, not as a channel of their own.
-BLANK_CHANNEL_VALUES = frozenset({
-    "unknown", "(unknown)", "none", "(none)", "n/a", "na", "n.a.", "-", "--", "?", "null",
-    "nil", "(not set)", "not set", "undefined", "(blank)", "blank", "unspecified",
-    "not specified", "select",
-})
+BLANK_CHANNEL_VALUES = frozenset(
+    {
+        "unknown",
+        "(unknown)",
+        "none",
+        "(none)",
+        "n/a",
+        "na",
+        "n.a.",
+        "-",
+        "--",
+        "?",
+        "null",
+        "nil",
+        "(not set)",
+        "not set",
+        "undefined",
+        "(blank)",
+        "blank",
+        "unspecified",
+        "not specified",
+        "select",
+    }
+)
 # Values the import's own synonyms leave as written, and the name a person would use.
 _MORE_CHANNELS: dict[str, str] = {
     "search ads": "Paid Search",
@@ -730,9 +928,7 @@ class _Sniff:
         n = len(self.values)
         # pure digits are ids or counts far more often than epoch timestamps
         parsed = (~parse_datetimes(present).invalid).tolist()
-        numeric = [
-            bool(_NUMERIC_DATE.match(v)) and not _ISO_PREFIX.match(v) for v in self.values
-        ]
+        numeric = [bool(_NUMERIC_DATE.match(v)) and not _ISO_PREFIX.match(v) for v in self.values]
         dated = [
             not v.isdigit()
             and (p or d or bool(_ISO_PREFIX.match(v)) or bool(_MONTH_NAME_DATE.match(v)))
@@ -877,8 +1073,9 @@ def _id_score(fname: str, col: _Column, target: str) -> float | None:
     return None
 
 
-def _name_score(col: _Column, fname: str, names: list[tuple[str, float]], target: str
-                ) -> tuple[float, str]:
+def _name_score(
+    col: _Column, fname: str, names: list[tuple[str, float]], target: str
+) -> tuple[float, str]:
     """How much a column's name says it is the field, and which rule said so."""
     h = col.header
     if fname in ("mql_at", "sal_at", "sql_at") and stage_of_column(h) == fname:
@@ -1028,8 +1225,11 @@ def _fill_by_values(draft: _Draft) -> None:
                 for c in free
                 if c.sniff.dates >= MOSTLY and scored.by_name[fname, c.header] >= 0.55
             ]
-            take(fname, dated, f"'{{h}}' holds dates and its name is close to the "
-                               f"{_label(fname, target)}.")
+            take(
+                fname,
+                dated,
+                f"'{{h}}' holds dates and its name is close to the {_label(fname, target)}.",
+            )
     amount = _amount_field(target)
     if amount:
         money = [
@@ -1076,8 +1276,11 @@ def _fill_record_id(draft: _Draft) -> None:
     def by_name(fname: str) -> bool:
         h = chosen.get(fname)
         if h and _is_record_key(scored.col(h)):
-            draft.assign("record_id", h,
-                         f"No column says id; each row is one '{h}', so its {fname} is its id.")
+            draft.assign(
+                "record_id",
+                h,
+                f"No column says id; each row is one '{h}', so its {fname} is its id.",
+            )
             return True
         return False
 
@@ -1088,8 +1291,11 @@ def _fill_record_id(draft: _Draft) -> None:
     if not any(c.id_named and c.kind in (None, draft.target) for c in scored.columns):
         for col in scored.columns:
             if col.header not in used and not col.id_named and _is_record_key(col):
-                draft.assign("record_id", col.header,
-                             f"'{col.header}' is the first column whose values are all distinct.")
+                draft.assign(
+                    "record_id",
+                    col.header,
+                    f"'{col.header}' is the first column whose values are all distinct.",
+                )
                 return
     by_name("company")
 
@@ -1320,20 +1526,48 @@ def preview_records(records: pd.DataFrame, rows: int = 20) -> pd.DataFrame:
     return out.rename(columns=PREVIEW_NAMES).reset_index(drop=True)
 
 
-
 # What a person checks before an import: the record key, when it came in, the stage dates the
 # funnel will count, and who, which channel and which campaign it is counted for.
 COUNTED_COLUMNS = {
-    "leads": ["row", "record key", "entry stage", "created", "MQL", "SAL", "SQL",
-              "opportunity", "won", "lost", "rep", "channel", "campaign"],
-    "opportunities": ["row", "record key", "lead", "stage", "created", "won", "lost",
-                      "amount", "rep", "channel", "campaign"],
+    "leads": [
+        "row",
+        "record key",
+        "entry stage",
+        "created",
+        "MQL",
+        "SAL",
+        "SQL",
+        "opportunity",
+        "won",
+        "lost",
+        "rep",
+        "channel",
+        "campaign",
+    ],
+    "opportunities": [
+        "row",
+        "record key",
+        "lead",
+        "stage",
+        "created",
+        "won",
+        "lost",
+        "amount",
+        "rep",
+        "channel",
+        "campaign",
+    ],
 }
 # Left out when blank in every previewed record: a stage or amount the file does not give.
 _BLANK_LEFT_OUT = frozenset({"MQL", "SAL", "SQL", "opportunity", "won", "lost", "amount"})
 # A lead's stage dates as stored, in funnel order, under the journey names reached_dates reads.
-_LEAD_STAGE_DATES = {"mql_at": "mql_at", "sal_at": "sal_at", "sql_at": "sql_at",
-                     "lead_opp_at": "opp_at", "lead_won_at": "won_at"}
+_LEAD_STAGE_DATES = {
+    "mql_at": "mql_at",
+    "sal_at": "sal_at",
+    "sql_at": "sql_at",
+    "lead_opp_at": "opp_at",
+    "lead_won_at": "won_at",
+}
 
 
 def _column_or_blank(head: pd.DataFrame, name: str) -> pd.Series:
@@ -1351,38 +1585,53 @@ def _counted_leads(head: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
             recorded.add(name.removesuffix("_at"))
     reached = reached_dates(stages)
     # A stage the file never dates is not tracked by it (SPEC §3.10): shown blank, not inferred.
-    return pd.DataFrame({
-        "entry stage": head["entry_stage"],
-        "created": head["created_at"],
-        **{label: reached[f"reach_{stage}_at"] if stage in recorded
-           else pd.Series(pd.NaT, index=head.index, dtype="datetime64[us]")
-           for label, stage in (("MQL", "mql"), ("SAL", "sal"), ("SQL", "sql"),
-                                ("opportunity", "opp"), ("won", "won"))},
-        "lost": pd.to_datetime(_column_or_blank(head, "lead_lost_at")),
-        "rep": _column_or_blank(head, "rep_id"),
-        "channel": _column_or_blank(head, "channel"),
-        "campaign": _column_or_blank(head, "lead_campaign_id"),
-    }, index=head.index)
+    return pd.DataFrame(
+        {
+            "entry stage": head["entry_stage"],
+            "created": head["created_at"],
+            **{
+                label: reached[f"reach_{stage}_at"]
+                if stage in recorded
+                else pd.Series(pd.NaT, index=head.index, dtype="datetime64[us]")
+                for label, stage in (
+                    ("MQL", "mql"),
+                    ("SAL", "sal"),
+                    ("SQL", "sql"),
+                    ("opportunity", "opp"),
+                    ("won", "won"),
+                )
+            },
+            "lost": pd.to_datetime(_column_or_blank(head, "lead_lost_at")),
+            "rep": _column_or_blank(head, "rep_id"),
+            "channel": _column_or_blank(head, "channel"),
+            "campaign": _column_or_blank(head, "lead_campaign_id"),
+        },
+        index=head.index,
+    )
 
 
 def _counted_opportunities(head: pd.DataFrame) -> pd.DataFrame:
     won = head["is_won"].astype(bool)
     lost = head["is_closed"].astype(bool) & ~won
-    return pd.DataFrame({
-        "lead": _column_or_blank(head, "associated_lead_ids"),
-        "stage": _column_or_blank(head, "stage"),
-        "created": head["created_at"],
-        "won": head["close_date"].where(won),
-        "lost": head["close_date"].where(lost),
-        "amount": head["amount"],
-        "rep": _column_or_blank(head, "rep_id"),
-        "channel": _column_or_blank(head, "channel"),
-        "campaign": _column_or_blank(head, "campaign_id"),
-    }, index=head.index)
+    return pd.DataFrame(
+        {
+            "lead": _column_or_blank(head, "associated_lead_ids"),
+            "stage": _column_or_blank(head, "stage"),
+            "created": head["created_at"],
+            "won": head["close_date"].where(won),
+            "lost": head["close_date"].where(lost),
+            "amount": head["amount"],
+            "rep": _column_or_blank(head, "rep_id"),
+            "channel": _column_or_blank(head, "channel"),
+            "campaign": _column_or_blank(head, "campaign_id"),
+        },
+        index=head.index,
+    )
 
 
-def counted_preview(records: pd.DataFrame, target: str, *, update_fields: set[str] | None = None,
-                    rows: int = 20) -> pd.DataFrame:
+def counted_preview(
+    records: pd.DataFrame, target: str, *, update_fields: set[str] | None = None, rows: int = 20
+) -> pd.DataFrame:
     """The first mapped records as the funnel will count them (SPEC §3.1-3.3), for a person
     to check a mapping before anything is written.
 
@@ -1403,12 +1652,12 @@ def counted_preview(records: pd.DataFrame, target: str, *, update_fields: set[st
         return preview_records(head[kept], rows)
     if target not in COUNTED_COLUMNS or key not in head:
         return preview_records(head, rows)
-    body = (_counted_leads(head, records) if target == "leads"
-            else _counted_opportunities(head))
+    body = _counted_leads(head, records) if target == "leads" else _counted_opportunities(head)
     body.insert(0, "record key", head[key])
     body.insert(0, "row", head["row_number"].astype("int64"))
-    shown = [c for c in COUNTED_COLUMNS[target]
-             if c not in _BLANK_LEFT_OUT or body[c].notna().any()]
+    shown = [
+        c for c in COUNTED_COLUMNS[target] if c not in _BLANK_LEFT_OUT or body[c].notna().any()
+    ]
     return body[shown].reset_index(drop=True)
 
 
@@ -1425,10 +1674,12 @@ def unknown_update_rows(engine: Engine, target: str, records: pd.DataFrame) -> l
     except SQLAlchemyError as exc:
         raise DatabaseError(describe_error(exc)) from exc
     found = set(known[key])
-    return [Rejection(int(row), f"unknown id {k}: update mode changes only records already "
-                                "imported")
-            for k, row in zip(records[key], records["row_number"], strict=True)
-            if k not in found]
+    return [
+        Rejection(int(row), f"unknown id {k}: update mode changes only records already imported")
+        for k, row in zip(records[key], records["row_number"], strict=True)
+        if k not in found
+    ]
+
 
 # --- templates ----------------------------------------------------------------------------
 

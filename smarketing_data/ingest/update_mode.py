@@ -140,9 +140,11 @@ def _order_problem(row: dict[str, object]) -> str | None:
     for i, (early, a) in enumerate(known):
         for late, b in known[i + 1 :]:
             if pd.Timestamp(b) < pd.Timestamp(a) - ORDER_TOLERANCE:  # type: ignore[arg-type]
-                return (f"stage dates out of order after the update: {late.removeprefix('lead_')} "
-                        f"({pd.Timestamp(b):%Y-%m-%d}) before {early.removeprefix('lead_')} "  # type: ignore[arg-type]
-                        f"({pd.Timestamp(a):%Y-%m-%d})")  # type: ignore[arg-type]
+                return (
+                    f"stage dates out of order after the update: {late.removeprefix('lead_')} "
+                    f"({pd.Timestamp(b):%Y-%m-%d}) before {early.removeprefix('lead_')} "  # type: ignore[arg-type]
+                    f"({pd.Timestamp(a):%Y-%m-%d})"
+                )  # type: ignore[arg-type]
     return None
 
 
@@ -172,9 +174,12 @@ def apply_updates(
     for rec in records.to_dict("records"):
         old = stored.get(rec[key])
         if old is None:
-            result.rejections.append(Rejection(
-                int(rec["row_number"]),  # type: ignore[call-overload]
-                f"unknown id {rec[key]}: update mode changes only records already imported"))
+            result.rejections.append(
+                Rejection(
+                    int(rec["row_number"]),  # type: ignore[call-overload]
+                    f"unknown id {rec[key]}: update mode changes only records already imported",
+                )
+            )
             continue
         if rec["is_deleted"]:
             merged_rows.append(rec)
@@ -190,8 +195,9 @@ def apply_updates(
         merged_rows.append(merged)
     if merged_rows:
         frame = _typed(pd.DataFrame(merged_rows, columns=records.columns), table_name)
-        data_columns = [c for c in frame.columns if c not in ("is_deleted", "row_hash",
-                                                               "row_number")]
+        data_columns = [
+            c for c in frame.columns if c not in ("is_deleted", "row_hash", "row_number")
+        ]
         frame["row_hash"] = row_hashes(frame[data_columns])
         written = apply_records(conn, table_name, frame, upload_id, changes)
         result.counts.inserted += written.inserted

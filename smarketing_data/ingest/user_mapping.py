@@ -109,8 +109,9 @@ def _columns(headers: list[str], mapping: Mapping[str, Any], target: str) -> dic
     return columns
 
 
-def _constants(mapping: Mapping[str, Any], target: str, columns: dict[str, str]
-               ) -> dict[str, object]:
+def _constants(
+    mapping: Mapping[str, Any], target: str, columns: dict[str, str]
+) -> dict[str, object]:
     constants: dict[str, object] = {}
     for raw_field, value in _object(mapping, "constants").items():
         fname = _field(raw_field, target)
@@ -132,8 +133,9 @@ def _constants(mapping: Mapping[str, Any], target: str, columns: dict[str, str]
     return constants
 
 
-def _value_maps(mapping: Mapping[str, Any], target: str, mapped: set[str]
-                ) -> dict[str, dict[str, object]]:
+def _value_maps(
+    mapping: Mapping[str, Any], target: str, mapped: set[str]
+) -> dict[str, dict[str, object]]:
     maps: dict[str, dict[str, object]] = {}
     for raw_field, table in _object(mapping, "values").items():
         fname = _field(raw_field, target)
@@ -151,8 +153,9 @@ def _value_maps(mapping: Mapping[str, Any], target: str, mapped: set[str]
     return maps
 
 
-def _date_orders(mapping: Mapping[str, Any], headers: list[str], columns: dict[str, str]
-                 ) -> dict[str, str]:
+def _date_orders(
+    mapping: Mapping[str, Any], headers: list[str], columns: dict[str, str]
+) -> dict[str, str]:
     """Part order per header; the mapping may name a column by its header or by its field."""
     by_norm = {normalize_header(h): h for h in headers}
     orders: dict[str, str] = {}

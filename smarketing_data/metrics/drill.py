@@ -16,16 +16,31 @@ from smarketing_data.stages import REACHED_COLUMNS, STAGES
 
 J = schema.journeys
 FUNNEL_COLUMNS = ["quarter", "leads", "mql", "sal", "sql", "opp", "won", "pipeline", "bookings"]
-PAGE_COLUMNS = ["journey_id", "company", "channel", "created_at", "mql_at", "sal_at", "sql_at",
-                "opp_at", "won_at", "lost_at", "amount", "won_amount", "disqualified_reason"]
+PAGE_COLUMNS = [
+    "journey_id",
+    "company",
+    "channel",
+    "created_at",
+    "mql_at",
+    "sal_at",
+    "sql_at",
+    "opp_at",
+    "won_at",
+    "lost_at",
+    "amount",
+    "won_amount",
+    "disqualified_reason",
+]
 # Guards the database and the page from a caller asking for everything in one go.
 MAX_PAGE = 1000
 
 
 # --- funnel by quarter ------------------------------------------------------------------------
 
-def campaign_funnel_by_quarter(engine: Engine, *, campaign_id: str | None,
-                               fiscal_start_month: int = 1) -> pd.DataFrame:
+
+def campaign_funnel_by_quarter(
+    engine: Engine, *, campaign_id: str | None, fiscal_start_month: int = 1
+) -> pd.DataFrame:
     """Activity of one campaign per quarter, newest first; ``campaign_id=None`` is the journeys
     with no campaign.
 
@@ -35,8 +50,9 @@ def campaign_funnel_by_quarter(engine: Engine, *, campaign_id: str | None,
     return _funnel(engine, table, table.c.campaign_id, campaign_id, fiscal_start_month)
 
 
-def rep_funnel_by_quarter(engine: Engine, *, rep_id: str | None,
-                          fiscal_start_month: int = 1) -> pd.DataFrame:
+def rep_funnel_by_quarter(
+    engine: Engine, *, rep_id: str | None, fiscal_start_month: int = 1
+) -> pd.DataFrame:
     """Activity of one rep per quarter, newest first; ``rep_id=None`` is the unassigned
     journeys.
 
@@ -46,12 +62,21 @@ def rep_funnel_by_quarter(engine: Engine, *, rep_id: str | None,
     return _funnel(engine, table, table.c.rep_id, rep_id, fiscal_start_month)
 
 
-def _funnel(engine: Engine, table: Table, key: ColumnElement[Any], value: str | None,
-            fiscal_start_month: int) -> pd.DataFrame:
+def _funnel(
+    engine: Engine,
+    table: Table,
+    key: ColumnElement[Any],
+    value: str | None,
+    fiscal_start_month: int,
+) -> pd.DataFrame:
     match = key.is_(None) if value is None else key == value
     stmt = (
-        select(table.c.month, table.c.stage, func.sum(table.c.n).label("n"),
-               func.sum(table.c.amount).label("amount"))
+        select(
+            table.c.month,
+            table.c.stage,
+            func.sum(table.c.n).label("n"),
+            func.sum(table.c.amount).label("amount"),
+        )
         .where(match)
         .group_by(table.c.month, table.c.stage)
     )
@@ -80,10 +105,18 @@ def _funnel(engine: Engine, table: Table, key: ColumnElement[Any], value: str | 
 
 # --- journeys, page by page -------------------------------------------------------------------
 
-def journeys_page(engine: Engine, *, campaign_id: str | None = None, rep_id: str | None = None,
-                  no_campaign: bool = False, unassigned: bool = False,
-                  quarter: Quarter | None = None, offset: int = 0, limit: int = 50
-                  ) -> tuple[pd.DataFrame, int]:
+
+def journeys_page(
+    engine: Engine,
+    *,
+    campaign_id: str | None = None,
+    rep_id: str | None = None,
+    no_campaign: bool = False,
+    unassigned: bool = False,
+    quarter: Quarter | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[pd.DataFrame, int]:
     """One page of a campaign's or rep's journeys, newest first, and how many there are.
 
     ``no_campaign`` selects the journeys without a campaign, ``unassigned`` those without a
@@ -118,8 +151,9 @@ def journeys_page(engine: Engine, *, campaign_id: str | None = None, rep_id: str
     return page, total
 
 
-def _entity_filter(campaign_id: str | None, rep_id: str | None, no_campaign: bool,
-                   unassigned: bool) -> list[ColumnElement[bool]]:
+def _entity_filter(
+    campaign_id: str | None, rep_id: str | None, no_campaign: bool, unassigned: bool
+) -> list[ColumnElement[bool]]:
     if campaign_id is not None and no_campaign:
         raise ValueError("give either a campaign_id or no_campaign, not both")
     if rep_id is not None and unassigned:
@@ -141,4 +175,3 @@ def _entity_filter(campaign_id: str | None, rep_id: str | None, no_campaign: boo
 def _page_columns() -> list[ColumnElement[Any]]:
     reached = {f"{s}_at": J.c[REACHED_COLUMNS[s]] for s in STAGES[1:]}
     return [J.c[c] if c not in reached else reached[c].label(c) for c in PAGE_COLUMNS]
-

@@ -50,8 +50,9 @@ def _change(now: float, before: float) -> float | None:
     return (now - before) / before if before else None
 
 
-def funnel_table(current: Activity, previous: Activity, goals: Goals,
-                 tracked: Tracked | None = None) -> pd.DataFrame:
+def funnel_table(
+    current: Activity, previous: Activity, goals: Goals, tracked: Tracked | None = None
+) -> pd.DataFrame:
     """One row per stage (activity basis).
 
     Columns: stage, label, tracked, count, previous, change (fraction), step_from (the
@@ -69,25 +70,29 @@ def funnel_table(current: Activity, previous: Activity, goals: Goals,
         count = current.counts[stage] if on else None
         step_from = tracked.previous(stage) if on else None
         cumulative = on and first is not None and stage != first
-        rows.append({
-            "stage": stage,
-            "label": STAGE_LABELS[stage],
-            "tracked": on,
-            "count": count,
-            "previous": previous.counts[stage] if on else None,
-            "change": _change(current.counts[stage], previous.counts[stage]) if on else None,
-            "step_from": step_from,
-            "step_rate": rate(current.counts[stage], current.counts[step_from])
-            if step_from else None,
-            "step_goal": goals.rate(step_from, stage) if step_from else None,
-            "cumulative_rate": rate(current.counts[stage], current.counts[first])
-            if cumulative and first else None,
-            "cumulative_goal": goals.rate(first, stage) if cumulative and first else None,
-        })
-        step_rate = rate(current.counts[stage], current.counts[step_from]) if step_from \
-            else None
-        rows[-1]["verdict"] = step_verdict(step_rate, goals.rate(step_from, stage)) \
-            if step_from else None
+        rows.append(
+            {
+                "stage": stage,
+                "label": STAGE_LABELS[stage],
+                "tracked": on,
+                "count": count,
+                "previous": previous.counts[stage] if on else None,
+                "change": _change(current.counts[stage], previous.counts[stage]) if on else None,
+                "step_from": step_from,
+                "step_rate": rate(current.counts[stage], current.counts[step_from])
+                if step_from
+                else None,
+                "step_goal": goals.rate(step_from, stage) if step_from else None,
+                "cumulative_rate": rate(current.counts[stage], current.counts[first])
+                if cumulative and first
+                else None,
+                "cumulative_goal": goals.rate(first, stage) if cumulative and first else None,
+            }
+        )
+        step_rate = rate(current.counts[stage], current.counts[step_from]) if step_from else None
+        rows[-1]["verdict"] = (
+            step_verdict(step_rate, goals.rate(step_from, stage)) if step_from else None
+        )
     return pd.DataFrame(rows)
 
 
@@ -100,15 +105,20 @@ def cohort_table(engine: Engine, quarter: Quarter, base: str, goals: Goals) -> p
     reached = frame.groupby("stage")["n"].sum()
     size = int(reached.get(base, 0))
     rows = []
-    for stage in STAGES[STAGES.index(base):]:
+    for stage in STAGES[STAGES.index(base) :]:
         n = int(reached.get(stage, 0))
         low, high = wilson(n, size)
-        rows.append({
-            "stage": stage, "label": STAGE_LABELS[stage], "reached": n,
-            "rate": rate(n, size), "ci_low": low if size else None,
-            "ci_high": high if size else None,
-            "goal": goals.rate(base, stage) if stage != base else None,
-        })
+        rows.append(
+            {
+                "stage": stage,
+                "label": STAGE_LABELS[stage],
+                "reached": n,
+                "rate": rate(n, size),
+                "ci_low": low if size else None,
+                "ci_high": high if size else None,
+                "goal": goals.rate(base, stage) if stage != base else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -124,18 +134,27 @@ def contribution(current: Activity, targets: dict[str, float | None]) -> pd.Data
         ("bookings", current.sourced_bookings, current.bookings),
     ):
         target = targets.get(f"sourced_{metric}")
-        rows.append({
-            "metric": metric, "sourced": sourced, "total": total,
-            "share": rate(sourced, total),
-            "target": target,
-            "attainment": rate(sourced, target) if target else None,
-            "verdict": step_verdict(sourced, target),
-        })
+        rows.append(
+            {
+                "metric": metric,
+                "sourced": sourced,
+                "total": total,
+                "share": rate(sourced, total),
+                "target": target,
+                "attainment": rate(sourced, target) if target else None,
+                "verdict": step_verdict(sourced, target),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-KPI_TILES = (("Leads", "lead"), ("MQLs", "mql"), ("SQLs", "sql"), ("Opportunities", "opp"),
-             ("Closed Won", "won"))
+KPI_TILES = (
+    ("Leads", "lead"),
+    ("MQLs", "mql"),
+    ("SQLs", "sql"),
+    ("Opportunities", "opp"),
+    ("Closed Won", "won"),
+)
 
 
 @dataclass(frozen=True)
@@ -150,8 +169,13 @@ class Kpi:
 def kpis(current: Activity, previous: Activity) -> list[Kpi]:
     """The KPI tiles: stage counts, pipeline and bookings against the previous quarter."""
     rows: list[tuple[str, str, float, float]] = [
-        (label, "count", current.counts[s], previous.counts[s]) for label, s in KPI_TILES]
-    rows += [("Pipeline", "money", current.pipeline, previous.pipeline),
-             ("Bookings", "money", current.bookings, previous.bookings)]
-    return [Kpi(label, kind, value, before, _change(value, before))
-            for label, kind, value, before in rows]
+        (label, "count", current.counts[s], previous.counts[s]) for label, s in KPI_TILES
+    ]
+    rows += [
+        ("Pipeline", "money", current.pipeline, previous.pipeline),
+        ("Bookings", "money", current.bookings, previous.bookings),
+    ]
+    return [
+        Kpi(label, kind, value, before, _change(value, before))
+        for label, kind, value, before in rows
+    ]

@@ -76,11 +76,13 @@ class Goals:
 
 def load_goals(engine: Engine, *, quarter: str) -> Goals:
     with engine.connect() as conn:
-        rows = conn.execute(select(G.c.quarter, G.c.from_stage, G.c.to_stage, G.c.rate).where(
-            G.c.quarter.in_([quarter, EVERY_QUARTER]))).all()
+        rows = conn.execute(
+            select(G.c.quarter, G.c.from_stage, G.c.to_stage, G.c.rate).where(
+                G.c.quarter.in_([quarter, EVERY_QUARTER])
+            )
+        ).all()
     mine = {(r.from_stage, r.to_stage): float(r.rate) for r in rows if r.quarter == quarter}
-    every = {(r.from_stage, r.to_stage): float(r.rate) for r in rows
-             if r.quarter == EVERY_QUARTER}
+    every = {(r.from_stage, r.to_stage): float(r.rate) for r in rows if r.quarter == EVERY_QUARTER}
     if quarter == EVERY_QUARTER:
         mine = {}
     return Goals(quarter=quarter, set_for_quarter=mine, set_for_all=every)
@@ -93,39 +95,63 @@ def _check_pair(from_stage: str, to_stage: str) -> None:
         raise GoalError(f"{to_stage} does not come after {from_stage}")
 
 
-def set_goal(engine: Engine, *, from_stage: str, to_stage: str, rate: float,
-             quarter: str = EVERY_QUARTER, user: str | None = None) -> None:
+def set_goal(
+    engine: Engine,
+    *,
+    from_stage: str,
+    to_stage: str,
+    rate: float,
+    quarter: str = EVERY_QUARTER,
+    user: str | None = None,
+) -> None:
     """Set (or replace) a goal; quarter '' means every quarter."""
     _check_pair(from_stage, to_stage)
     if not 0.0 <= rate <= 1.0:
         raise GoalError(f"a goal is a rate between 0 and 1, got {rate}")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:
-        conn.execute(delete(G).where(G.c.quarter == quarter, G.c.from_stage == from_stage,
-                                     G.c.to_stage == to_stage))
-        conn.execute(insert(G).values(quarter=quarter, from_stage=from_stage, to_stage=to_stage,
-                                      rate=rate, updated_at=now, updated_by=user))
+        conn.execute(
+            delete(G).where(
+                G.c.quarter == quarter, G.c.from_stage == from_stage, G.c.to_stage == to_stage
+            )
+        )
+        conn.execute(
+            insert(G).values(
+                quarter=quarter,
+                from_stage=from_stage,
+                to_stage=to_stage,
+                rate=rate,
+                updated_at=now,
+                updated_by=user,
+            )
+        )
         bump_data_version(conn)
 
 
-def clear_goal(engine: Engine, *, from_stage: str, to_stage: str,
-               quarter: str = EVERY_QUARTER) -> None:
+def clear_goal(
+    engine: Engine, *, from_stage: str, to_stage: str, quarter: str = EVERY_QUARTER
+) -> None:
     with write_transaction(engine) as conn:
-        conn.execute(delete(G).where(G.c.quarter == quarter, G.c.from_stage == from_stage,
-                                     G.c.to_stage == to_stage))
+        conn.execute(
+            delete(G).where(
+                G.c.quarter == quarter, G.c.from_stage == from_stage, G.c.to_stage == to_stage
+            )
+        )
         bump_data_version(conn)
 
 
 def goals_set(engine: Engine) -> pd.DataFrame:
     """Every goal someone set. Columns: quarter ('' = every quarter), from_stage, to_stage,
     rate, updated_at, updated_by."""
-    stmt = select(G.c.quarter, G.c.from_stage, G.c.to_stage, G.c.rate, G.c.updated_at,
-                  G.c.updated_by).order_by(G.c.quarter, G.c.from_stage, G.c.to_stage)
+    stmt = select(
+        G.c.quarter, G.c.from_stage, G.c.to_stage, G.c.rate, G.c.updated_at, G.c.updated_by
+    ).order_by(G.c.quarter, G.c.from_stage, G.c.to_stage)
     return read_frame(engine, stmt)
 
 
-def set_target(engine: Engine, *, quarter: str, metric: str, amount: float,
-               user: str | None = None) -> None:
+def set_target(
+    engine: Engine, *, quarter: str, metric: str, amount: float, user: str | None = None
+) -> None:
     if metric not in TARGET_METRICS:
         raise GoalError(f"unknown target {metric!r}; use one of {', '.join(TARGET_METRICS)}")
     if amount < 0:
@@ -133,8 +159,11 @@ def set_target(engine: Engine, *, quarter: str, metric: str, amount: float,
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:
         conn.execute(delete(T).where(T.c.quarter == quarter, T.c.metric == metric))
-        conn.execute(insert(T).values(quarter=quarter, metric=metric, amount=amount,
-                                      updated_at=now, updated_by=user))
+        conn.execute(
+            insert(T).values(
+                quarter=quarter, metric=metric, amount=amount, updated_at=now, updated_by=user
+            )
+        )
         bump_data_version(conn)
 
 

@@ -34,8 +34,11 @@ class Quarter:
             return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
         offset = (self.start.month - self.fiscal_start_month) % 12
         number = offset // 3 + 1
-        fy_start_year = self.start.year if self.start.month >= self.fiscal_start_month else (
-            self.start.year - 1)
+        fy_start_year = (
+            self.start.year
+            if self.start.month >= self.fiscal_start_month
+            else (self.start.year - 1)
+        )
         return f"FY{fy_start_year + 1}-Q{number}"
 
     @property

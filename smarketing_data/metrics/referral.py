@@ -46,7 +46,8 @@ def referral_comparison(engine: Engine, *, quarter: Quarter) -> pd.DataFrame:
     lift = rates[0] / rates[1] if big_enough and rates[0] is not None and rates[1] else None
     rows = []
     for group, (size, won), group_rate, group_lift in zip(
-            GROUPS, counts, rates, (lift, None), strict=True):
+        GROUPS, counts, rates, (lift, None), strict=True
+    ):
         low, high = wilson(won, size)
         rows.append((group, size, won, r6(group_rate), r6(low), r6(high), r6(group_lift)))
     return with_none(pd.DataFrame(rows, columns=COLUMNS), ["rate", "lift"])

@@ -32,23 +32,40 @@ if TYPE_CHECKING:
 
 # What a count of each stage is called ("12 Opportunities"); the rep reports name their base
 # with it, so an Opportunity base never reads as "Opportunitys".
-COUNT_NOUNS = {"lead": "Leads", "mql": "MQLs", "sal": "SALs", "sql": "SQLs",
-               "opp": "Opportunities", "won": "Closed Won"}
+COUNT_NOUNS = {
+    "lead": "Leads",
+    "mql": "MQLs",
+    "sal": "SALs",
+    "sql": "SQLs",
+    "opp": "Opportunities",
+    "won": "Closed Won",
+}
 NOT_TRACKED = "not tracked"
 # The basis of a report that ranks nothing: the rule it follows (its reason is its empty text).
 UNTRACKED_BASIS = {
     "campaigns": "Activity basis: campaigns are ranked only by a stage the data records; "
-                 "counts inferred from later stages are never shown.",
+    "counts inferred from later stages are never shown.",
     "reps": "Cohort basis: reps are ranked by conversion from the cohort base to a later "
-            "stage, when the data records both.",
+    "stage, when the data records both.",
 }
 # The columns of a list's CSV, in order; 'rank' comes first.
 CAMPAIGN_CSV = ["id", "name", "channel", "value", "upstream", "goal", "expected", "verdict"]
-REP_CSV = ["id", "name", "team", "rate", "numerator", "denominator", "ci_low", "ci_high",
-           "goal", "verdict"]
+REP_CSV = [
+    "id",
+    "name",
+    "team",
+    "rate",
+    "numerator",
+    "denominator",
+    "ci_low",
+    "ci_high",
+    "goal",
+    "verdict",
+]
 
 
 # --- how numbers read -------------------------------------------------------------------------
+
 
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
@@ -101,6 +118,7 @@ def reason(report: Report) -> str:
 
 
 # --- the pieces -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Table:
@@ -214,23 +232,57 @@ class RankedList:
     def table(self) -> Table:
         """The rows as people read them (page, deck, pre-read)."""
         if self.is_rates:
-            return Table(["Rep", "Rate", "n/N", "95% interval", "Goal", "Verdict"],
-                         [[r.name, r.value_text, r.of_text, r.interval_text,
-                           rate_text(r.goal), r.verdict_text] for r in self.rows],
-                         [False, True, True, True, True, False])
-        return Table(["Campaign", self.value_noun, self.upstream_noun, "Expected at goal",
-                      "Verdict"],
-                     [[r.name, r.value_text, fmt.count(r.upstream), r.expected_text,
-                       r.verdict_text] for r in self.rows],
-                     [False, True, True, True, False])
+            return Table(
+                ["Rep", "Rate", "n/N", "95% interval", "Goal", "Verdict"],
+                [
+                    [
+                        r.name,
+                        r.value_text,
+                        r.of_text,
+                        r.interval_text,
+                        rate_text(r.goal),
+                        r.verdict_text,
+                    ]
+                    for r in self.rows
+                ],
+                [False, True, True, True, True, False],
+            )
+        return Table(
+            ["Campaign", self.value_noun, self.upstream_noun, "Expected at goal", "Verdict"],
+            [
+                [r.name, r.value_text, fmt.count(r.upstream), r.expected_text, r.verdict_text]
+                for r in self.rows
+            ],
+            [False, True, True, True, False],
+        )
 
 
 def _csv_row(r: Row, rates: bool) -> list[Any]:
     if rates:
-        return [r.rank, r.id, r.name, r.group or None, r.rate, r.reached, r.upstream,
-                r.ci_low, r.ci_high, r.goal, r.verdict]
-    return [r.rank, r.id, r.name, r.group or None, int(r.value), r.upstream, r.goal,
-            r.expected, r.verdict or ""]
+        return [
+            r.rank,
+            r.id,
+            r.name,
+            r.group or None,
+            r.rate,
+            r.reached,
+            r.upstream,
+            r.ci_low,
+            r.ci_high,
+            r.goal,
+            r.verdict,
+        ]
+    return [
+        r.rank,
+        r.id,
+        r.name,
+        r.group or None,
+        int(r.value),
+        r.upstream,
+        r.goal,
+        r.expected,
+        r.verdict or "",
+    ]
 
 
 @dataclass(frozen=True)
@@ -263,8 +315,10 @@ class FunnelStep:
         """'MQL → SQL: 40% against a goal of 36%'; '' for the first tracked stage."""
         if not self.step_from or self.rate is None:
             return ""
-        return (f"{STAGE_LABELS[self.step_from]} → {self.label}: {self.rate_text} against a "
-                f"goal of {self.goal_text}")
+        return (
+            f"{STAGE_LABELS[self.step_from]} → {self.label}: {self.rate_text} against a "
+            f"goal of {self.goal_text}"
+        )
 
 
 @dataclass(frozen=True)
@@ -291,11 +345,14 @@ class FunnelReport:
         return [s.verdict for s in self.judged]
 
     def table(self) -> Table:
-        return Table(["Stage", "Count", "Expected at goal", "Step conversion", "Goal",
-                      "vs last quarter"],
-                     [[s.label, s.count_text, s.expected_text, s.rate_text, s.goal_text,
-                       s.change_text] for s in self.steps],
-                     [False, True, True, True, True, True])
+        return Table(
+            ["Stage", "Count", "Expected at goal", "Step conversion", "Goal", "vs last quarter"],
+            [
+                [s.label, s.count_text, s.expected_text, s.rate_text, s.goal_text, s.change_text]
+                for s in self.steps
+            ],
+            [False, True, True, True, True, True],
+        )
 
 
 @dataclass(frozen=True)
@@ -329,11 +386,21 @@ class ContributionReport:
         return [line.verdict for line in self.lines]
 
     def table(self) -> Table:
-        return Table(["Metric", "Marketing-sourced", "Total", "Share", "Target", "Attainment"],
-                     [[line.metric.capitalize(), fmt.money(line.sourced), fmt.money(line.total),
-                       fmt.pct(line.share), fmt.money(line.target), fmt.pct(line.attainment)]
-                      for line in self.lines],
-                     [False, True, True, True, True, True])
+        return Table(
+            ["Metric", "Marketing-sourced", "Total", "Share", "Target", "Attainment"],
+            [
+                [
+                    line.metric.capitalize(),
+                    fmt.money(line.sourced),
+                    fmt.money(line.total),
+                    fmt.pct(line.share),
+                    fmt.money(line.target),
+                    fmt.pct(line.attainment),
+                ]
+                for line in self.lines
+            ],
+            [False, True, True, True, True, True],
+        )
 
 
 @dataclass(frozen=True)
@@ -359,18 +426,34 @@ class QuarterReports:
 
 # --- building ---------------------------------------------------------------------------------
 
+
 def _campaign_rows(frame: pd.DataFrame) -> tuple[Row, ...]:
     rows = []
     for rank, r in enumerate(frame.itertuples(index=False), start=1):
         value, expected = float(r.value), r6(number(r.expected))
         upstream = number(r.upstream)
         verdict = text(r.verdict) or None
-        rows.append(Row(
-            rank=rank, id=str(r.id), name=text(r.name), group=text(r.channel), value=value,
-            reached=int(value), upstream=None if upstream is None else int(upstream),
-            expected=expected, goal=r6(number(r.goal)), rate=None, ci_low=None, ci_high=None,
-            verdict=verdict, value_text=fmt.count(value), expected_text=expected_text(expected),
-            interval_text="", verdict_text=words("campaigns", verdict)))
+        rows.append(
+            Row(
+                rank=rank,
+                id=str(r.id),
+                name=text(r.name),
+                group=text(r.channel),
+                value=value,
+                reached=int(value),
+                upstream=None if upstream is None else int(upstream),
+                expected=expected,
+                goal=r6(number(r.goal)),
+                rate=None,
+                ci_low=None,
+                ci_high=None,
+                verdict=verdict,
+                value_text=fmt.count(value),
+                expected_text=expected_text(expected),
+                interval_text="",
+                verdict_text=words("campaigns", verdict),
+            )
+        )
     return tuple(rows)
 
 
@@ -379,13 +462,27 @@ def _rep_rows(frame: pd.DataFrame) -> tuple[Row, ...]:
     for rank, r in enumerate(frame.itertuples(index=False), start=1):
         rate, low, high = r6(number(r.rate)), r6(number(r.ci_low)), r6(number(r.ci_high))
         verdict = judgement.rep_verdict(r) if "verdict" in frame.columns else None
-        rows.append(Row(
-            rank=rank, id=str(r.id), name=text(r.name), group=text(r.team),
-            value=rate or 0.0, reached=int(r.numerator), upstream=int(r.denominator),
-            expected=None, goal=r6(number(r.goal)), rate=rate, ci_low=low, ci_high=high,
-            verdict=verdict, value_text=rate_text(rate), expected_text="—",
-            interval_text=f"{rate_text(low)}–{rate_text(high)}",
-            verdict_text=words("reps", verdict)))
+        rows.append(
+            Row(
+                rank=rank,
+                id=str(r.id),
+                name=text(r.name),
+                group=text(r.team),
+                value=rate or 0.0,
+                reached=int(r.numerator),
+                upstream=int(r.denominator),
+                expected=None,
+                goal=r6(number(r.goal)),
+                rate=rate,
+                ci_low=low,
+                ci_high=high,
+                verdict=verdict,
+                value_text=rate_text(rate),
+                expected_text="—",
+                interval_text=f"{rate_text(low)}–{rate_text(high)}",
+                verdict_text=words("reps", verdict),
+            )
+        )
     return tuple(rows)
 
 
@@ -393,80 +490,140 @@ def _campaign_list(rs: ReportSet, ref: ReportRef, report: Report) -> RankedList:
     stage, n = str(ref.stage), rs.options.top
     noun = COUNT_NOUNS[stage]
     up = report.upstream_stage
-    common: dict[str, Any] = {"ref": ref, "heading": f"Campaigns by {catalog.PLURAL[stage]}",
-                              "value_noun": noun,
-                              "upstream_noun": COUNT_NOUNS[up] if up else "Upstream"}
+    common: dict[str, Any] = {
+        "ref": ref,
+        "heading": f"Campaigns by {catalog.PLURAL[stage]}",
+        "value_noun": noun,
+        "upstream_noun": COUNT_NOUNS[up] if up else "Upstream",
+    }
     if not report.tracked:
-        return RankedList(**common, about=UNTRACKED_BASIS["campaigns"], rule="", goal=None,
-                          goal_text="", rows=(), tracked=False, untracked=reason(report),
-                          empty_text=reason(report), eligible=0)
+        return RankedList(
+            **common,
+            about=UNTRACKED_BASIS["campaigns"],
+            rule="",
+            goal=None,
+            goal_text="",
+            rows=(),
+            tracked=False,
+            untracked=reason(report),
+            empty_text=reason(report),
+            eligible=0,
+        )
     if up is None or report.goal is None:
-        expectation = (f"No expected-at-goal count: the data tracks no stage before "
-                       f"{STAGE_LABELS[stage]}.")
+        expectation = (
+            f"No expected-at-goal count: the data tracks no stage before {STAGE_LABELS[stage]}."
+        )
         goal_text = ""
     else:
         goal_text = f"{arrow(up, stage)} {rate_text(report.goal)}"
         expectation = f"Expected at goal = {COUNT_NOUNS[up]} in the quarter × goal {goal_text}."
-    rule = (f"Top {n} by {noun}, ties by name." if ref.side == "top" else
-            f"Bottom {n} by {noun} among campaigns not in the top list (zeros included).")
-    about = (f"Activity basis: {noun} whose {STAGE_LABELS[stage]} date falls in "
-             f"{quarter_words(rs.quarter)}, by first-touch campaign. {expectation}")
+    rule = (
+        f"Top {n} by {noun}, ties by name."
+        if ref.side == "top"
+        else f"Bottom {n} by {noun} among campaigns not in the top list (zeros included)."
+    )
+    about = (
+        f"Activity basis: {noun} whose {STAGE_LABELS[stage]} date falls in "
+        f"{quarter_words(rs.quarter)}, by first-touch campaign. {expectation}"
+    )
     eligible = len(report.eligible)
-    empty = (f"No campaign had activity or ran in {rs.quarter.label}." if not eligible else
-             f"No campaigns left for a bottom list: all {eligible} eligible campaigns are in "
-             f"the top {n}.")
+    empty = (
+        f"No campaign had activity or ran in {rs.quarter.label}."
+        if not eligible
+        else f"No campaigns left for a bottom list: all {eligible} eligible campaigns are in "
+        f"the top {n}."
+    )
     frame = report.top if ref.side == "top" else report.bottom
-    return RankedList(**common, about=about, rule=rule, goal=r6(report.goal),
-                      goal_text=goal_text, rows=_campaign_rows(frame), tracked=True, untracked="",
-                      empty_text=empty, eligible=eligible)
+    return RankedList(
+        **common,
+        about=about,
+        rule=rule,
+        goal=r6(report.goal),
+        goal_text=goal_text,
+        rows=_campaign_rows(frame),
+        tracked=True,
+        untracked="",
+        empty_text=empty,
+        eligible=eligible,
+    )
 
 
-def _left_out_text(rows: tuple[Row, ...], base_noun: str, min_volume: int,
-                   shown: int = 10) -> str:
+def _left_out_text(rows: tuple[Row, ...], base_noun: str, min_volume: int, shown: int = 10) -> str:
     if not rows:
         return ""
     names = [f"{r.name} ({r.upstream})" for r in rows]
     more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return (f"Left out for low volume (fewer than {min_volume} {base_noun}): "
-            f"{', '.join(names[:shown])}{more}")
+    return (
+        f"Left out for low volume (fewer than {min_volume} {base_noun}): "
+        f"{', '.join(names[:shown])}{more}"
+    )
 
 
 def _rep_list(rs: ReportSet, ref: ReportRef, report: Report) -> RankedList:
     stage, base, opts = str(ref.stage), rs.options.cohort_base, rs.options
     base_noun = COUNT_NOUNS[base]
-    common: dict[str, Any] = {"ref": ref, "upstream_noun": base_noun,
-                              "value_noun": f"Conversion to {STAGE_LABELS[stage]}"}
+    common: dict[str, Any] = {
+        "ref": ref,
+        "upstream_noun": base_noun,
+        "value_noun": f"Conversion to {STAGE_LABELS[stage]}",
+    }
     if not report.tracked:
-        return RankedList(**common, heading=f"Reps by conversion to {STAGE_LABELS[stage]}",
-                          about=UNTRACKED_BASIS["reps"], rule="", goal=None,
-                          goal_text="", rows=(), tracked=False, untracked=reason(report),
-                          empty_text=reason(report), eligible=0)
+        return RankedList(
+            **common,
+            heading=f"Reps by conversion to {STAGE_LABELS[stage]}",
+            about=UNTRACKED_BASIS["reps"],
+            rule="",
+            goal=None,
+            goal_text="",
+            rows=(),
+            tracked=False,
+            untracked=reason(report),
+            empty_text=reason(report),
+            eligible=0,
+        )
     heading = f"Reps by conversion {STAGE_LABELS[base]} → {STAGE_LABELS[stage]}"
     ranked = "the 95% interval's low end" if opts.ranking == "confidence" else "rate"
-    rule = (f"Top {opts.top} by {ranked}, then cohort size, then name." if ref.side == "top"
-            else f"Bottom {opts.top} by {ranked} among reps not in the top list, then cohort "
-                 f"size, then name.")
-    goal_text = f"{arrow(base, stage)} {rate_text(report.goal)}" if report.goal is not None \
-        else ""
-    about = (f"Cohort basis: the {base_noun} of {quarter_words(rs.quarter)} per rep (lead "
-             f"owner) and how many reached {STAGE_LABELS[stage]} as of the data loaded."
-             f"{f' Goal {goal_text}.' if goal_text else ''} Only reps with at least "
-             f"{opts.min_volume} {base_noun} are ranked. Verdict from the Wilson 95% "
-             f"interval: above or below the goal only when the whole interval is.")
+    rule = (
+        f"Top {opts.top} by {ranked}, then cohort size, then name."
+        if ref.side == "top"
+        else f"Bottom {opts.top} by {ranked} among reps not in the top list, then cohort "
+        f"size, then name."
+    )
+    goal_text = f"{arrow(base, stage)} {rate_text(report.goal)}" if report.goal is not None else ""
+    about = (
+        f"Cohort basis: the {base_noun} of {quarter_words(rs.quarter)} per rep (lead "
+        f"owner) and how many reached {STAGE_LABELS[stage]} as of the data loaded."
+        f"{f' Goal {goal_text}.' if goal_text else ''} Only reps with at least "
+        f"{opts.min_volume} {base_noun} are ranked. Verdict from the Wilson 95% "
+        f"interval: above or below the goal only when the whole interval is."
+    )
     eligible = len(report.eligible)
     if eligible:
-        empty = (f"No reps left for a bottom list: all {eligible} eligible reps are in the "
-                 f"top {opts.top}.")
+        empty = (
+            f"No reps left for a bottom list: all {eligible} eligible reps are in the "
+            f"top {opts.top}."
+        )
     elif report.left_out.empty:  # no rep has a cohort at all: no minimum would help
         empty = f"No rep has {base_noun} in {rs.quarter.label}."
     else:
         empty = f"No rep has {opts.min_volume} or more {base_noun} in {rs.quarter.label}."
     left_out = _rep_rows(report.left_out) if not report.left_out.empty else ()
     frame = report.top if ref.side == "top" else report.bottom
-    return RankedList(**common, heading=heading, about=about, rule=rule, goal=r6(report.goal),
-                      goal_text=goal_text, rows=_rep_rows(frame), tracked=True, untracked="",
-                      empty_text=empty, eligible=eligible, left_out=left_out,
-                      left_out_text=_left_out_text(left_out, base_noun, opts.min_volume))
+    return RankedList(
+        **common,
+        heading=heading,
+        about=about,
+        rule=rule,
+        goal=r6(report.goal),
+        goal_text=goal_text,
+        rows=_rep_rows(frame),
+        tracked=True,
+        untracked="",
+        empty_text=empty,
+        eligible=eligible,
+        left_out=left_out,
+        left_out_text=_left_out_text(left_out, base_noun, opts.min_volume),
+    )
 
 
 def _funnel(rs: ReportSet) -> FunnelReport:
@@ -480,40 +637,67 @@ def _funnel(rs: ReportSet) -> FunnelReport:
         expected = None if before is None or goal is None else r6(before * goal)
         count = None if not r.tracked else int(r.count)
         verdict = text(r.verdict) or None
-        steps.append(FunnelStep(
-            stage=str(r.stage), label=str(r.label), tracked=bool(r.tracked), count=count,
-            expected=expected, step_from=step_from, rate=rate, goal=goal, verdict=verdict,
-            change=number(r.change),
-            count_text=fmt.count(count) if r.tracked else NOT_TRACKED,
-            expected_text=expected_text(expected) if r.tracked else "—",
-            rate_text=rate_text(rate) if r.tracked else "—",
-            goal_text=rate_text(goal) if r.tracked else "—",
-            change_text=fmt.change(number(r.change)) if r.tracked else "—",
-            verdict_text=words("steps", verdict)))
+        steps.append(
+            FunnelStep(
+                stage=str(r.stage),
+                label=str(r.label),
+                tracked=bool(r.tracked),
+                count=count,
+                expected=expected,
+                step_from=step_from,
+                rate=rate,
+                goal=goal,
+                verdict=verdict,
+                change=number(r.change),
+                count_text=fmt.count(count) if r.tracked else NOT_TRACKED,
+                expected_text=expected_text(expected) if r.tracked else "—",
+                rate_text=rate_text(rate) if r.tracked else "—",
+                goal_text=rate_text(goal) if r.tracked else "—",
+                change_text=fmt.change(number(r.change)) if r.tracked else "—",
+                verdict_text=words("steps", verdict),
+            )
+        )
     return FunnelReport(
-        ref=catalog.FUNNEL, title=catalog.FUNNEL.title,
-        basis=(f"Activity basis: each stage counts the journeys whose date for that stage "
-               f"falls in {quarter_words(rs.quarter)}. Expected at goal = the tracked stage "
-               f"before × the goal between the two."),
-        steps=tuple(steps), untracked=tuple(s.label for s in steps if not s.tracked),
-        pipeline=rs.activity.pipeline, bookings=rs.activity.bookings)
+        ref=catalog.FUNNEL,
+        title=catalog.FUNNEL.title,
+        basis=(
+            f"Activity basis: each stage counts the journeys whose date for that stage "
+            f"falls in {quarter_words(rs.quarter)}. Expected at goal = the tracked stage "
+            f"before × the goal between the two."
+        ),
+        steps=tuple(steps),
+        untracked=tuple(s.label for s in steps if not s.tracked),
+        pipeline=rs.activity.pipeline,
+        bookings=rs.activity.bookings,
+    )
 
 
 def _contribution(rs: ReportSet) -> ContributionReport:
     lines = []
     for r in rs.contribution.itertuples(index=False):
         target = number(r.target)
-        lines.append(ContributionLine(
-            metric=str(r.metric), sourced=float(r.sourced), total=float(r.total),
-            share=number(r.share), target=target, attainment=number(r.attainment),
-            verdict=text(r.verdict) or None))
+        lines.append(
+            ContributionLine(
+                metric=str(r.metric),
+                sourced=float(r.sourced),
+                total=float(r.total),
+                share=number(r.share),
+                target=target,
+                attainment=number(r.attainment),
+                verdict=text(r.verdict) or None,
+            )
+        )
     return ContributionReport(
-        ref=catalog.CONTRIBUTION, title=catalog.CONTRIBUTION.title,
-        basis=(f"Activity basis: pipeline = amounts of the journeys whose Opportunity date "
-               f"falls in {quarter_words(rs.quarter)}; bookings = won amounts of those whose "
-               f"Closed Won date does. Marketing-sourced = journeys with a campaign. Targets "
-               f"are the quarter's marketing-sourced targets."),
-        lines=tuple(lines))
+        ref=catalog.CONTRIBUTION,
+        title=catalog.CONTRIBUTION.title,
+        basis=(
+            f"Activity basis: pipeline = amounts of the journeys whose Opportunity date "
+            f"falls in {quarter_words(rs.quarter)}; bookings = won amounts of those whose "
+            f"Closed Won date does. Marketing-sourced = journeys with a campaign. Targets "
+            f"are the quarter's marketing-sourced targets."
+        ),
+        lines=tuple(lines),
+    )
 
 
 def _highlights(funnel: FunnelReport, lists: dict[str, RankedList]) -> tuple[Highlight, ...]:
@@ -521,16 +705,25 @@ def _highlights(funnel: FunnelReport, lists: dict[str, RankedList]) -> tuple[Hig
     funnel step; a campaign of a top list at or above expected (a win) and of a bottom list
     below it (attention); a rep whose whole interval is above or below the goal, once per
     report, never an on-par one."""
-    items = [Highlight("win" if s.met else "attention", "Funnel", s.step_text, funnel.key)
-             for s in funnel.judged]
+    items = [
+        Highlight("win" if s.met else "attention", "Funnel", s.step_text, funnel.key)
+        for s in funnel.judged
+    ]
     for key, lst in lists.items():  # the catalog's order: each stage's top, then its bottom
         if lst.entity != "campaigns":
             continue
         want = lst.side == "top"
-        items += [Highlight("win" if want else "attention", "Campaigns",
-                            f"{r.name}: {r.value_text} {count_noun(lst.stage, r.value)} "
-                            f"against {r.expected_text} expected at goal", key)
-                  for r in lst.rows if r.met is want]
+        items += [
+            Highlight(
+                "win" if want else "attention",
+                "Campaigns",
+                f"{r.name}: {r.value_text} {count_noun(lst.stage, r.value)} "
+                f"against {r.expected_text} expected at goal",
+                key,
+            )
+            for r in lst.rows
+            if r.met is want
+        ]
     seen: set[tuple[str, str]] = set()
     for key, lst in lists.items():
         if lst.entity != "reps":
@@ -539,11 +732,15 @@ def _highlights(funnel: FunnelReport, lists: dict[str, RankedList]) -> tuple[Hig
             if r.met is None or (r.id, lst.stage) in seen:
                 continue
             seen.add((r.id, lst.stage))
-            items.append(Highlight(
-                "win" if r.met else "attention", "Reps",
-                f"{r.name}: {r.value_text} to {STAGE_LABELS[lst.stage]} ({r.of_text}), "
-                f"clearly {'above' if r.met else 'below'} the goal of {rate_text(r.goal)}",
-                key))
+            items.append(
+                Highlight(
+                    "win" if r.met else "attention",
+                    "Reps",
+                    f"{r.name}: {r.value_text} to {STAGE_LABELS[lst.stage]} ({r.of_text}), "
+                    f"clearly {'above' if r.met else 'below'} the goal of {rate_text(r.goal)}",
+                    key,
+                )
+            )
     return tuple(items)
 
 
@@ -557,5 +754,9 @@ def build_reports(rs: ReportSet) -> QuarterReports:
         else:
             lists[ref.key] = _rep_list(rs, ref, rs.reps[stage])
     funnel = _funnel(rs)
-    return QuarterReports(funnel=funnel, lists=lists, contribution=_contribution(rs),
-                          highlights=_highlights(funnel, lists))
+    return QuarterReports(
+        funnel=funnel,
+        lists=lists,
+        contribution=_contribution(rs),
+        highlights=_highlights(funnel, lists),
+    )

@@ -53,8 +53,9 @@ class ReportSet:
         return any(self.activity.counts.values())
 
 
-def build_report_set(engine: Engine, *, quarter: Quarter,
-                     options: ReportOptions | None = None) -> ReportSet:
+def build_report_set(
+    engine: Engine, *, quarter: Quarter, options: ReportOptions | None = None
+) -> ReportSet:
     """Every number of the quarter's QBR, from the rollups."""
     options = options or ReportOptions()
     tracked = tracked_stages(engine)
@@ -73,8 +74,7 @@ def build_report_set(engine: Engine, *, quarter: Quarter,
         previous=previous,
         funnel=funnel_table(current, previous, goals, tracked),
         contribution=contribution(current, load_targets(engine, quarter=quarter.label)),
-        campaigns={s: campaign_report(counts, s, goals, options, tracked)
-                   for s in REPORT_STAGES},
+        campaigns={s: campaign_report(counts, s, goals, options, tracked) for s in REPORT_STAGES},
         reps={s: rep_report(cohorts, s, goals, options, tracked) for s in REPORT_STAGES},
         campaign_counts=counts,
         rep_cohorts=cohorts,
@@ -84,9 +84,13 @@ def build_report_set(engine: Engine, *, quarter: Quarter,
 
 def _campaign_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
-        {"id": r.id, "name": r.name, "value": int(r.value),
-         "upstream": None if pd.isna(r.upstream) else int(r.upstream),
-         "expected": None if pd.isna(r.expected) else r6(r.expected)}
+        {
+            "id": r.id,
+            "name": r.name,
+            "value": int(r.value),
+            "upstream": None if pd.isna(r.upstream) else int(r.upstream),
+            "expected": None if pd.isna(r.expected) else r6(r.expected),
+        }
         for r in frame.itertuples(index=False)
     ]
 
@@ -99,9 +103,17 @@ def _lists(report: Report, rows: Any) -> dict[str, Any]:
 
 def _rep_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
-        {"id": r.id, "name": r.name, "rate": r6(r.rate), "numerator": int(r.numerator),
-         "denominator": int(r.denominator), "ci_low": r6(r.ci_low), "ci_high": r6(r.ci_high),
-         "goal": r6(r.goal), "verdict": r.verdict}
+        {
+            "id": r.id,
+            "name": r.name,
+            "rate": r6(r.rate),
+            "numerator": int(r.numerator),
+            "denominator": int(r.denominator),
+            "ci_low": r6(r.ci_low),
+            "ci_high": r6(r.ci_high),
+            "goal": r6(r.goal),
+            "verdict": r.verdict,
+        }
         for r in frame.itertuples(index=False)
     ]
 

@@ -67,8 +67,9 @@ class Report:
 def not_tracked(key: str, reason: str) -> Report:
     """A report that ranks nothing, saying why."""
     empty = pd.DataFrame()
-    return Report(key=key, top=empty, bottom=empty, eligible=empty, goal=None,
-                  tracked=False, untracked=reason)
+    return Report(
+        key=key, top=empty, bottom=empty, eligible=empty, goal=None, tracked=False, untracked=reason
+    )
 
 
 def _sorted(frame: pd.DataFrame, keys: list[tuple[str, bool]]) -> pd.DataFrame:
@@ -87,8 +88,13 @@ def _sorted(frame: pd.DataFrame, keys: list[tuple[str, bool]]) -> pd.DataFrame:
     return pd.DataFrame(sorted(records, key=key), columns=frame.columns)
 
 
-def top_and_bottom(frame: pd.DataFrame, *, n: int, top_keys: list[tuple[str, bool]],
-                   bottom_keys: list[tuple[str, bool]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def top_and_bottom(
+    frame: pd.DataFrame,
+    *,
+    n: int,
+    top_keys: list[tuple[str, bool]],
+    bottom_keys: list[tuple[str, bool]],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The top n, then the bottom n among the rest, so no entity is in both (SPEC §4.2)."""
     top = _sorted(frame, top_keys).head(n)
     rest = frame[~frame["id"].isin(top["id"])] if not frame.empty else frame
@@ -98,12 +104,20 @@ def top_and_bottom(frame: pd.DataFrame, *, n: int, top_keys: list[tuple[str, boo
 
 # --- campaigns --------------------------------------------------------------------------------
 
+
 def campaign_directory(engine: Engine) -> pd.DataFrame:
     """Every campaign record. Columns: id, name, channel, start_date, end_date, budget,
     actual_cost."""
     c = schema.campaigns
-    stmt = select(c.c.campaign_id.label("id"), c.c.name, c.c.channel, c.c.start_date,
-                  c.c.end_date, c.c.budget, c.c.actual_cost)
+    stmt = select(
+        c.c.campaign_id.label("id"),
+        c.c.name,
+        c.c.channel,
+        c.c.start_date,
+        c.c.end_date,
+        c.c.budget,
+        c.c.actual_cost,
+    )
     frame = read_frame(engine, stmt)
     for col in ("start_date", "end_date"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
@@ -119,8 +133,12 @@ def overlaps(start: object, end: object, quarter: Quarter) -> bool:
     return end is None or pd.isna(end) or end >= quarter.start  # type: ignore[operator]
 
 
-def campaign_counts(engine: Engine, quarter: Quarter, directory: pd.DataFrame | None = None,
-                    activity: pd.DataFrame | None = None) -> pd.DataFrame:
+def campaign_counts(
+    engine: Engine,
+    quarter: Quarter,
+    directory: pd.DataFrame | None = None,
+    activity: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Activity per eligible campaign in the quarter.
 
     Columns: id, name, channel (the campaign's, else its journeys'), lead, mql, sal, sql, opp,
@@ -146,19 +164,33 @@ def campaign_counts(engine: Engine, quarter: Quarter, directory: pd.DataFrame | 
     for cid in sorted(set(counts) | by_dates):
         record = info.get(cid)
         name = record.name if record is not None and pd.notna(record.name) else cid
-        channel = record.channel if record is not None and pd.notna(record.channel) else (
-            seen_channel.get(cid, (0, None))[1])
+        channel = (
+            record.channel
+            if record is not None and pd.notna(record.channel)
+            else (seen_channel.get(cid, (0, None))[1])
+        )
         values = counts.get(cid, dict.fromkeys((*COUNT_STAGES, "pipeline", "bookings"), 0))
-        rows.append({"id": cid, "name": str(name), "channel": channel,
-                     **{s: int(values[s]) for s in COUNT_STAGES},
-                     "pipeline": float(values["pipeline"]),
-                     "bookings": float(values["bookings"])})
+        rows.append(
+            {
+                "id": cid,
+                "name": str(name),
+                "channel": channel,
+                **{s: int(values[s]) for s in COUNT_STAGES},
+                "pipeline": float(values["pipeline"]),
+                "bookings": float(values["bookings"]),
+            }
+        )
     columns = ["id", "name", "channel", *COUNT_STAGES, "pipeline", "bookings"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def campaign_report(counts: pd.DataFrame, stage: str, goals: Goals,
-                    options: ReportOptions, tracked: Tracked | None = None) -> Report:
+def campaign_report(
+    counts: pd.DataFrame,
+    stage: str,
+    goals: Goals,
+    options: ReportOptions,
+    tracked: Tracked | None = None,
+) -> Report:
     """Campaigns ranked by the stage's activity count, with upstream and expected at goal.
 
     An untracked upstream stage gives way to the last tracked one before it, with the goal
@@ -170,23 +202,33 @@ def campaign_report(counts: pd.DataFrame, stage: str, goals: Goals,
         return not_tracked(key, f"{STAGE_LABELS[stage]} is not tracked in this data")
     upstream = UPSTREAM[stage] if UPSTREAM[stage] in tracked else tracked.previous(stage)
     goal = goals.rate(upstream, stage) if upstream else None
-    frame = pd.DataFrame({
-        "id": counts["id"], "name": counts["name"], "channel": counts["channel"],
-        "value": counts[stage].astype("int64"),
-        "upstream": counts[upstream].astype("int64") if upstream else pd.NA,
-    })
+    frame = pd.DataFrame(
+        {
+            "id": counts["id"],
+            "name": counts["name"],
+            "channel": counts["channel"],
+            "value": counts[stage].astype("int64"),
+            "upstream": counts[upstream].astype("int64") if upstream else pd.NA,
+        }
+    )
     frame["goal"] = goal
     frame["expected"] = frame["upstream"] * goal if upstream else None
     frame["vs_expected"] = frame["value"] - frame["expected"] if upstream else None
-    frame["verdict"] = [campaign_verdict(v, e) for v, e in
-                        zip(frame["value"], frame["expected"], strict=True)] if upstream else None
-    top, bottom = top_and_bottom(frame, n=options.top, top_keys=[("value", False)],
-                                 bottom_keys=[("value", True)])
-    return Report(key=key, top=top, bottom=bottom, eligible=frame, goal=goal,
-                  upstream_stage=upstream)
+    frame["verdict"] = (
+        [campaign_verdict(v, e) for v, e in zip(frame["value"], frame["expected"], strict=True)]
+        if upstream
+        else None
+    )
+    top, bottom = top_and_bottom(
+        frame, n=options.top, top_keys=[("value", False)], bottom_keys=[("value", True)]
+    )
+    return Report(
+        key=key, top=top, bottom=bottom, eligible=frame, goal=goal, upstream_stage=upstream
+    )
 
 
 # --- reps ------------------------------------------------------------------------------------
+
 
 def rep_directory(engine: Engine) -> pd.DataFrame:
     """Every rep record. Columns: id, name, team, region."""
@@ -195,8 +237,9 @@ def rep_directory(engine: Engine) -> pd.DataFrame:
     return read_frame(engine, stmt)
 
 
-def rep_cohorts(engine: Engine, quarter: Quarter, base: str,
-                directory: pd.DataFrame | None = None) -> pd.DataFrame:
+def rep_cohorts(
+    engine: Engine, quarter: Quarter, base: str, directory: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per rep: the quarter's cohort size and how many of it reached each later stage.
 
     Columns: id, name, team, cohort, lead, mql, sal, sql, opp, won.
@@ -213,15 +256,26 @@ def rep_cohorts(engine: Engine, quarter: Quarter, base: str,
     for rid, stages in reached.items():
         record = info.get(rid)
         name = record.name if record is not None and pd.notna(record.name) else rid
-        rows.append({"id": rid, "name": str(name),
-                     "team": record.team if record is not None else None,
-                     "cohort": stages[base], **stages})
+        rows.append(
+            {
+                "id": rid,
+                "name": str(name),
+                "team": record.team if record is not None else None,
+                "cohort": stages[base],
+                **stages,
+            }
+        )
     columns = ["id", "name", "team", "cohort", *COUNT_STAGES]
     return pd.DataFrame(rows, columns=columns)
 
 
-def rep_report(cohorts: pd.DataFrame, stage: str, goals: Goals,
-               options: ReportOptions, tracked: Tracked | None = None) -> Report:
+def rep_report(
+    cohorts: pd.DataFrame,
+    stage: str,
+    goals: Goals,
+    options: ReportOptions,
+    tracked: Tracked | None = None,
+) -> Report:
     """Reps ranked by cohort conversion from the base stage to ``stage``."""
     tracked = tracked or Tracked.everything()
     base = options.cohort_base
@@ -229,35 +283,52 @@ def rep_report(cohorts: pd.DataFrame, stage: str, goals: Goals,
     if base not in tracked:
         return not_tracked(key, f"the {STAGE_LABELS[base]} base is not tracked in this data")
     if STAGES.index(stage) <= STAGES.index(base):
-        return not_tracked(key, f"conversion to {STAGE_LABELS[stage]} does not apply to the "
-                                f"{STAGE_LABELS[base]} base")
+        return not_tracked(
+            key,
+            f"conversion to {STAGE_LABELS[stage]} does not apply to the {STAGE_LABELS[base]} base",
+        )
     if stage not in tracked:
         return not_tracked(key, f"{STAGE_LABELS[stage]} is not tracked in this data")
     goal = goals.rate(base, stage)
-    frame = pd.DataFrame({
-        "id": cohorts["id"], "name": cohorts["name"], "team": cohorts["team"],
-        "numerator": cohorts[stage].astype("int64"),
-        "denominator": cohorts["cohort"].astype("int64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": cohorts["id"],
+            "name": cohorts["name"],
+            "team": cohorts["team"],
+            "numerator": cohorts[stage].astype("int64"),
+            "denominator": cohorts["cohort"].astype("int64"),
+        }
+    )
     frame = frame[frame["denominator"] > 0]
     frame["rate"] = frame["numerator"] / frame["denominator"]
-    bounds = [wilson(int(x), int(n)) for x, n in zip(frame["numerator"],
-                                                      frame["denominator"], strict=True)]
+    bounds = [
+        wilson(int(x), int(n))
+        for x, n in zip(frame["numerator"], frame["denominator"], strict=True)
+    ]
     frame["ci_low"] = [b[0] for b in bounds]
     frame["ci_high"] = [b[1] for b in bounds]
     frame["goal"] = goal
-    frame["verdict"] = [verdict(lo, hi, goal) for lo, hi in
-                        zip(frame["ci_low"], frame["ci_high"], strict=True)]
+    frame["verdict"] = [
+        verdict(lo, hi, goal) for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)
+    ]
     eligible = frame[frame["denominator"] >= options.min_volume].reset_index(drop=True)
     left_out = _sorted(frame[frame["denominator"] < options.min_volume], [])
     by = "ci_low" if options.ranking == "confidence" else "rate"
     top, bottom = top_and_bottom(
-        eligible, n=options.top,
+        eligible,
+        n=options.top,
         top_keys=[(by, False), ("denominator", False)],
         bottom_keys=[(by, True), ("denominator", False)],
     )
-    return Report(key=key, top=top, bottom=bottom, eligible=eligible, goal=goal,
-                  left_out=left_out, upstream_stage=base)
+    return Report(
+        key=key,
+        top=top,
+        bottom=bottom,
+        eligible=eligible,
+        goal=goal,
+        left_out=left_out,
+        upstream_stage=base,
+    )
 
 
 def quarters_with_data(engine: Engine, *, fiscal_start_month: int = 1) -> list[Quarter]:
@@ -269,8 +340,9 @@ def quarters_with_data(engine: Engine, *, fiscal_start_month: int = 1) -> list[Q
     return sorted(found, reverse=True)
 
 
-def default_quarter(engine: Engine, *, today: dt.date, fiscal_start_month: int = 1,
-                    base: str | None = None) -> Quarter | None:
+def default_quarter(
+    engine: Engine, *, today: dt.date, fiscal_start_month: int = 1, base: str | None = None
+) -> Quarter | None:
     """The last complete quarter in which the base stage has a cohort (default base: the one
     the data's tracked stages give), else the last complete quarter with data, else the
     newest quarter with data."""
@@ -278,8 +350,9 @@ def default_quarter(engine: Engine, *, today: dt.date, fiscal_start_month: int =
     from smarketing_data.metrics.tracking import tracked_stages
 
     base = base or tracked_stages(engine).default_base()
-    cohorts = sorted({quarter_of(m, fiscal_start_month)
-                      for m in rq.cohort_months(engine, base)}, reverse=True)
+    cohorts = sorted(
+        {quarter_of(m, fiscal_start_month) for m in rq.cohort_months(engine, base)}, reverse=True
+    )
     quarters = quarters_with_data(engine, fiscal_start_month=fiscal_start_month)
     for candidates in (cohorts, quarters):
         complete = [q for q in candidates if q.end <= today]

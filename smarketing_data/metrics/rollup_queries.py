@@ -16,15 +16,19 @@ CC = schema.agg_cohort_campaign
 CR = schema.agg_cohort_rep
 
 
-def activity_by_campaign(conn: Connection | Engine, start: dt.date, end: dt.date
-                         ) -> pd.DataFrame:
+def activity_by_campaign(conn: Connection | Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Activity in [start, end) per campaign and stage.
 
     Columns: campaign_id (None = no campaign), channel, stage, n, amount.
     """
     stmt = (
-        select(AC.c.campaign_id, AC.c.channel, AC.c.stage, func.sum(AC.c.n).label("n"),
-               func.sum(AC.c.amount).label("amount"))
+        select(
+            AC.c.campaign_id,
+            AC.c.channel,
+            AC.c.stage,
+            func.sum(AC.c.n).label("n"),
+            func.sum(AC.c.amount).label("amount"),
+        )
         .where(AC.c.month >= start, AC.c.month < end)
         .group_by(AC.c.campaign_id, AC.c.channel, AC.c.stage)
     )
@@ -34,16 +38,21 @@ def activity_by_campaign(conn: Connection | Engine, start: dt.date, end: dt.date
 def activity_by_rep(conn: Connection | Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Activity in [start, end) per rep and stage. Columns: rep_id, stage, n, amount."""
     stmt = (
-        select(AR.c.rep_id, AR.c.stage, func.sum(AR.c.n).label("n"),
-               func.sum(AR.c.amount).label("amount"))
+        select(
+            AR.c.rep_id,
+            AR.c.stage,
+            func.sum(AR.c.n).label("n"),
+            func.sum(AR.c.amount).label("amount"),
+        )
         .where(AR.c.month >= start, AR.c.month < end)
         .group_by(AR.c.rep_id, AR.c.stage)
     )
     return _numeric(read_frame(conn, stmt))
 
 
-def cohort_by_rep(conn: Connection | Engine, start: dt.date, end: dt.date, base: str
-                  ) -> pd.DataFrame:
+def cohort_by_rep(
+    conn: Connection | Engine, start: dt.date, end: dt.date, base: str
+) -> pd.DataFrame:
     """Journeys whose base-stage date is in [start, end), per rep and stage reached.
 
     Columns: rep_id, stage, n (stage == base gives the cohort size).
@@ -56,8 +65,9 @@ def cohort_by_rep(conn: Connection | Engine, start: dt.date, end: dt.date, base:
     return _numeric(read_frame(conn, stmt))
 
 
-def cohort_by_campaign(conn: Connection | Engine, start: dt.date, end: dt.date, base: str
-                       ) -> pd.DataFrame:
+def cohort_by_campaign(
+    conn: Connection | Engine, start: dt.date, end: dt.date, base: str
+) -> pd.DataFrame:
     """Cohort counts per campaign, journey channel and stage reached.
 
     Columns: campaign_id, channel, stage, n.

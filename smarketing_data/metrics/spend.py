@@ -17,11 +17,34 @@ from smarketing_data.metrics.stats import r6
 
 C = schema.campaigns
 RESULT_STAGES = ("mql", "sql", "opp", "won")
-COLUMNS = ["campaign_id", "name", "channel", "cost_basis", "cost", "mql", "sql", "opp", "won",
-           "bookings", "cost_per_mql", "cost_per_sql", "cost_per_opp", "cost_per_won", "roi"]
+COLUMNS = [
+    "campaign_id",
+    "name",
+    "channel",
+    "cost_basis",
+    "cost",
+    "mql",
+    "sql",
+    "opp",
+    "won",
+    "bookings",
+    "cost_per_mql",
+    "cost_per_sql",
+    "cost_per_opp",
+    "cost_per_won",
+    "roi",
+]
 
-NULLABLE = ["channel", "cost_basis", "cost", "cost_per_mql", "cost_per_sql", "cost_per_opp",
-            "cost_per_won", "roi"]
+NULLABLE = [
+    "channel",
+    "cost_basis",
+    "cost",
+    "cost_per_mql",
+    "cost_per_sql",
+    "cost_per_opp",
+    "cost_per_won",
+    "roi",
+]
 
 
 def day_span(first: dt.date, last: dt.date) -> int:
@@ -29,8 +52,9 @@ def day_span(first: dt.date, last: dt.date) -> int:
     return max((last - first).days + 1, 0)
 
 
-def prorated_cost(total: float, start: dt.date | None, end: dt.date | None, *,
-                  quarter: Quarter, today: dt.date) -> float:
+def prorated_cost(
+    total: float, start: dt.date | None, end: dt.date | None, *, quarter: Quarter, today: dt.date
+) -> float:
     """The part of a campaign's cost that falls in the quarter, in proportion to its days.
 
     Start and end are inclusive; no end means still running (until today, or its start if it
@@ -58,50 +82,84 @@ def campaign_spend(engine: Engine, *, quarter: Quarter, today: dt.date) -> pd.Da
     activity = activity[activity["campaign_id"].notna()]
     campaigns = _eligible_campaigns(engine, quarter, set(activity["campaign_id"]))
     ids = sorted(set(activity["campaign_id"]) | set(campaigns.index))
-    rows = [_row(cid, activity[activity["campaign_id"] == cid],
-                 campaigns.loc[cid] if cid in campaigns.index else None, quarter, today)
-            for cid in ids]
+    rows = [
+        _row(
+            cid,
+            activity[activity["campaign_id"] == cid],
+            campaigns.loc[cid] if cid in campaigns.index else None,
+            quarter,
+            today,
+        )
+        for cid in ids
+    ]
     out = with_none(pd.DataFrame(rows, columns=COLUMNS), NULLABLE)
     out = out.assign(_name=name_order(out["name"]))
-    return out.sort_values(["_name", "campaign_id"], kind="mergesort").drop(
-        columns="_name").reset_index(drop=True)
+    return (
+        out.sort_values(["_name", "campaign_id"], kind="mergesort")
+        .drop(columns="_name")
+        .reset_index(drop=True)
+    )
 
 
 def _eligible_campaigns(engine: Engine, quarter: Quarter, active: set[str]) -> pd.DataFrame:
     """Campaign records with activity in the quarter or dates overlapping it, by id."""
     overlapping = (C.c.start_date < quarter.end) & (
-        C.c.end_date.is_(None) | (C.c.end_date >= quarter.start))
-    stmt = (
-        select(C.c.campaign_id, C.c.name, C.c.channel, C.c.start_date, C.c.end_date,
-               C.c.budget, C.c.actual_cost)
-        .where(or_(overlapping, C.c.campaign_id.in_(sorted(active))))
+        C.c.end_date.is_(None) | (C.c.end_date >= quarter.start)
     )
+    stmt = select(
+        C.c.campaign_id,
+        C.c.name,
+        C.c.channel,
+        C.c.start_date,
+        C.c.end_date,
+        C.c.budget,
+        C.c.actual_cost,
+    ).where(or_(overlapping, C.c.campaign_id.in_(sorted(active))))
     frame = fetch(engine, stmt)
     return frame.set_index("campaign_id")
 
 
-def _row(campaign_id: str, activity: pd.DataFrame, record: pd.Series | None, quarter: Quarter,
-         today: dt.date) -> tuple[object, ...]:
+def _row(
+    campaign_id: str,
+    activity: pd.DataFrame,
+    record: pd.Series | None,
+    quarter: Quarter,
+    today: dt.date,
+) -> tuple[object, ...]:
     counts = {s: int(activity.loc[activity["stage"] == s, "n"].sum()) for s in RESULT_STAGES}
     bookings = float(activity.loc[activity["stage"] == "won", "amount"].sum())
     basis, cost = _cost(record, quarter, today)
-    per = [r6(cost / counts[s]) if cost is not None and counts[s] else None
-           for s in RESULT_STAGES]
+    per = [r6(cost / counts[s]) if cost is not None and counts[s] else None for s in RESULT_STAGES]
     roi = r6((bookings - cost) / cost) if cost else None
-    return (campaign_id, _name(campaign_id, record), _channel(activity, record), basis, r6(cost),
-            *counts.values(), bookings, *per, roi)
+    return (
+        campaign_id,
+        _name(campaign_id, record),
+        _channel(activity, record),
+        basis,
+        r6(cost),
+        *counts.values(),
+        bookings,
+        *per,
+        roi,
+    )
 
 
-def _cost(record: pd.Series | None, quarter: Quarter, today: dt.date
-          ) -> tuple[str | None, float | None]:
+def _cost(
+    record: pd.Series | None, quarter: Quarter, today: dt.date
+) -> tuple[str | None, float | None]:
     """The cost basis and the cost prorated to the quarter (actual cost, else budget)."""
     if record is None:
         return None, None
     for basis, column in (("actual", "actual_cost"), ("budget", "budget")):
         total = record[column]
         if total is not None and not pd.isna(total):
-            cost = prorated_cost(float(total), _date(record["start_date"]),
-                                 _date(record["end_date"]), quarter=quarter, today=today)
+            cost = prorated_cost(
+                float(total),
+                _date(record["start_date"]),
+                _date(record["end_date"]),
+                quarter=quarter,
+                today=today,
+            )
             return basis, cost
     return None, None
 
@@ -121,5 +179,4 @@ def _channel(activity: pd.DataFrame, record: pd.Series | None) -> str | None:
         return str(channel)
     # No channel on the campaign record: the one most of its journeys came through.
     seen = activity[activity["channel"].notna()].groupby("channel")["n"].sum()
-    return str(seen.sort_values(ascending=False, kind="mergesort").index[0]) if len(
-        seen) else None
+    return str(seen.sort_values(ascending=False, kind="mergesort").index[0]) if len(seen) else None

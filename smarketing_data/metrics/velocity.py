@@ -31,21 +31,57 @@ R = schema.reps
 BASES = ("lead", "mql")
 TRANSITIONS = tuple(zip(STAGES[:-1], STAGES[1:], strict=True))
 VELOCITY_COLUMNS = ["from_stage", "to_stage", "journeys", "median_days", "p75_days"]
-FASTEST_COLUMNS = ["journey_id", "company", "channel", "campaign_id", "campaign_name", "segment",
-                   "region", "rep_id", "rep_name", "created_at", "won_at", "days_to_win",
-                   "won_amount"]
-NULLABLE_TEXT = ["company", "channel", "campaign_id", "campaign_name", "segment", "region",
-                 "rep_id", "rep_name"]
-TRAIT_COLUMNS = ["dimension", "value", "fastest_share", "all_share", "lift", "fastest_count",
-                 "all_count", "fastest_size", "all_size", "fastest_ci_low", "fastest_ci_high"]
+FASTEST_COLUMNS = [
+    "journey_id",
+    "company",
+    "channel",
+    "campaign_id",
+    "campaign_name",
+    "segment",
+    "region",
+    "rep_id",
+    "rep_name",
+    "created_at",
+    "won_at",
+    "days_to_win",
+    "won_amount",
+]
+NULLABLE_TEXT = [
+    "company",
+    "channel",
+    "campaign_id",
+    "campaign_name",
+    "segment",
+    "region",
+    "rep_id",
+    "rep_name",
+]
+TRAIT_COLUMNS = [
+    "dimension",
+    "value",
+    "fastest_share",
+    "all_share",
+    "lift",
+    "fastest_count",
+    "all_count",
+    "fastest_size",
+    "all_size",
+    "fastest_ci_low",
+    "fastest_ci_high",
+]
 # With fewer fastest wins a single deal moves a share by more than 12 points, and a 3.7× lift
 # can rest on three deals: too few to say what the fastest have in common.
 MIN_FASTEST = 8
 # A trait held by one or two of the fastest is an anecdote, not something they share.
 MIN_TRAIT = 3
 # Trait dimension -> the column holding its value's display name; listed in the order shown.
-TRAIT_DIMENSIONS = {"channel": "channel", "campaign": "campaign_name", "segment": "segment",
-                    "region": "region", "rep": "rep_name"}
+TRAIT_DIMENSIONS = {
+    "channel": "channel",
+    "campaign": "campaign_name",
+    "segment": "segment",
+    "region": "region",
+    "rep": "rep_name",
+}
 TRAIT_KEYS = {"campaign": "campaign_id", "rep": "rep_id"}
 NO_VALUE = "(none)"
 SECONDS_PER_DAY = 86_400
@@ -72,7 +108,7 @@ def stage_velocity(engine: Engine, *, quarter: Quarter, base: str = "mql") -> pd
     for first, second in TRANSITIONS:
         days = _days(dates[STAGE_DATE_COLUMNS[first]], dates[STAGE_DATE_COLUMNS[second]])
         days = days.dropna().to_numpy()
-        median, p75 = (np.percentile(days, [50, 75]) if len(days) else (None, None))
+        median, p75 = np.percentile(days, [50, 75]) if len(days) else (None, None)
         rows.append((first, second, len(days), r6(median), r6(p75)))
     return with_none(pd.DataFrame(rows, columns=VELOCITY_COLUMNS), ["median_days", "p75_days"])
 
@@ -102,13 +138,22 @@ def fastest_customers(engine: Engine, *, quarter: Quarter) -> FastestCustomers:
     if len(fastest) < MIN_FASTEST:
         needed = 4 * (MIN_FASTEST - 1) + 1  # the fewest wins whose quartile holds MIN_FASTEST
         return FastestCustomers(
-            journeys=won, fastest=fastest, traits=found.iloc[0:0],
+            journeys=won,
+            fastest=fastest,
+            traits=found.iloc[0:0],
             note=f"Too few won deals this quarter to say what the fastest share (at least "
-                 f"{needed} are needed, for {MIN_FASTEST} in the fastest quartile; "
-                 f"{len(won)} were won).")
+            f"{needed} are needed, for {MIN_FASTEST} in the fastest quartile; "
+            f"{len(won)} were won).",
+        )
     shown = found[found["fastest_count"] >= MIN_TRAIT].reset_index(drop=True)
-    note = "" if len(shown) else (f"No trait is shared by {MIN_TRAIT} or more of the "
-                                  f"{len(fastest)} fastest-won customers this quarter.")
+    note = (
+        ""
+        if len(shown)
+        else (
+            f"No trait is shared by {MIN_TRAIT} or more of the "
+            f"{len(fastest)} fastest-won customers this quarter."
+        )
+    )
     return FastestCustomers(journeys=won, fastest=fastest, traits=shown, note=note)
 
 
@@ -118,16 +163,31 @@ def won_journeys(engine: Engine, *, quarter: Quarter) -> pd.DataFrame:
     Columns: as FastestCustomers.journeys.
     """
     stmt = (
-        select(J.c.journey_id, J.c.company, J.c.channel, J.c.campaign_id,
-               C.c.name.label("campaign_name"), J.c.segment, J.c.region, J.c.rep_id,
-               R.c.name.label("rep_name"), J.c.created_at, J.c.won_at, J.c.won_amount)
-        .select_from(J.outerjoin(C, C.c.campaign_id == J.c.campaign_id)
-                     .outerjoin(R, R.c.rep_id == J.c.rep_id))
+        select(
+            J.c.journey_id,
+            J.c.company,
+            J.c.channel,
+            J.c.campaign_id,
+            C.c.name.label("campaign_name"),
+            J.c.segment,
+            J.c.region,
+            J.c.rep_id,
+            R.c.name.label("rep_name"),
+            J.c.created_at,
+            J.c.won_at,
+            J.c.won_amount,
+        )
+        .select_from(
+            J.outerjoin(C, C.c.campaign_id == J.c.campaign_id).outerjoin(
+                R, R.c.rep_id == J.c.rep_id
+            )
+        )
         .where(in_quarter(J.c.reach_won_at, quarter))
     )
     won = fetch(engine, stmt)
-    won["campaign_name"] = won["campaign_name"].where(won["campaign_name"].notna(),
-                                                      won["campaign_id"])
+    won["campaign_name"] = won["campaign_name"].where(
+        won["campaign_name"].notna(), won["campaign_id"]
+    )
     won["rep_name"] = won["rep_name"].where(won["rep_name"].notna(), won["rep_id"])
     # Won is the last stage, so a Won date in the quarter is always the journey's own won_at.
     won["days_to_win"] = _days(won["created_at"], won["won_at"]).round(6)
@@ -159,13 +219,26 @@ def _trait(fastest: pd.DataFrame, everyone: pd.DataFrame, dimension: str) -> pd.
         total = int(all_counts[key])
         fastest_share, all_share = count / len(fastest), total / len(everyone)
         low, high = wilson(int(count), len(fastest))
-        rows.append((dimension, labels[key], r6(fastest_share), r6(all_share),
-                     r6(fastest_share / all_share), int(count), total, len(fastest),
-                     len(everyone), r6(low), r6(high)))
+        rows.append(
+            (
+                dimension,
+                labels[key],
+                r6(fastest_share),
+                r6(all_share),
+                r6(fastest_share / all_share),
+                int(count),
+                total,
+                len(fastest),
+                len(everyone),
+                r6(low),
+                r6(high),
+            )
+        )
     out = pd.DataFrame(rows, columns=TRAIT_COLUMNS)
     out = out.assign(_name=name_order(out["value"]))
     return out.sort_values(["lift", "_name"], ascending=[False, True], kind="mergesort").drop(
-        columns="_name")
+        columns="_name"
+    )
 
 
 def _keys_and_labels(frame: pd.DataFrame, dimension: str) -> tuple[pd.Series, dict[str, str]]:
@@ -185,13 +258,26 @@ def trait_table(found: pd.DataFrame) -> pd.DataFrame:
     Columns: Trait, Fastest with it ("5 of 8"), Share of fastest (95% interval), All wins
     with it ("10 of 32"), Share of all wins, Lift.
     """
-    rows = [(f"{str(r.dimension).capitalize()}: {r.value}",
-             f"{int(r.fastest_count)} of {int(r.fastest_size)}",
-             f"{fmt.pct(r.fastest_share)} ({fmt.pct(r.fastest_ci_low)}–"
-             f"{fmt.pct(r.fastest_ci_high)})",
-             f"{int(r.all_count)} of {int(r.all_size)}", fmt.pct(r.all_share),
-             f"{r.lift:.1f}×")
-            for r in found.itertuples(index=False)]
-    return pd.DataFrame(rows, columns=["Trait", "Fastest with it",
-                                       "Share of fastest (95% interval)", "All wins with it",
-                                       "Share of all wins", "Lift"])
+    rows = [
+        (
+            f"{str(r.dimension).capitalize()}: {r.value}",
+            f"{int(r.fastest_count)} of {int(r.fastest_size)}",
+            f"{fmt.pct(r.fastest_share)} ({fmt.pct(r.fastest_ci_low)}–"
+            f"{fmt.pct(r.fastest_ci_high)})",
+            f"{int(r.all_count)} of {int(r.all_size)}",
+            fmt.pct(r.all_share),
+            f"{r.lift:.1f}×",
+        )
+        for r in found.itertuples(index=False)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Trait",
+            "Fastest with it",
+            "Share of fastest (95% interval)",
+            "All wins with it",
+            "Share of all wins",
+            "Lift",
+        ],
+    )

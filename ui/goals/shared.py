@@ -23,8 +23,9 @@ def can_edit() -> bool:
 def write(section: str, action: Callable[[], str]) -> None:
     """Run one write; its outcome is shown in its section, never as a traceback."""
     if not can_edit():
-        components.flash(section, "error",
-                         "Only editors can change goals, targets and definitions.")
+        components.flash(
+            section, "error", "Only editors can change goals, targets and definitions."
+        )
         return
     try:
         done = action()

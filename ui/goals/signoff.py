@@ -20,18 +20,26 @@ from ui.goals.shared import can_edit, prefill, write
 def propose(engine: Engine, stage: str) -> None:
     def action() -> str:
         version = defs.propose_definition(
-            engine, stage=stage, text=st.session_state[f"def_text_{stage}"],
-            author=st.session_state[f"def_author_{stage}"])
-        return (f"{STAGE_LABELS[stage]} version {version} saved; it needs a Sales and a "
-                "Marketing sign-off.")
+            engine,
+            stage=stage,
+            text=st.session_state[f"def_text_{stage}"],
+            author=st.session_state[f"def_author_{stage}"],
+        )
+        return (
+            f"{STAGE_LABELS[stage]} version {version} saved; it needs a Sales and a "
+            "Marketing sign-off."
+        )
+
     write(f"def_{stage}", action)
 
 
 def sign(engine: Engine, stage: str, side: str) -> None:
     def action() -> str:
-        defs.sign_off(engine, stage=stage, side=side,
-                      name=st.session_state[f"signoff_name_{stage}"])
+        defs.sign_off(
+            engine, stage=stage, side=side, name=st.session_state[f"signoff_name_{stage}"]
+        )
         return f"Signed off for {defs.SIDE_LABELS[side]}."
+
     write(f"def_{stage}", action)
 
 
@@ -50,38 +58,69 @@ def definition_tab(ctx: Context, row: Any) -> None:
         name_col, sales_col, marketing_col = st.columns([3, 1, 1], vertical_alignment="bottom")
         name_col.text_input("Your name", key=f"signoff_name_{stage}", max_chars=defs.MAX_NAME)
         for col, side in ((sales_col, "sales"), (marketing_col, "marketing")):
-            col.button(f"Sign off as {defs.SIDE_LABELS[side]}", key=f"signoff_{side}_{stage}",
-                       on_click=sign, args=(engine, stage, side),
-                       disabled=isinstance(row[f"{side}_signoff_by"], str))
+            col.button(
+                f"Sign off as {defs.SIDE_LABELS[side]}",
+                key=f"signoff_{side}_{stage}",
+                on_click=sign,
+                args=(engine, stage, side),
+                disabled=isinstance(row[f"{side}_signoff_by"], str),
+            )
         with st.form(f"propose_form_{stage}"):
             prefill(f"def_text_{stage}", row["text"], (row["version"], row["text"]))
-            st.text_area("New wording", key=f"def_text_{stage}", max_chars=defs.MAX_TEXT,
-                         height=120)
+            st.text_area(
+                "New wording", key=f"def_text_{stage}", max_chars=defs.MAX_TEXT, height=120
+            )
             st.text_input("Proposed by", key=f"def_author_{stage}", max_chars=defs.MAX_NAME)
-            st.form_submit_button("Propose new version", key=f"def_propose_{stage}",
-                                  on_click=propose, args=(engine, stage))
+            st.form_submit_button(
+                "Propose new version",
+                key=f"def_propose_{stage}",
+                on_click=propose,
+                args=(engine, stage),
+            )
     with st.expander("Version history", icon=":material/history:"):
         past = data.definition_history(ctx, stage)
         if past.empty:
             st.caption("No saved versions yet.")
         else:
-            st.dataframe(past, hide_index=True, width="stretch",
-                         column_order=["version", "status", "text", "created_by", "created_at",
-                                       "sales_signoff_by", "sales_signoff_at",
-                                       "marketing_signoff_by", "marketing_signoff_at"])
+            st.dataframe(
+                past,
+                hide_index=True,
+                width="stretch",
+                column_order=[
+                    "version",
+                    "status",
+                    "text",
+                    "created_by",
+                    "created_at",
+                    "sales_signoff_by",
+                    "sales_signoff_at",
+                    "marketing_signoff_by",
+                    "marketing_signoff_at",
+                ],
+            )
 
 
 def definitions_section(ctx: Context) -> None:
     st.header("Definitions")
-    st.caption("The lead stages as both teams agreed to count them. A version is agreed once "
-               "one Sales owner and one Marketing owner have signed it; proposing new wording "
-               "starts a new version that needs both sign-offs again.")
+    st.caption(
+        "The lead stages as both teams agreed to count them. A version is agreed once "
+        "one Sales owner and one Marketing owner have signed it; proposing new wording "
+        "starts a new version that needs both sign-offs again."
+    )
     current = data.definitions(ctx)
-    st.dataframe(current, hide_index=True, width="stretch",
-                 column_order=["label", "version", "status", "sales_signoff_by",
-                               "marketing_signoff_by"],
-                 column_config={"label": "Stage", "version": "Version", "status": "Status",
-                                "sales_signoff_by": "Sales", "marketing_signoff_by": "Marketing"})
+    st.dataframe(
+        current,
+        hide_index=True,
+        width="stretch",
+        column_order=["label", "version", "status", "sales_signoff_by", "marketing_signoff_by"],
+        column_config={
+            "label": "Stage",
+            "version": "Version",
+            "status": "Status",
+            "sales_signoff_by": "Sales",
+            "marketing_signoff_by": "Marketing",
+        },
+    )
     tabs = st.tabs([str(label) for label in current["label"]])
     for tab, (_, row) in zip(tabs, current.iterrows(), strict=True):
         with tab:

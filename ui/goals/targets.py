@@ -12,8 +12,10 @@ from ui import components, data
 from ui.data import Context
 from ui.goals.shared import can_edit, prefill, write
 
-TARGET_LABELS = {"sourced_pipeline": "Marketing-sourced pipeline",
-                 "sourced_bookings": "Marketing-sourced bookings"}
+TARGET_LABELS = {
+    "sourced_pipeline": "Marketing-sourced pipeline",
+    "sourced_bookings": "Marketing-sourced bookings",
+}
 
 
 def save_targets(engine: Engine, quarter: Quarter) -> None:
@@ -28,6 +30,7 @@ def save_targets(engine: Engine, quarter: Quarter) -> None:
         if not changed:
             return "Nothing changed."
         return f"Saved for {quarter.label}: {', '.join(changed)}."
+
     write("targets", action)
 
 
@@ -41,14 +44,27 @@ def targets_section(ctx: Context, quarter: Quarter | None) -> None:
     cols = st.columns(len(TARGET_METRICS))
     for col, name in zip(cols, TARGET_METRICS, strict=True):
         value = current[name]
-        col.metric(f"{TARGET_LABELS[name]} target, {quarter.label}",
-                   fmt.money(value) if value is not None else "not set")
+        col.metric(
+            f"{TARGET_LABELS[name]} target, {quarter.label}",
+            fmt.money(value) if value is not None else "not set",
+        )
     components.show_flash("targets")
     if not can_edit():
         return
     for col, name in zip(cols, TARGET_METRICS, strict=True):
         prefill(f"target_{name}", current[name], (quarter.label, current[name]))
-        col.number_input(f"{TARGET_LABELS[name]} ($)", min_value=0.0, step=10_000.0,
-                         value=None, format="%.0f", key=f"target_{name}")
-    st.button("Save targets", key="save_targets", type="primary", on_click=save_targets,
-              args=(engine, quarter))
+        col.number_input(
+            f"{TARGET_LABELS[name]} ($)",
+            min_value=0.0,
+            step=10_000.0,
+            value=None,
+            format="%.0f",
+            key=f"target_{name}",
+        )
+    st.button(
+        "Save targets",
+        key="save_targets",
+        type="primary",
+        on_click=save_targets,
+        args=(engine, quarter),
+    )

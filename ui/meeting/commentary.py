@@ -43,8 +43,10 @@ DUE_AHEAD = 4  # due-quarter choices: this quarter and the next four
 def note_line(ctx: Context, row: Any) -> str:
     """'**Sales** — Ann (May 2): text', escaped."""
     edited = ", edited" if row["updated_at"] > row["created_at"] else ""
-    return (f"**{mt.SIDE_LABELS.get(row['side'], safe(row['side']))}** — {safe(row['author'])} "
-            f"({short_date(ctx, row['created_at'])}{edited}): {paragraphs(row['text'])}")
+    return (
+        f"**{mt.SIDE_LABELS.get(row['side'], safe(row['side']))}** — {safe(row['author'])} "
+        f"({short_date(ctx, row['created_at'])}{edited}): {paragraphs(row['text'])}"
+    )
 
 
 def show_commentary(ctx: Context, quarter: Quarter, report: str) -> None:
@@ -72,33 +74,48 @@ def _write(section: str, action: Callable[[], str]) -> None:
 
 def _add_note(engine: Engine, quarter: Quarter, report: str, side: str) -> None:
     def action() -> str:
-        mt.add_note(engine, quarter=quarter.label, report=report, side=side,
-                    author=st.session_state.get(f"note_author_{side}", ""),
-                    text=st.session_state.get(f"note_text_{side}", ""),
-                    fiscal_start_month=quarter.fiscal_start_month)
+        mt.add_note(
+            engine,
+            quarter=quarter.label,
+            report=report,
+            side=side,
+            author=st.session_state.get(f"note_author_{side}", ""),
+            text=st.session_state.get(f"note_text_{side}", ""),
+            fiscal_start_month=quarter.fiscal_start_month,
+        )
         st.session_state[f"note_text_{side}"] = ""
         return f"{mt.SIDE_LABELS[side]} note saved."
+
     _write(f"notes_{side}", action)
 
 
 def _edit_note(engine: Engine, note_id: int) -> None:
     def action() -> str:
-        mt.edit_note(engine, note_id=note_id,
-                     author=st.session_state.get(f"note_edit_author_{note_id}", ""),
-                     text=st.session_state.get(f"note_edit_text_{note_id}", ""))
+        mt.edit_note(
+            engine,
+            note_id=note_id,
+            author=st.session_state.get(f"note_edit_author_{note_id}", ""),
+            text=st.session_state.get(f"note_edit_text_{note_id}", ""),
+        )
         return "Note updated."
+
     _write(f"note_{note_id}", action)
 
 
 def _add_decision(engine: Engine, quarter: Quarter, report: str) -> None:
     def action() -> str:
-        mt.add_decision(engine, quarter=quarter.label, report=report,
-                        what=st.session_state.get("decision_what", ""),
-                        owner=st.session_state.get("decision_owner", ""),
-                        due_quarter=st.session_state.get("decision_due"),
-                        fiscal_start_month=quarter.fiscal_start_month)
+        mt.add_decision(
+            engine,
+            quarter=quarter.label,
+            report=report,
+            what=st.session_state.get("decision_what", ""),
+            owner=st.session_state.get("decision_owner", ""),
+            due_quarter=st.session_state.get("decision_due"),
+            fiscal_start_month=quarter.fiscal_start_month,
+        )
         st.session_state["decision_what"] = ""
         return "Decision recorded."
+
     _write("decisions", action)
 
 
@@ -107,6 +124,7 @@ def _set_status(engine: Engine, section: str, decision_id: int) -> None:
         status = st.session_state[f"decision_status_{decision_id}"]
         mt.set_decision_status(engine, decision_id=decision_id, status=status)
         return f"Marked {STATUS_LABELS[status].lower()}."
+
     _write(section, action)
 
 
@@ -124,30 +142,46 @@ def _pick() -> None:
 
 def report_selector() -> str:
     st.session_state[REPORT_KEY] = current_report()
-    return st.selectbox("Report", KEYS, key=REPORT_KEY, on_change=_pick,
-                        format_func=lambda k: catalog.BY_KEY[k].title)
+    return st.selectbox(
+        "Report",
+        KEYS,
+        key=REPORT_KEY,
+        on_change=_pick,
+        format_func=lambda k: catalog.BY_KEY[k].title,
+    )
 
 
 def _note_card(ctx: Context, row: Any) -> None:
     note_id = int(row["note_id"])
     with st.container(border=True):
-        edited = (f" · edited {long_time(ctx, row['updated_at'])}"
-                  if row["updated_at"] > row["created_at"] else "")
+        edited = (
+            f" · edited {long_time(ctx, row['updated_at'])}"
+            if row["updated_at"] > row["created_at"]
+            else ""
+        )
         st.markdown(f"**{safe(row['author'])}** · {long_time(ctx, row['created_at'])}{edited}")
         st.markdown(paragraphs(row["text"]))
         components.show_flash(f"note_{note_id}")
         with st.expander("Edit", icon=":material/edit:"):
             with st.form(f"note_edit_form_{note_id}", border=False):
-                st.text_input("Your name (only the author can edit)", max_chars=mt.MAX_NAME,
-                              key=f"note_edit_author_{note_id}")
+                st.text_input(
+                    "Your name (only the author can edit)",
+                    max_chars=mt.MAX_NAME,
+                    key=f"note_edit_author_{note_id}",
+                )
                 _prefill(f"note_edit_text_{note_id}", row["text"], row["updated_at"])
                 st.text_area("Note", max_chars=mt.MAX_TEXT, key=f"note_edit_text_{note_id}")
-                st.form_submit_button("Save changes", key=f"note_edit_save_{note_id}",
-                                      on_click=_edit_note, args=(ctx.engine, note_id))
+                st.form_submit_button(
+                    "Save changes",
+                    key=f"note_edit_save_{note_id}",
+                    on_click=_edit_note,
+                    args=(ctx.engine, note_id),
+                )
 
 
-def _side_column(ctx: Context, quarter: Quarter, report: str, side: str,
-                 found: pd.DataFrame) -> None:
+def _side_column(
+    ctx: Context, quarter: Quarter, report: str, side: str, found: pd.DataFrame
+) -> None:
     label = mt.SIDE_LABELS[side]
     st.subheader(label)
     mine = found[found["side"] == side] if not found.empty else found
@@ -158,10 +192,19 @@ def _side_column(ctx: Context, quarter: Quarter, report: str, side: str,
     components.show_flash(f"notes_{side}")
     with st.form(f"note_form_{side}"):
         st.text_input("Your name", max_chars=mt.MAX_NAME, key=f"note_author_{side}")
-        st.text_area(f"{label} note", max_chars=mt.MAX_TEXT, key=f"note_text_{side}",
-                     placeholder="Why we think these were the results")
-        st.form_submit_button("Add note", key=f"note_add_{side}", type="primary",
-                              on_click=_add_note, args=(ctx.engine, quarter, report, side))
+        st.text_area(
+            f"{label} note",
+            max_chars=mt.MAX_TEXT,
+            key=f"note_text_{side}",
+            placeholder="Why we think these were the results",
+        )
+        st.form_submit_button(
+            "Add note",
+            key=f"note_add_{side}",
+            type="primary",
+            on_click=_add_note,
+            args=(ctx.engine, quarter, report, side),
+        )
 
 
 def commentary_section(ctx: Context, quarter: Quarter, report: str) -> None:
@@ -177,13 +220,20 @@ def _status_selector(engine: Engine, section: str, row: Any) -> None:
     decision_id = int(row["decision_id"])
     key = f"decision_status_{decision_id}"
     _prefill(key, row["status"], (row["status"], row["updated_at"]))
-    st.selectbox("Status", list(mt.STATUSES), format_func=STATUS_LABELS.__getitem__, key=key,
-                 label_visibility="collapsed", on_change=_set_status,
-                 args=(engine, section, decision_id))
+    st.selectbox(
+        "Status",
+        list(mt.STATUSES),
+        format_func=STATUS_LABELS.__getitem__,
+        key=key,
+        label_visibility="collapsed",
+        on_change=_set_status,
+        args=(engine, section, decision_id),
+    )
 
 
-def decision_rows(ctx: Context, frame: pd.DataFrame, section: str, *,
-                  show_report: bool = False) -> None:
+def decision_rows(
+    ctx: Context, frame: pd.DataFrame, section: str, *, show_report: bool = False
+) -> None:
     """Decisions as a table whose status column can be changed in place."""
     widths = [5, 3, 2, 1.2, 1.6] if show_report else [5, 2, 1.2, 1.6]
     heads = ["What", "Report", "Owner", "Due", "Status"]
@@ -228,8 +278,13 @@ def decisions_section(ctx: Context, quarter: Quarter, report: str) -> None:
         choices = _due_choices(quarter)
         _prefill("decision_due", choices[1], quarter.label)  # default: due next quarter
         due.selectbox("Due by", choices, key="decision_due")
-        st.form_submit_button("Add decision", key="decision_add", type="primary",
-                              on_click=_add_decision, args=(ctx.engine, quarter, report))
+        st.form_submit_button(
+            "Add decision",
+            key="decision_add",
+            type="primary",
+            on_click=_add_decision,
+            args=(ctx.engine, quarter, report),
+        )
 
 
 def quarter_decisions_section(ctx: Context, quarter: Quarter) -> None:
@@ -238,12 +293,15 @@ def quarter_decisions_section(ctx: Context, quarter: Quarter) -> None:
     if found.empty:
         st.caption("No decision recorded in this quarter's meeting yet.")
     else:
-        st.dataframe(decision_table(found), hide_index=True, width="stretch",
-                     key="quarter_decisions")
+        st.dataframe(
+            decision_table(found), hide_index=True, width="stretch", key="quarter_decisions"
+        )
     previous = quarter.previous().label
     st.subheader(f"Carried from {previous}")
-    st.caption(f"Decisions of the {previous} meeting and older ones still open and due by "
-               f"{quarter.label}. Mark them done or dropped here.")
+    st.caption(
+        f"Decisions of the {previous} meeting and older ones still open and due by "
+        f"{quarter.label}. Mark them done or dropped here."
+    )
     older = data.carried_decisions(ctx, quarter)
     components.show_flash("carried")
     if older.empty:
@@ -254,11 +312,15 @@ def quarter_decisions_section(ctx: Context, quarter: Quarter) -> None:
 
 def decision_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Decisions as people read them (st.dataframe shows text as text)."""
-    return pd.DataFrame({
-        "Report": frame["report_title"], "What": frame["what"],
-        "Owner": frame["owner"].fillna("—"), "Due": frame["due_quarter"].fillna("—"),
-        "Status": frame["status"].map(STATUS_LABELS),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Report": frame["report_title"],
+            "What": frame["what"],
+            "Owner": frame["owner"].fillna("—"),
+            "Due": frame["due_quarter"].fillna("—"),
+            "Status": frame["status"].map(STATUS_LABELS),
+        }
+    ).reset_index(drop=True)
 
 
 def last_quarter_decisions(ctx: Context, quarter: Quarter, rs: ReportSet) -> None:
@@ -272,22 +334,37 @@ def last_quarter_decisions(ctx: Context, quarter: Quarter, rs: ReportSet) -> Non
     moved = mt.with_headlines(found, rs)
     marks = {True: "✅ at goal", False: "❌ below goal"}
     now = f"{quarter} now"
-    table = pd.DataFrame({
-        "Decided": moved["quarter"], "What": moved["what"], "Report": moved["report_title"],
-        "Owner": moved["owner"].fillna("—"),
-        "Status": [STATUS_LABELS.get(s, s) + (" (overdue)" if o else "")
-                   for s, o in zip(moved["status"], moved["overdue"], strict=True)],
-        "Goal": [marks.get(m, "—") if isinstance(m, bool) else "—" for m in moved["now_met"]],
-        now: moved["now"],
-    })
-    st.dataframe(table, hide_index=True, width="stretch", key="carried_decisions",
-                 column_config={"Decided": st.column_config.TextColumn(width="small"),
-                                "What": st.column_config.TextColumn(width="medium"),
-                                "Owner": st.column_config.TextColumn(width="small"),
-                                now: st.column_config.TextColumn(width="large")})
-    components.definition(f"Decisions of the {previous} meeting (and older ones still open) "
-                          f"beside this quarter's headline number of the report each was "
-                          "about: did the change work? Statuses are updated on Meeting.")
+    table = pd.DataFrame(
+        {
+            "Decided": moved["quarter"],
+            "What": moved["what"],
+            "Report": moved["report_title"],
+            "Owner": moved["owner"].fillna("—"),
+            "Status": [
+                STATUS_LABELS.get(s, s) + (" (overdue)" if o else "")
+                for s, o in zip(moved["status"], moved["overdue"], strict=True)
+            ],
+            "Goal": [marks.get(m, "—") if isinstance(m, bool) else "—" for m in moved["now_met"]],
+            now: moved["now"],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        key="carried_decisions",
+        column_config={
+            "Decided": st.column_config.TextColumn(width="small"),
+            "What": st.column_config.TextColumn(width="medium"),
+            "Owner": st.column_config.TextColumn(width="small"),
+            now: st.column_config.TextColumn(width="large"),
+        },
+    )
+    components.definition(
+        f"Decisions of the {previous} meeting (and older ones still open) "
+        f"beside this quarter's headline number of the report each was "
+        "about: did the change work? Statuses are updated on Meeting."
+    )
 
 
 def report_view(ctx: Context, quarter: Quarter, rs: ReportSet) -> None:

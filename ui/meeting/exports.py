@@ -11,7 +11,8 @@ from ui import data
 from ui.data import Context
 
 EXPORT_LABELS: dict[ExportFormat, str] = {
-    "pptx": "Slide deck (.pptx)", "html": "Pre-read (HTML, opens offline)",
+    "pptx": "Slide deck (.pptx)",
+    "html": "Pre-read (HTML, opens offline)",
     "csv": "Every report as CSV (.zip)",
 }
 
@@ -20,8 +21,10 @@ def exports_section(ctx: Context, quarter: Quarter, options: ReportOptions) -> N
     """Download buttons for the quarter's deck, pre-read and CSVs, made on request (a deck
     takes a moment) and cached until the data changes."""
     st.header("Exports")
-    st.caption("Each export states the quarter, the basis of every number, the goals used and "
-               "when the data was last imported; commentary goes in the slide notes.")
+    st.caption(
+        "Each export states the quarter, the basis of every number, the goals used and "
+        "when the data was last imported; commentary goes in the slide notes."
+    )
     if not st.button("Prepare the exports", key="exports_prepare"):
         if not st.session_state.get("exports_ready"):
             return
@@ -29,5 +32,10 @@ def exports_section(ctx: Context, quarter: Quarter, options: ReportOptions) -> N
     columns = st.columns(len(EXPORT_LABELS))
     for column, (fmt, label) in zip(columns, EXPORT_LABELS.items(), strict=True):
         payload = data.export(ctx, quarter, fmt, options)
-        column.download_button(label, payload, file_name=file_name(quarter, fmt),
-                               mime=MEDIA_TYPES[fmt], key=f"export_{fmt}")
+        column.download_button(
+            label,
+            payload,
+            file_name=file_name(quarter, fmt),
+            mime=MEDIA_TYPES[fmt],
+            key=f"export_{fmt}",
+        )

@@ -69,9 +69,12 @@ def _stop_presenting() -> None:
 
 def presenter_toggle() -> bool:
     st.session_state[PRESENTER_KEY] = presenting()
-    return st.toggle("Presenter mode", key=PRESENTER_KEY, on_change=_start_presenting,
-                     help="One report per screen in large type; ← and → move between "
-                          "reports, Esc leaves.")
+    return st.toggle(
+        "Presenter mode",
+        key=PRESENTER_KEY,
+        on_change=_start_presenting,
+        help="One report per screen in large type; ← and → move between reports, Esc leaves.",
+    )
 
 
 def _move(step: int) -> None:
@@ -97,22 +100,52 @@ def untracked_reason(rs: ReportSet, report: str) -> str | None:
 def _presenter_chart(rs: ReportSet, report: str) -> None:
     figure = report_figure(rs, report)
     # the slide's title says what the chart shows; the room needs the bars larger
-    figure.update_layout(height=None, autosize=True, title_text="", margin_t=60,
-                         font_size=PRESENTER_FONT, legend_font_size=PRESENTER_FONT)
+    figure.update_layout(
+        height=None,
+        autosize=True,
+        title_text="",
+        margin_t=60,
+        font_size=PRESENTER_FONT,
+        legend_font_size=PRESENTER_FONT,
+    )
     with st.container(key="presenter_chart_box"):
-        st.plotly_chart(figure, theme=None, key="presenter_chart", height="stretch",
-                        config={"displaylogo": False, "responsive": True})
+        st.plotly_chart(
+            figure,
+            theme=None,
+            key="presenter_chart",
+            height="stretch",
+            config={"displaylogo": False, "responsive": True},
+        )
 
 
 def _presenter_buttons(index: int) -> None:
-    with st.container(horizontal=True, horizontal_alignment="right",
-                      vertical_alignment="center"):
-        st.button("Previous", key="presenter_prev", on_click=_move, args=(-1,),
-                  shortcut="Left", disabled=index == 0, icon=":material/arrow_back:")
-        st.button("Next", key="presenter_next", on_click=_move, args=(1,), shortcut="Right",
-                  disabled=index == len(KEYS) - 1, icon=":material/arrow_forward:")
-        st.button("Exit", key="presenter_exit", on_click=_stop_presenting, shortcut="Esc",
-                  icon=":material/close:", help="Back to the meeting page")
+    with st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center"):
+        st.button(
+            "Previous",
+            key="presenter_prev",
+            on_click=_move,
+            args=(-1,),
+            shortcut="Left",
+            disabled=index == 0,
+            icon=":material/arrow_back:",
+        )
+        st.button(
+            "Next",
+            key="presenter_next",
+            on_click=_move,
+            args=(1,),
+            shortcut="Right",
+            disabled=index == len(KEYS) - 1,
+            icon=":material/arrow_forward:",
+        )
+        st.button(
+            "Exit",
+            key="presenter_exit",
+            on_click=_stop_presenting,
+            shortcut="Esc",
+            icon=":material/close:",
+            help="Back to the meeting page",
+        )
 
 
 def presenter_view(ctx: Context, quarter: Quarter, rs: ReportSet) -> None:
@@ -132,8 +165,7 @@ def presenter_view(ctx: Context, quarter: Quarter, rs: ReportSet) -> None:
             _presenter_chart(rs, report)
     with words, st.container(key="presenter_words"):
         _presenter_buttons(index)
-        st.markdown(f"{quarter.label} · **{index + 1} / {len(KEYS)}**",
-                    text_alignment="right")
+        st.markdown(f"{quarter.label} · **{index + 1} / {len(KEYS)}**", text_alignment="right")
         found = data.notes(ctx, quarter, report)
         for side in mt.SIDES:
             _presenter_notes(ctx, found, side)
@@ -143,5 +175,7 @@ def presenter_view(ctx: Context, quarter: Quarter, rs: ReportSet) -> None:
             st.caption("None yet.")
         for _, row in taken.iterrows():
             due = f", due {safe(row['due_quarter'])}" if row["due_quarter"] else ""
-            st.markdown(f"{paragraphs(row['what'])}  \n*{safe(row['owner'])}{due} · "
-                        f"{STATUS_LABELS.get(row['status'], '')}*")
+            st.markdown(
+                f"{paragraphs(row['what'])}  \n*{safe(row['owner'])}{due} · "
+                f"{STATUS_LABELS.get(row['status'], '')}*"
+            )

@@ -87,21 +87,27 @@ def own_mapping() -> set[str]:
 def _table(ctx: Context, item: FileInput) -> tuple[int, list[str], pd.DataFrame] | None:
     """Row count, header row and first rows of a file that reads as a table, else None."""
     try:
-        raw = read_table(item.data, file_name=item.name, max_bytes=ctx.settings.max_upload_bytes,
-                         max_rows=ctx.settings.max_rows)
+        raw = read_table(
+            item.data,
+            file_name=item.name,
+            max_bytes=ctx.settings.max_upload_bytes,
+            max_rows=ctx.settings.max_rows,
+        )
     except FileError:
         return None
     headers = [str(c) for c in raw.frame.columns]
     return len(raw.frame), headers, raw.frame.head(suggest.SAMPLE_ROWS).reset_index(drop=True)
 
 
-def _not_prepared(ctx: Context, item: FileInput, file_id: str, mapping: dict[str, Any] | None,
-                  exc: IngestError) -> FileCheck:
+def _not_prepared(
+    ctx: Context, item: FileInput, file_id: str, mapping: dict[str, Any] | None, exc: IngestError
+) -> FileCheck:
     """A file the import cannot take as it is: unknown columns, or no usable row."""
     table = None if isinstance(exc.__cause__, FileError) else _table(ctx, item)
     unknown = mapping is None and isinstance(exc.__cause__, RecognitionError)
-    check = FileCheck(item.name, file_id, UNMAPPED if unknown else FATAL, error=str(exc),
-                      mapping=mapping)
+    check = FileCheck(
+        item.name, file_id, UNMAPPED if unknown else FATAL, error=str(exc), mapping=mapping
+    )
     if table is not None:
         check.rows, check.headers, check.sample = table
         check.signature = header_signature(check.headers)
@@ -115,7 +121,9 @@ def read_as(match: Match) -> dict[str, Any] | None:
         return None
     fields = set(accepted_fields(target))
     return {
-        "kind": target, "source": match.profile.source, "mode": match.mode,
+        "kind": target,
+        "source": match.profile.source,
+        "mode": match.mode,
         "columns": {f: h for f, h in match.columns.items() if f in fields},
         "constants": {f: v for f, v in match.constants.items() if f in fields},
         "values": {f: dict(t) for f, t in match.values.items() if f in fields},
@@ -129,8 +137,9 @@ def _unknown_ids(ctx: Context, prep: Prepared) -> list[Rejection]:
     return list(suggest.unknown_update_rows(ctx.engine, prep.mapped.target, prep.mapped.records))
 
 
-def _check(ctx: Context, item: FileInput, file_id: str,
-           mapping: dict[str, Any] | None) -> FileCheck:
+def _check(
+    ctx: Context, item: FileInput, file_id: str, mapping: dict[str, Any] | None
+) -> FileCheck:
     try:
         prep = prepare_file(ctx.engine, item, ctx.settings, mapping=mapping)
     except IngestError as exc:
@@ -138,27 +147,41 @@ def _check(ctx: Context, item: FileInput, file_id: str,
     mapped, match = prep.mapped, prep.match
     headers = [str(c) for c in prep.raw.frame.columns]
     check = FileCheck(
-        item.name, file_id, MAPPED if mapping else READY, format=match.profile.format,
-        kind=match.profile.kind, rows=len(prep.raw.frame), headers=headers,
+        item.name,
+        file_id,
+        MAPPED if mapping else READY,
+        format=match.profile.format,
+        kind=match.profile.kind,
+        rows=len(prep.raw.frame),
+        headers=headers,
         sample=prep.raw.frame.head(suggest.SAMPLE_ROWS).reset_index(drop=True),
-        signature=header_signature(headers), mapping=mapping, read_as=read_as(match),
+        signature=header_signature(headers),
+        mapping=mapping,
+        read_as=read_as(match),
     )
     unknown = _unknown_ids(ctx, prep)
     if len(unknown) == len(mapped.records):
         # No row would change anything: never "Ready" (SPEC §5.3).
         check.status = FATAL
-        check.error = (unknown_ids_message(item.name, match, unknown) if unknown else
-                       f"{item.name}: the file has a header row but no rows to import.")
+        check.error = (
+            unknown_ids_message(item.name, match, unknown)
+            if unknown
+            else f"{item.name}: the file has a header row but no rows to import."
+        )
         return check
     rejections = sorted([*mapped.rejections, *unknown], key=lambda r: r.row)
     check.rejected = len(rejections)
     check.notes = list(mapped.notes)
     update_fields = set(match.columns) | set(match.constants) if match.mode == "update" else None
-    check.preview = suggest.counted_preview(mapped.records, mapped.target,
-                                            update_fields=update_fields, rows=PREVIEW_ROWS)
+    check.preview = suggest.counted_preview(
+        mapped.records, mapped.target, update_fields=update_fields, rows=PREVIEW_ROWS
+    )
     check.rejections = pd.DataFrame(
-        {"row": [r.row for r in rejections[:SHOWN_REJECTS]],
-         "reason": [r.reason for r in rejections[:SHOWN_REJECTS]]})
+        {
+            "row": [r.row for r in rejections[:SHOWN_REJECTS]],
+            "reason": [r.reason for r in rejections[:SHOWN_REJECTS]],
+        }
+    )
     return check
 
 
@@ -182,8 +205,12 @@ def check_files(ctx: Context, uploaded: list[Any]) -> list[FileCheck]:
             if check.signature in mappings:
                 check = checked(ctx, up, mappings[check.signature])
             elif check.status != UNMAPPED:
-                check = replace(check, status=UNMAPPED, rejected=None,
-                                error="You chose to map its columns yourself.")
+                check = replace(
+                    check,
+                    status=UNMAPPED,
+                    rejected=None,
+                    error="You chose to map its columns yourself.",
+                )
         checks.append(check)
     current = {up.file_id for up in uploaded}
     cache = state(CHECKS_KEY)
@@ -212,14 +239,16 @@ def status_label(check: FileCheck, skipped: bool) -> str:
 def check_table(checks: list[FileCheck], skipped: set[str]) -> pd.DataFrame:
     """One row per file: what it is and what the import would do with it (``skipped``: the
     ids of the files left out)."""
-    return pd.DataFrame({
-        "File": [c.name for c in checks],
-        "Format": [format_label(c) if c.format else "—" for c in checks],
-        "Kind": [c.kind or "—" for c in checks],
-        "Rows": pd.array([c.rows for c in checks], dtype="Int64"),
-        "Will be rejected": pd.array([c.rejected for c in checks], dtype="Int64"),
-        "Status": [status_label(c, c.file_id in skipped) for c in checks],
-    })
+    return pd.DataFrame(
+        {
+            "File": [c.name for c in checks],
+            "Format": [format_label(c) if c.format else "—" for c in checks],
+            "Kind": [c.kind or "—" for c in checks],
+            "Rows": pd.array([c.rows for c in checks], dtype="Int64"),
+            "Will be rejected": pd.array([c.rejected for c in checks], dtype="Int64"),
+            "Status": [status_label(c, c.file_id in skipped) for c in checks],
+        }
+    )
 
 
 def _shown(frame: pd.DataFrame, blank: str) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -235,17 +264,22 @@ def _shown(frame: pd.DataFrame, blank: str) -> tuple[pd.DataFrame, dict[str, Any
             pattern = "%Y-%m-%d %H:%M" if timed else "%Y-%m-%d"
             out[col] = [blank if pd.isna(v) else v.strftime(pattern) for v in values]
         elif pd.api.types.is_numeric_dtype(values) and values.isna().any():
-            out[col] = [blank if pd.isna(v) else f"{v:,.0f}" if float(v).is_integer()
-                        else f"{v:,.2f}" for v in values]
+            out[col] = [
+                blank if pd.isna(v) else f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+                for v in values
+            ]
             config[col] = st.column_config.TextColumn(alignment="right")
         elif not pd.api.types.is_numeric_dtype(values):
-            out[col] = [blank if v is None or (not isinstance(v, str) and pd.isna(v)) else v
-                        for v in values.astype(object)]
+            out[col] = [
+                blank if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+                for v in values.astype(object)
+            ]
     return out, config
 
 
-def show_table(frame: pd.DataFrame | None, *, blank: str = "",
-               widths: dict[str, int] | None = None) -> None:
+def show_table(
+    frame: pd.DataFrame | None, *, blank: str = "", widths: dict[str, int] | None = None
+) -> None:
     """A table of file data: blanks shown as ``blank``, dates without a midnight time;
     ``widths`` in pixels for columns whose values change from run to run (the table keeps
     the widths of its first values)."""
@@ -268,8 +302,11 @@ def show_check(check: FileCheck) -> None:
     title = " · ".join(p for p in parts if p)
     left, right = st.columns([5, 1], vertical_alignment="top")
     with right:
-        st.checkbox("Skip this file", key=skip_key(check.file_id),
-                    help="Leave this file out of the import; the other files go in without it.")
+        st.checkbox(
+            "Skip this file",
+            key=skip_key(check.file_id),
+            help="Leave this file out of the import; the other files go in without it.",
+        )
     with left, st.expander(safe(title), expanded=check.status == FATAL and not skipped):
         _details(check)
 
@@ -305,9 +342,12 @@ def show_preview(check: FileCheck) -> None:
 def _own_mapping_button(check: FileCheck) -> None:
     if not check.signature:
         return
-    if st.button("Map the columns myself", key=f"own_mapping_{check.file_id}",
-                 help="Read this file with a mapping of your own instead: another kind, "
-                      "another source name, or update mode to add columns to records "
-                      "already imported."):
+    if st.button(
+        "Map the columns myself",
+        key=f"own_mapping_{check.file_id}",
+        help="Read this file with a mapping of your own instead: another kind, "
+        "another source name, or update mode to add columns to records "
+        "already imported.",
+    ):
         own_mapping().add(check.signature)
         st.rerun()

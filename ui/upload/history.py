@@ -34,28 +34,50 @@ def _when(value: Any) -> str:
 
 def history_table(files: pd.DataFrame) -> pd.DataFrame:
     """One row per upload, newest first, from ``list_uploads`` (one row per file)."""
-    columns = ["Upload", "When", "Who", "Files", "Format / kind", "Read", "Inserted", "Updated",
-               "Unchanged", "Rejected", "Status"]
+    columns = [
+        "Upload",
+        "When",
+        "Who",
+        "Files",
+        "Format / kind",
+        "Read",
+        "Inserted",
+        "Updated",
+        "Unchanged",
+        "Rejected",
+        "Status",
+    ]
     rows = []
     for upload_id, group in files.groupby("upload_id", sort=False):
         named = group[group["file_name"].notna()]
-        kinds = dict.fromkeys(f"{FORMAT_LABELS.get(f, f)} · {k}"
-                              for f, k in zip(named["format"], named["kind"], strict=True))
+        kinds = dict.fromkeys(
+            f"{FORMAT_LABELS.get(f, f)} · {k}"
+            for f, k in zip(named["format"], named["kind"], strict=True)
+        )
         first = group.iloc[0]
         undone = f"undone {_when(first['undone_at'])}".strip()
         status = "applied" if first["status"] == "applied" else undone
         counts = {
             label: int(named[col].fillna(0).sum())
-            for label, col in (("Read", "rows"), ("Inserted", "inserted"),
-                               ("Updated", "updated"), ("Unchanged", "unchanged"),
-                               ("Rejected", "rejected"))
+            for label, col in (
+                ("Read", "rows"),
+                ("Inserted", "inserted"),
+                ("Updated", "updated"),
+                ("Unchanged", "unchanged"),
+                ("Rejected", "rejected"),
+            )
         }
-        rows.append({
-            "Upload": int(upload_id), "When": _when(first["created_at"]),
-            "Who": "" if pd.isna(first["user_name"]) else str(first["user_name"]),
-            "Files": ", ".join(named["file_name"]),
-            "Format / kind": "; ".join(kinds), **counts, "Status": status,
-        })
+        rows.append(
+            {
+                "Upload": int(upload_id),
+                "When": _when(first["created_at"]),
+                "Who": "" if pd.isna(first["user_name"]) else str(first["user_name"]),
+                "Files": ", ".join(named["file_name"]),
+                "Format / kind": "; ".join(kinds),
+                **counts,
+                "Status": status,
+            }
+        )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -92,8 +114,11 @@ def _undo(engine: Engine, upload_id: int) -> None:
     except (UndoError, DatabaseError) as exc:
         _say("error", f"Upload {upload_id} was not undone: {exc}")
     else:
-        _say("success", f"Upload {upload_id} undone: {result.removed:,} records removed, "
-                        f"{result.restored:,} restored.")
+        _say(
+            "success",
+            f"Upload {upload_id} undone: {result.removed:,} records removed, "
+            f"{result.restored:,} restored.",
+        )
         st.session_state.pop("undo_select", None)
     st.session_state["undo_confirm"] = False
 
@@ -107,37 +132,55 @@ def undo_controls(ctx: Context, history: pd.DataFrame) -> None:
     if applied.empty:
         st.caption("No upload to undo.")
         return
-    labels = {int(r.Upload): f"Upload {r.Upload} · {r.When} · {r.Files}"
-              for r in applied.itertuples()}
-    choice = st.selectbox("Upload to undo", list(labels), format_func=lambda u: labels[u],
-                          key="undo_select", on_change=_reset_confirm,
-                          help="Undo removes what the upload inserted and restores what it "
-                               "replaced. Later uploads that changed the same records must be "
-                               "undone first.")
+    labels = {
+        int(r.Upload): f"Upload {r.Upload} · {r.When} · {r.Files}" for r in applied.itertuples()
+    }
+    choice = st.selectbox(
+        "Upload to undo",
+        list(labels),
+        format_func=lambda u: labels[u],
+        key="undo_select",
+        on_change=_reset_confirm,
+        help="Undo removes what the upload inserted and restores what it "
+        "replaced. Later uploads that changed the same records must be "
+        "undone first.",
+    )
     if choice is None:
         return
     confirm = st.checkbox(f"Yes, undo upload {choice}", key="undo_confirm")
-    st.button("Undo upload", key="undo_button", disabled=not confirm, on_click=_undo,
-              args=(ctx.engine, int(choice)))
+    st.button(
+        "Undo upload",
+        key="undo_button",
+        disabled=not confirm,
+        on_click=_undo,
+        args=(ctx.engine, int(choice)),
+    )
 
 
 def rejects_download(ctx: Context, upload_id: int, key: str) -> None:
     """The upload's rejected rows as a table and as a CSV to fix and upload again."""
     table = rejects_table(data.rejected_rows(ctx, upload_id))
     st.dataframe(table, hide_index=True)
-    st.download_button("Download rejected rows (CSV)", to_csv_bytes(table),
-                       file_name=f"upload-{upload_id}-rejected-rows.csv", mime="text/csv",
-                       key=key)
+    st.download_button(
+        "Download rejected rows (CSV)",
+        to_csv_bytes(table),
+        file_name=f"upload-{upload_id}-rejected-rows.csv",
+        mime="text/csv",
+        key=key,
+    )
 
 
 def history_rejects(ctx: Context, history: pd.DataFrame) -> None:
     with_rejects = history[history["Rejected"] > 0]
     if with_rejects.empty:
         return
-    labels = {int(r.Upload): f"Upload {r.Upload} · {r.Rejected:,} rejected · {r.Files}"
-              for r in with_rejects.itertuples()}
-    choice = st.selectbox("Rejected rows of", list(labels), format_func=lambda u: labels[u],
-                          key="rejects_select")
+    labels = {
+        int(r.Upload): f"Upload {r.Upload} · {r.Rejected:,} rejected · {r.Files}"
+        for r in with_rejects.itertuples()
+    }
+    choice = st.selectbox(
+        "Rejected rows of", list(labels), format_func=lambda u: labels[u], key="rejects_select"
+    )
     if choice is not None:
         rejects_download(ctx, int(choice), key="history_rejects_download")
 
@@ -160,23 +203,43 @@ def sample_controls(ctx: Context) -> None:
     if not ids:
         return
     listed = ", ".join(str(i) for i in ids)
-    st.info(f"The dashboard is showing **sample data** (upload {listed}, a generated Salesforce "
-            "export). Clear it before the QBR so only your own exports count.",
-            icon=":material/science:")
+    st.info(
+        f"The dashboard is showing **sample data** (upload {listed}, a generated Salesforce "
+        "export). Clear it before the QBR so only your own exports count.",
+        icon=":material/science:",
+    )
     confirm = st.checkbox("Yes, remove the sample data", key="clear_sample_confirm")
-    st.button("Clear sample data", key="clear_sample", disabled=not confirm, on_click=_clear,
-              args=(ctx.engine,))
+    st.button(
+        "Clear sample data",
+        key="clear_sample",
+        disabled=not confirm,
+        on_click=_clear,
+        args=(ctx.engine,),
+    )
 
 
 def template_section() -> None:
     """The canonical template of each kind, for exports from any other system."""
     st.header("Canonical template")
-    st.caption("For exports from any other system: put the data in these columns and upload "
-               "the file as it is, no mapping needed. Dates as 2026-04-02 or 2026-04-02 09:15.")
+    st.caption(
+        "For exports from any other system: put the data in these columns and upload "
+        "the file as it is, no mapping needed. Dates as 2026-04-02 or 2026-04-02 09:15."
+    )
     kinds = list(suggest.MAPPABLE_TARGETS)
-    target = st.selectbox("Template for", kinds, format_func=lambda t: suggest.TARGET_LABELS[t],
-                          key="template_kind") or kinds[0]
+    target = (
+        st.selectbox(
+            "Template for",
+            kinds,
+            format_func=lambda t: suggest.TARGET_LABELS[t],
+            key="template_kind",
+        )
+        or kinds[0]
+    )
     name = "journeys" if target == "leads" else target
-    st.download_button("Download the template (CSV)", suggest.template_csv(target),
-                       file_name=f"smarketing-{name}-template.csv", mime="text/csv",
-                       key="template_download")
+    st.download_button(
+        "Download the template (CSV)",
+        suggest.template_csv(target),
+        file_name=f"smarketing-{name}-template.csv",
+        mime="text/csv",
+        key="template_download",
+    )

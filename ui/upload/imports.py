@@ -44,23 +44,35 @@ def viewer_name() -> str:
 def section(ctx: Context) -> None:
     """Upload, check, map and import CRM exports, then the report of the last import."""
     st.header("Import CRM exports")
-    st.caption("Drop one or several exports (Salesforce, HubSpot, Pipedrive, Zoho or the "
-               "canonical template). Each file is checked first; nothing is written until you "
-               "press Import, and then the files go in as one upload, all or nothing. Any "
-               "upload can be undone below.")
+    st.caption(
+        "Drop one or several exports (Salesforce, HubSpot, Pipedrive, Zoho or the "
+        "canonical template). Each file is checked first; nothing is written until you "
+        "press Import, and then the files go in as one upload, all or nothing. Any "
+        "upload can be undone below."
+    )
     if not access.can_edit():
-        st.info("Only editors import data, undo uploads and clear the sample. You can read the "
-                "upload history below.", icon=":material/lock:")
-    files = st.file_uploader("CRM exports", accept_multiple_files=True,
-                             type=["csv", "xlsx", "txt", "tsv"], key="upload_files",
-                             disabled=not access.can_edit())
+        st.info(
+            "Only editors import data, undo uploads and clear the sample. You can read the "
+            "upload history below.",
+            icon=":material/lock:",
+        )
+    files = st.file_uploader(
+        "CRM exports",
+        accept_multiple_files=True,
+        type=["csv", "xlsx", "txt", "tsv"],
+        key="upload_files",
+        disabled=not access.can_edit(),
+    )
     uploaded = files or []
     checks = check_files(ctx, uploaded)
     if checks:
         skipped = {c.file_id for c in checks if is_skipped(c)}
         st.subheader("Check before import", anchor=False)
-        show_table(check_table(checks, skipped), blank="—",
-                   widths={"Format": 120, "Kind": 130, "Status": 190})
+        show_table(
+            check_table(checks, skipped),
+            blank="—",
+            widths={"Format": 120, "Kind": 130, "Status": 190},
+        )
         for check in checks:
             show_check(check)
         for check, group in unmapped_groups(checks, uploaded, skipped):
@@ -70,8 +82,9 @@ def section(ctx: Context) -> None:
     show_report(ctx)
 
 
-def import_button(ctx: Context, checks: list[FileCheck], uploaded: list[Any],
-                  skipped: set[str]) -> None:
+def import_button(
+    ctx: Context, checks: list[FileCheck], uploaded: list[Any], skipped: set[str]
+) -> None:
     """The Import button: blocked while a file that is not skipped cannot be imported or still
     needs a mapping, because an import takes all its files or none."""
     taken = [c for c in checks if c.file_id not in skipped]
@@ -80,33 +93,43 @@ def import_button(ctx: Context, checks: list[FileCheck], uploaded: list[Any],
     if not taken:
         st.info("Every file is skipped: there is nothing to import.")
     elif fatal:
-        st.warning(safe(f"Skip or fix {', '.join(fatal)} to import: an import takes all its "
-                        "files or none."))
+        st.warning(
+            safe(
+                f"Skip or fix {', '.join(fatal)} to import: an import takes all its files or none."
+            )
+        )
     elif unmapped:
         them = "it" if len(unmapped) == 1 else "them"
-        st.warning(safe(f"Map the columns of {', '.join(unmapped)} (above), or skip {them}, "
-                        "to import."))
+        st.warning(
+            safe(f"Map the columns of {', '.join(unmapped)} (above), or skip {them}, to import.")
+        )
     elif any(c.status == MAPPED for c in taken) and len(taken) > 1:
         st.caption("Files read with your mapping are recorded as an upload of their own.")
     done = st.session_state.get(REPORT_KEY, {}).get("file_ids", [])
     if taken and done and {c.file_id for c in taken} <= set(done):
-        st.caption("These files have just been imported (report below); importing them again "
-                   "changes nothing unless the files changed.")
+        st.caption(
+            "These files have just been imported (report below); importing them again "
+            "changes nothing unless the files changed."
+        )
     blocked = not taken or bool(fatal or unmapped)
     if st.button("Import", key="import_button", type="primary", disabled=blocked):
         run_import(ctx, taken, [up for up in uploaded if up.file_id not in skipped])
 
 
-def _groups(checks: list[FileCheck], uploaded: list[Any]) -> list[tuple[dict[str, Any] | None,
-                                                                        list[FileInput], int]]:
+def _groups(
+    checks: list[FileCheck], uploaded: list[Any]
+) -> list[tuple[dict[str, Any] | None, list[FileInput], int]]:
     """Files recognised on their own go in one upload; each confirmed mapping, whose files
     share one header row, in an upload of its own (an upload has one mapping)."""
     groups: dict[str, tuple[dict[str, Any] | None, list[FileInput], int]] = {}
     for check, up in zip(checks, uploaded, strict=True):
         key = check.signature if check.status == MAPPED else ""
         mapping, items, rows = groups.get(key, (check.mapping, [], 0))
-        groups[key] = (mapping, [*items, FileInput(up.name, up.getvalue())],
-                       rows + (check.rows or 0))
+        groups[key] = (
+            mapping,
+            [*items, FileInput(up.name, up.getvalue())],
+            rows + (check.rows or 0),
+        )
     # the files recognised on their own first, then one upload per mapping
     return [groups[k] for k in sorted(groups, key=lambda k: k != "")]
 
@@ -123,15 +146,25 @@ def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> No
     offset = 0
     try:
         for mapping, items, rows in groups:
-            result = ingest(ctx.engine, items, ctx.settings, mapping=mapping, user=viewer_name(),
-                            origin="app", progress=_progress(bar, offset, total))
+            result = ingest(
+                ctx.engine,
+                items,
+                ctx.settings,
+                mapping=mapping,
+                user=viewer_name(),
+                origin="app",
+                progress=_progress(bar, offset, total),
+            )
             results.append(result)
             offset += rows
     except (IngestError, DatabaseError) as exc:
         error = str(exc)
     bar.empty()
-    st.session_state[REPORT_KEY] = {"results": [r.to_json() for r in results], "error": error,
-                                    "file_ids": [up.file_id for up in uploaded] if results else []}
+    st.session_state[REPORT_KEY] = {
+        "results": [r.to_json() for r in results],
+        "error": error,
+        "file_ids": [up.file_id for up in uploaded] if results else [],
+    }
     if results:
         # saved mappings changed what the next check recognises
         st.session_state[CHECKS_KEY] = {}
@@ -155,14 +188,31 @@ def _progress(bar: Any, offset: int, total: int) -> Callable[[int, int], None]:
 def report_table(results: list[dict[str, Any]]) -> pd.DataFrame:
     """The import report: one row per file with what happened to its rows."""
     rows = [
-        {"Upload": r["upload_id"], "File": f["file"],
-         "Format": FORMAT_LABELS.get(f["format"], f["format"]), "Kind": f["kind"],
-         "Read": f["rows"], "Inserted": f["inserted"], "Updated": f["updated"],
-         "Unchanged": f["unchanged"], "Rejected": f["rejected"]}
-        for r in results for f in r["files"]
+        {
+            "Upload": r["upload_id"],
+            "File": f["file"],
+            "Format": FORMAT_LABELS.get(f["format"], f["format"]),
+            "Kind": f["kind"],
+            "Read": f["rows"],
+            "Inserted": f["inserted"],
+            "Updated": f["updated"],
+            "Unchanged": f["unchanged"],
+            "Rejected": f["rejected"],
+        }
+        for r in results
+        for f in r["files"]
     ]
-    columns = ["Upload", "File", "Format", "Kind", "Read", "Inserted", "Updated", "Unchanged",
-               "Rejected"]
+    columns = [
+        "Upload",
+        "File",
+        "Format",
+        "Kind",
+        "Read",
+        "Inserted",
+        "Updated",
+        "Unchanged",
+        "Rejected",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -178,11 +228,15 @@ def show_report(ctx: Context) -> None:
     if not results:
         return
     ids = ", ".join(str(r["upload_id"]) for r in results)
-    totals = {k: sum(f[k] for r in results for f in r["files"])
-              for k in ("rows", "inserted", "updated", "unchanged", "rejected")}
-    st.success(f"Imported as upload {ids}: {totals['rows']:,} rows read, "
-               f"{totals['inserted']:,} inserted, {totals['updated']:,} updated, "
-               f"{totals['unchanged']:,} unchanged, {totals['rejected']:,} rejected.")
+    totals = {
+        k: sum(f[k] for r in results for f in r["files"])
+        for k in ("rows", "inserted", "updated", "unchanged", "rejected")
+    }
+    st.success(
+        f"Imported as upload {ids}: {totals['rows']:,} rows read, "
+        f"{totals['inserted']:,} inserted, {totals['updated']:,} updated, "
+        f"{totals['unchanged']:,} unchanged, {totals['rejected']:,} rejected."
+    )
     st.dataframe(report_table(results), hide_index=True)
     for r in results:
         for f in r["files"]:
@@ -190,9 +244,11 @@ def show_report(ctx: Context) -> None:
                 st.caption(safe(f"{f['file']}: {note}"))
     warnings = [w for r in results for w in r.get("warnings", [])]
     if warnings:
-        st.warning("Conflicts that show only once the files are combined: the records are "
-                   "imported as they are; check these journeys in the CRM.",
-                   icon=":material/warning:")
+        st.warning(
+            "Conflicts that show only once the files are combined: the records are "
+            "imported as they are; check these journeys in the CRM.",
+            icon=":material/warning:",
+        )
         st.dataframe(pd.DataFrame({"Conflict": warnings}), hide_index=True)
     for r in results:
         if any(f["rejected"] for f in r["files"]):

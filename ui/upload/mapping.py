@@ -43,10 +43,16 @@ VALUES_KEY = "upload_values"  # (file ids, header) -> (value counts, suggested c
 # Channel values offered for a decision, most frequent first; the rest follow the suggestion.
 SHOWN_VALUES = 50
 REJECTS_SHOWN = 5
-MODE_LABELS = {"upsert": "Insert or replace whole records",
-               "update": "Update existing records only"}
-DATE_LABELS = {AUTO: "Automatic (from the values)", "D-M-Y": "Day first (D-M-Y)",
-               "M-D-Y": "Month first (M-D-Y)", "Y-M-D": "Year first (Y-M-D)"}
+MODE_LABELS = {
+    "upsert": "Insert or replace whole records",
+    "update": "Update existing records only",
+}
+DATE_LABELS = {
+    AUTO: "Automatic (from the values)",
+    "D-M-Y": "Day first (D-M-Y)",
+    "M-D-Y": "Month first (M-D-Y)",
+    "Y-M-D": "Year first (Y-M-D)",
+}
 MORE_LABELS = {
     "status": "status",
     "converted_opportunity_id": "converted opportunity id",
@@ -101,8 +107,9 @@ def _suggestion(check: FileCheck, target: str | None, file_name: str) -> suggest
     cache = state(SUGGESTIONS_KEY)
     if (check.signature, target) not in cache:
         sample = check.sample if check.sample is not None else pd.DataFrame()
-        cache[check.signature, target] = suggest.suggest(check.headers, sample,
-                                                         file_name=file_name, target=target)
+        cache[check.signature, target] = suggest.suggest(
+            check.headers, sample, file_name=file_name, target=target
+        )
     return cache[check.signature, target]
 
 
@@ -111,8 +118,9 @@ def _start(check: FileCheck) -> dict[str, Any] | None:
     return state(DRAFTS_KEY).get(check.signature) or check.read_as
 
 
-def _defaults(check: FileCheck, target: str, mode: str, file_name: str
-              ) -> tuple[dict[str, Any], dict[str, str]]:
+def _defaults(
+    check: FileCheck, target: str, mode: str, file_name: str
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The mapping the widgets start from for this kind and mode, and the reasons to show.
 
     An update changes only what it maps, so it starts from the record id alone."""
@@ -124,7 +132,8 @@ def _defaults(check: FileCheck, target: str, mode: str, file_name: str
     if mode == "update":
         record_id = s.columns.get("record_id")
         return {"columns": {"record_id": record_id} if record_id else {}}, {
-            "record_id": s.reasons.get("record_id", "")}
+            "record_id": s.reasons.get("record_id", "")
+        }
     return mapping, s.reasons
 
 
@@ -145,25 +154,37 @@ def _head(ctx_key: str, check: FileCheck, names: list[str]) -> tuple[str, str, s
     kinds = list(suggest.MAPPABLE_TARGETS)
     left, middle, right = st.columns([3, 2, 3])
     with left:
-        target = st.selectbox("The file holds", kinds, index=kinds.index(guess),
-                              format_func=lambda t: suggest.TARGET_LABELS[t],
-                              key=f"{ctx_key}_kind")
+        target = st.selectbox(
+            "The file holds",
+            kinds,
+            index=kinds.index(guess),
+            format_func=lambda t: suggest.TARGET_LABELS[t],
+            key=f"{ctx_key}_kind",
+        )
     with middle:
         source = st.text_input(
             "Source name",
             value=start["source"] if start else _default_source(names[0]),
-            max_chars=32, key=f"{ctx_key}_source",
+            max_chars=32,
+            key=f"{ctx_key}_source",
             help="Prefix of the record keys (e.g. 'mycrm' makes 'mycrm:1001'). Use the same "
-                 "name for every file from one CRM so leads and deals link up.")
+            "name for every file from one CRM so leads and deals link up.",
+        )
     with right:
         modes = list(MODES)
-        mode = st.radio("Records", modes, format_func=lambda m: MODE_LABELS[m],
-                        index=modes.index(start.get("mode", "upsert")) if start else 0,
-                        key=f"{ctx_key}_mode")
+        mode = st.radio(
+            "Records",
+            modes,
+            format_func=lambda m: MODE_LABELS[m],
+            index=modes.index(start.get("mode", "upsert")) if start else 0,
+            key=f"{ctx_key}_mode",
+        )
     if mode == "update":
-        st.caption("Update mode changes only the fields you map below on records already "
-                   "imported (found by source name and record id); rows whose record was "
-                   "never imported are rejected.")
+        st.caption(
+            "Update mode changes only the fields you map below on records already "
+            "imported (found by source name and record id); rows whose record was "
+            "never imported are rejected."
+        )
     return str(target), str(source), str(mode)
 
 
@@ -172,23 +193,37 @@ def _every_row(key: str, target: str, defaults: dict[str, Any]) -> dict[str, str
     constants = defaults.get("constants") or {}
     out: dict[str, str] = {}
     if target == "leads":
-        if st.checkbox("Every row is already an MQL", key=f"{key}_mql",
-                       value=str(constants.get("entry_stage", "")).casefold() == "mql",
-                       help="A list of marketing-qualified leads: they enter the funnel at MQL "
-                            "and are never counted as leads. Their MQL date is the MQL date "
-                            "column below, or else their created date."):
+        if st.checkbox(
+            "Every row is already an MQL",
+            key=f"{key}_mql",
+            value=str(constants.get("entry_stage", "")).casefold() == "mql",
+            help="A list of marketing-qualified leads: they enter the funnel at MQL "
+            "and are never counted as leads. Their MQL date is the MQL date "
+            "column below, or else their created date.",
+        ):
             out["entry_stage"] = "mql"
     if target == "opportunities":
-        if st.checkbox("Every row is a won deal", key=f"{key}_won",
-                       value=str(constants.get("stage", "")).casefold() == "won",
-                       help="A list of won deals: every row gets the stage Won. Its won date "
-                            "is the close date column below, or else its created date."):
+        if st.checkbox(
+            "Every row is a won deal",
+            key=f"{key}_won",
+            value=str(constants.get("stage", "")).casefold() == "won",
+            help="A list of won deals: every row gets the stage Won. Its won date "
+            "is the close date column below, or else its created date.",
+        ):
             out["stage"] = "Won"
     return out
 
 
-def _field_box(key: str, check: FileCheck, fname: str, defaults: dict[str, Any],
-               reasons: dict[str, str], *, required: bool, fixed: bool) -> str | None:
+def _field_box(
+    key: str,
+    check: FileCheck,
+    fname: str,
+    defaults: dict[str, Any],
+    reasons: dict[str, str],
+    *,
+    required: bool,
+    fixed: bool,
+) -> str | None:
     options = [NONE, *check.headers]
     start = (defaults.get("columns") or {}).get(fname)
     label = field_label(fname) + (" (required)" if required else "")
@@ -197,13 +232,26 @@ def _field_box(key: str, check: FileCheck, fname: str, defaults: dict[str, Any],
         help_text = f"{help_text}\n\nSuggested: {safe(reasons[fname])}".strip()
     if fixed:
         help_text = "Set for every row by the box above."
-    choice = st.selectbox(label, options, index=options.index(start) if start in options else 0,
-                          key=f"{key}_{fname}", help=help_text or None, disabled=fixed)
+    choice = st.selectbox(
+        label,
+        options,
+        index=options.index(start) if start in options else 0,
+        key=f"{key}_{fname}",
+        help=help_text or None,
+        disabled=fixed,
+    )
     return None if fixed or choice == NONE else str(choice)
 
 
-def _columns(key: str, check: FileCheck, target: str, mode: str, defaults: dict[str, Any],
-             reasons: dict[str, str], fixed: dict[str, str]) -> dict[str, str]:
+def _columns(
+    key: str,
+    check: FileCheck,
+    target: str,
+    mode: str,
+    defaults: dict[str, Any],
+    reasons: dict[str, str],
+    fixed: dict[str, str],
+) -> dict[str, str]:
     """One selectbox per field the kind accepts; the rarely used ones folded away."""
     required = ["record_id"] if mode == "update" else suggest.required_fields(target)
     main = suggest.mapping_fields(target)
@@ -212,45 +260,62 @@ def _columns(key: str, check: FileCheck, target: str, mode: str, defaults: dict[
     grid = st.columns(3)
     for i, fname in enumerate(main):
         with grid[i % 3]:
-            choice = _field_box(key, check, fname, defaults, reasons,
-                                required=fname in required, fixed=fname in fixed)
+            choice = _field_box(
+                key,
+                check,
+                fname,
+                defaults,
+                reasons,
+                required=fname in required,
+                fixed=fname in fixed,
+            )
         if choice:
             columns[fname] = choice
     started = set(defaults.get("columns") or {}) & set(more)
-    with st.expander("More fields: " + ", ".join(field_label(f).lower() for f in more),
-                     expanded=bool(started)):
+    with st.expander(
+        "More fields: " + ", ".join(field_label(f).lower() for f in more), expanded=bool(started)
+    ):
         grid = st.columns(3)
         for i, fname in enumerate(more):
             with grid[i % 3]:
-                choice = _field_box(key, check, fname, defaults, reasons,
-                                    required=False, fixed=False)
+                choice = _field_box(
+                    key, check, fname, defaults, reasons, required=False, fixed=False
+                )
             if choice:
                 columns[fname] = choice
     return columns
 
 
-def _fixed_value(key: str, target: str, taken: set[str], defaults: dict[str, Any]
-                 ) -> dict[str, str]:
+def _fixed_value(
+    key: str, target: str, taken: set[str], defaults: dict[str, Any]
+) -> dict[str, str]:
     """A value for every row of a field no column holds (e.g. a region or a segment)."""
     constants = defaults.get("constants") or {}
-    options = [NONE, *[f for f in accepted_fields(target)
-                       if f not in taken and f != "is_deleted"]]
-    start = next((f for f in constants if f in options and f not in ("entry_stage", "stage")),
-                 NONE)
+    options = [NONE, *[f for f in accepted_fields(target) if f not in taken and f != "is_deleted"]]
+    start = next((f for f in constants if f in options and f not in ("entry_stage", "stage")), NONE)
     left, right = st.columns([1, 2])
     with left:
-        fname = st.selectbox("Same value in every row for", options,
-                             index=options.index(start), key=f"{key}_fixed_field",
-                             format_func=lambda f: f if f == NONE else field_label(f),
-                             help="For a field no column holds: every row gets this value.")
+        fname = st.selectbox(
+            "Same value in every row for",
+            options,
+            index=options.index(start),
+            key=f"{key}_fixed_field",
+            format_func=lambda f: f if f == NONE else field_label(f),
+            help="For a field no column holds: every row gets this value.",
+        )
     with right:
-        value = st.text_input("Value", value=str(constants.get(start, "")),
-                              key=f"{key}_fixed_value", disabled=fname == NONE)
+        value = st.text_input(
+            "Value",
+            value=str(constants.get(start, "")),
+            key=f"{key}_fixed_value",
+            disabled=fname == NONE,
+        )
     return {fname: value.strip()} if fname != NONE and value.strip() else {}
 
 
-def _value_counts(ctx: Context, files: list[Any], header: str
-                  ) -> tuple[list[tuple[str, int]], dict[str, str | None]]:
+def _value_counts(
+    ctx: Context, files: list[Any], header: str
+) -> tuple[list[tuple[str, int]], dict[str, str | None]]:
     """The column's values by frequency (most frequent first, then by text) and the
     suggested channel of every value, over every file with these columns."""
     cache = state(VALUES_KEY)
@@ -259,9 +324,12 @@ def _value_counts(ctx: Context, files: list[Any], header: str
         parts = []
         for up in files:
             try:
-                raw = read_table(up.getvalue(), file_name=up.name,
-                                 max_bytes=ctx.settings.max_upload_bytes,
-                                 max_rows=ctx.settings.max_rows)
+                raw = read_table(
+                    up.getvalue(),
+                    file_name=up.name,
+                    max_bytes=ctx.settings.max_upload_bytes,
+                    max_rows=ctx.settings.max_rows,
+                )
             except FileError:
                 continue
             if header in raw.frame:
@@ -269,29 +337,42 @@ def _value_counts(ctx: Context, files: list[Any], header: str
         values = pd.concat(parts) if parts else pd.Series([], dtype=object)
         counts = values[values != ""].value_counts()
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        cache[cache_key] = ([(str(v), int(n)) for v, n in ranked],
-                            suggest.channel_value_map([v for v, _ in ranked]))
+        cache[cache_key] = (
+            [(str(v), int(n)) for v, n in ranked],
+            suggest.channel_value_map([v for v, _ in ranked]),
+        )
     return cache[cache_key]
 
 
-def _channel_values(ctx: Context, key: str, files: list[Any], header: str,
-                    defaults: dict[str, Any]) -> dict[str, str | None]:
+def _channel_values(
+    ctx: Context, key: str, files: list[Any], header: str, defaults: dict[str, Any]
+) -> dict[str, str | None]:
     """One row per value of the channel column: the channel it is counted as."""
     counts, suggested = _value_counts(ctx, files, header)
     if not counts:
         return {}
     start = {**suggested, **((defaults.get("values") or {}).get("channel") or {})}
     shown = counts[:SHOWN_VALUES]
-    as_imported = dict(zip([v for v, _ in shown],
-                           normalize_channel(pd.Series([v for v, _ in shown], dtype=object)),
-                           strict=True))
+    as_imported = dict(
+        zip(
+            [v for v, _ in shown],
+            normalize_channel(pd.Series([v for v, _ in shown], dtype=object)),
+            strict=True,
+        )
+    )
     extra = sorted({str(c) for c in start.values() if c and c not in suggest.KNOWN_CHANNELS})
     options = [KEEP, *suggest.KNOWN_CHANNELS, *extra, BLANK]
     st.markdown(f"**Channel values in {safe(header)}**")
-    more = (f" Showing the {SHOWN_VALUES} most frequent of {len(counts):,} values; the others "
-            "follow the suggestion." if len(counts) > SHOWN_VALUES else "")
-    st.caption("What each value is counted as. (blank) stores no channel; (keep as written) "
-               "stores the value as it is." + more)
+    more = (
+        f" Showing the {SHOWN_VALUES} most frequent of {len(counts):,} values; the others "
+        "follow the suggestion."
+        if len(counts) > SHOWN_VALUES
+        else ""
+    )
+    st.caption(
+        "What each value is counted as. (blank) stores no channel; (keep as written) "
+        "stores the value as it is." + more
+    )
     table = {v: c for v, c in suggested.items() if v not in as_imported}
     grid = st.columns(3)
     for i, (value, n) in enumerate(shown):
@@ -301,9 +382,12 @@ def _channel_values(ctx: Context, key: str, files: list[Any], header: str,
             imported = as_imported[value]
             first = imported if imported in suggest.KNOWN_CHANNELS else KEEP
         with grid[i % 3]:
-            choice = st.selectbox(safe(f"{value} · {plural(n, 'row')}"), options,
-                                  index=options.index(first) if first in options else 0,
-                                  key=value_key(key, header, value))
+            choice = st.selectbox(
+                safe(f"{value} · {plural(n, 'row')}"),
+                options,
+                index=options.index(first) if first in options else 0,
+                key=value_key(key, header, value),
+            )
         if choice == BLANK:
             table[value] = None
         elif choice != KEEP and choice != as_imported[value]:
@@ -311,8 +395,9 @@ def _channel_values(ctx: Context, key: str, files: list[Any], header: str,
     return table
 
 
-def _date_orders(key: str, check: FileCheck, columns: dict[str, str],
-                 defaults: dict[str, Any]) -> dict[str, str]:
+def _date_orders(
+    key: str, check: FileCheck, columns: dict[str, str], defaults: dict[str, Any]
+) -> dict[str, str]:
     """The part order of each mapped date column: automatic, or stated."""
     headers = list(dict.fromkeys(h for f, h in columns.items() if f in suggest.DATE_LIKE_FIELDS))
     if not headers:
@@ -320,8 +405,10 @@ def _date_orders(key: str, check: FileCheck, columns: dict[str, str],
     start = defaults.get("dates") or {}
     sample = check.sample if check.sample is not None else pd.DataFrame()
     st.markdown("**Dates**")
-    st.caption("Automatic reads the order from the values (31-12-2025 can only be day "
-               "first); say the order when the values leave it open, like 03-04-2025.")
+    st.caption(
+        "Automatic reads the order from the values (31-12-2025 can only be day "
+        "first); say the order when the values leave it open, like 03-04-2025."
+    )
     options = [AUTO, *DATE_ORDERS]
     orders: dict[str, str] = {}
     grid = st.columns(3)
@@ -330,10 +417,13 @@ def _date_orders(key: str, check: FileCheck, columns: dict[str, str],
         first = start.get(header, AUTO)
         with grid[i % 3]:
             order = st.selectbox(
-                safe(f"Dates in {header}"), options, format_func=lambda o: DATE_LABELS[o],
+                safe(f"Dates in {header}"),
+                options,
+                format_func=lambda o: DATE_LABELS[o],
                 index=options.index(first) if first in options else 0,
                 key=date_key(key, header),
-                help=safe("For example " + ", ".join(seen)) if seen else None)
+                help=safe("For example " + ", ".join(seen)) if seen else None,
+            )
         if order != AUTO:
             orders[header] = str(order)
     return orders
@@ -365,8 +455,12 @@ def _draft(ctx: Context, check: FileCheck, files: list[Any]) -> tuple[dict[str, 
         if table:
             values["channel"] = table
     dates = _date_orders(fkey, check, columns, defaults)
-    mapping: dict[str, Any] = {"kind": target, "source": suggest.clean_source(source),
-                               "mode": mode, "columns": columns}
+    mapping: dict[str, Any] = {
+        "kind": target,
+        "source": suggest.clean_source(source),
+        "mode": mode,
+        "columns": columns,
+    }
     for name, part in (("constants", constants), ("values", values), ("dates", dates)):
         if part:
             mapping[name] = part
@@ -383,9 +477,11 @@ def mapping_step(ctx: Context, check: FileCheck, files: list[Any]) -> None:
     names = [f.name for f in files]
     with st.container(border=True, key=f"{key}_step"):
         st.subheader(safe(f"Map the columns of {', '.join(names)}"), anchor=False)
-        st.caption("Suggested from the column names and values; check each one. The mapping "
-                   "is saved with the import, and next time a file with these columns is "
-                   "recognised.")
+        st.caption(
+            "Suggested from the column names and values; check each one. The mapping "
+            "is saved with the import, and next time a file with these columns is "
+            "recognised."
+        )
         mapping, missing = _draft(ctx, check, files)
         st.markdown("**Preview**")
         usable = _preview(ctx, files[0], mapping, missing)
@@ -404,8 +500,10 @@ def _preview(ctx: Context, first: Any, mapping: dict[str, Any], missing: list[st
     if trial.status == FATAL:
         st.error(safe(trial.error))
         return False
-    st.text(f"{first.name}: {plural(trial.rows or 0, 'row')}; {trial.rejected or 0:,} would "
-            "be rejected.")
+    st.text(
+        f"{first.name}: {plural(trial.rows or 0, 'row')}; {trial.rejected or 0:,} would "
+        "be rejected."
+    )
     if trial.rejected and trial.rejections is not None:
         st.caption("First rejected rows")
         st.dataframe(trial.rejections.head(REJECTS_SHOWN), hide_index=True)
@@ -415,8 +513,9 @@ def _preview(ctx: Context, first: Any, mapping: dict[str, Any], missing: list[st
     return True
 
 
-def unmapped_groups(checks: list[FileCheck], uploaded: list[Any],
-                    skipped: set[str]) -> list[tuple[FileCheck, list[Any]]]:
+def unmapped_groups(
+    checks: list[FileCheck], uploaded: list[Any], skipped: set[str]
+) -> list[tuple[FileCheck, list[Any]]]:
     """Files that need a mapping and are not skipped, one entry per header row: (the first
     file's check, every uploaded file with that header row)."""
     groups: dict[str, tuple[FileCheck, list[Any]]] = {}
@@ -438,8 +537,12 @@ def mapping_notes(checks: list[FileCheck], skipped: set[str]) -> None:
         how = "update" if mapping.get("mode") == "update" else "insert or replace"
         text, button = st.columns([3, 1], vertical_alignment="center")
         with text:
-            st.caption(safe(f"{check.name}: read with your mapping ({mapping['kind']}, {how}, "
-                            f"source '{mapping['source']}'), saved with the import."))
+            st.caption(
+                safe(
+                    f"{check.name}: read with your mapping ({mapping['kind']}, {how}, "
+                    f"source '{mapping['source']}'), saved with the import."
+                )
+            )
         with button:
             if st.button("Change mapping", key=f"{mapping_key(check.signature)}_change"):
                 state(MAPPINGS_KEY).pop(check.signature, None)
