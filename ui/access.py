@@ -18,6 +18,7 @@ import streamlit as st
 VIEWER, EDITOR = "viewer", "editor"
 ROLE_KEY = "access_role"
 NAME_KEY = "access_name"
+EMAIL_KEY = "access_email"
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def _oidc(cfg: AccessConfig) -> None:
     email = str(st.user.get("email") or "").lower()
     st.session_state[ROLE_KEY] = EDITOR if email in cfg.editors else VIEWER
     st.session_state[NAME_KEY] = str(st.user.get("name") or email)
+    st.session_state[EMAIL_KEY] = email
 
 
 def _passcode_form(cfg: AccessConfig, *, required: bool) -> None:
@@ -143,6 +145,15 @@ def can_edit() -> bool:
 def user_name() -> str | None:
     name = st.session_state.get(NAME_KEY)
     return str(name) if name else None
+
+
+def identity() -> str | None:
+    """Who is acting, as the gate established it (SPEC §8): the sign-in e-mail, or the name
+    given with the passcode; never a name typed into another form. None when nobody is known."""
+    if config().mode == "oidc":
+        email = st.session_state.get(EMAIL_KEY)
+        return str(email) if email else None
+    return user_name()
 
 
 def require_editor(action: str) -> bool:
