@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, delete, func, select
 
 from smarketing_data import schema
 from smarketing_data.db import bulk_insert, read_frame
-from smarketing_data.stages import REACHED_COLUMNS, STAGES
+from smarketing_data.stages import REACHED_COLUMNS, STAGES, CohortBase
 
 ACTIVITY: dict[str, tuple[str, ...]] = {
     "agg_activity_campaign": ("campaign_id", "channel"),
@@ -27,7 +27,7 @@ COHORT: dict[str, tuple[str, ...]] = {
     "agg_cohort_campaign": ("campaign_id", "channel"),
     "agg_cohort_rep": ("rep_id",),
 }
-COHORT_BASES = ("lead", "mql", "opp")
+COHORT_BASES = tuple(CohortBase)
 # Pipeline is the amount of journeys whose Opp date is in the period, bookings the won amount
 # of those whose Won date is (SPEC §4.1).
 AMOUNT_OF_STAGE = {"opp": "amount", "won": "won_amount"}

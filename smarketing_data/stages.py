@@ -7,6 +7,8 @@ of a later stage. Stages before the entry stage are never reached.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import pandas as pd
 
 STAGES = ("lead", "mql", "sal", "sql", "opp", "won")
@@ -28,6 +30,20 @@ STAGE_DATE_COLUMNS = {
     "won": "won_at",
 }
 REACHED_COLUMNS = {s: f"reach_{s}_at" for s in STAGES}
+
+
+class CohortBase(StrEnum):
+    """The stage a cohort starts from (SPEC §4.1), in the order the automatic base tries them.
+    A str, so it is the rollups' key and the JSON value as it is; made from a string only at
+    the edges (the sidebar, ``--base``), where an unknown one is a ValueError."""
+
+    MQL = "mql"
+    LEAD = "lead"
+    OPP = "opp"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self.value]
 
 
 def reached_dates(frame: pd.DataFrame) -> pd.DataFrame:

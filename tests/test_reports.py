@@ -6,6 +6,7 @@ reached-stage dates (SPEC §3.1–3.2) of those journeys for 2026-Q2 = [Apr 1, J
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -15,6 +16,7 @@ from smarketing_data.metrics.goals import set_goal, set_target
 from smarketing_data.metrics.quarters import parse_quarter
 from smarketing_data.metrics.report_set import build_report_set, to_json
 from smarketing_data.metrics.reports import ReportOptions, default_quarter, quarters_with_data
+from smarketing_data.stages import CohortBase
 
 QBR = DATA / "qbr"
 Q2 = parse_quarter("2026-Q2")
@@ -239,3 +241,14 @@ def test_quarter_without_data(qbr):
     report = build_report_set(qbr, quarter=parse_quarter("2024-Q1"))
     assert not report.has_data
     assert to_json(report)["campaigns"]["sql"] == {"top": [], "bottom": []}
+
+
+def test_the_cohort_base_is_a_value_made_at_the_edges():
+    # "lead" from the CLI or a test becomes the value object; a stage that is no base fails
+    # where it is given, not in a query
+    assert ReportOptions(base="lead").base is CohortBase.LEAD  # type: ignore[arg-type]
+    assert ReportOptions().cohort_base is CohortBase.MQL
+    assert CohortBase.OPP.label == "Opportunity"
+    assert json.dumps({"base": CohortBase.LEAD}) == '{"base": "lead"}'
+    with pytest.raises(ValueError):
+        ReportOptions(base="sal")  # type: ignore[arg-type]

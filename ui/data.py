@@ -43,6 +43,7 @@ from smarketing_data.metrics.reports import default_quarter as _default_quarter
 from smarketing_data.metrics.spend import campaign_spend
 from smarketing_data.metrics.tracking import Tracked, tracked_stages
 from smarketing_data.metrics.velocity import FastestCustomers, fastest_customers, stage_velocity
+from smarketing_data.stages import CohortBase
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -166,7 +167,7 @@ def spend(ctx: Context, quarter: Quarter, today: dt.date) -> pd.DataFrame:
 
 
 @loader
-def velocity(ctx: Context, quarter: Quarter, base: str) -> pd.DataFrame:
+def velocity(ctx: Context, quarter: Quarter, base: CohortBase) -> pd.DataFrame:
     """Stage-to-stage days over the quarter's ``base`` cohort (a stage key: 'mql', 'lead')."""
     return stage_velocity(ctx.engine, quarter=quarter, base=base)
 

@@ -9,7 +9,7 @@ import streamlit as st
 from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.reports import ReportOptions
 from smarketing_data.metrics.tracking import Tracked
-from smarketing_data.stages import STAGE_LABELS
+from smarketing_data.stages import CohortBase
 from ui import components, data
 from ui.data import Context
 
@@ -19,7 +19,7 @@ QUARTER_KEY = "quarter"
 CHOSEN_KEY = "chosen_quarter"
 # The choices are ReportOptions.base values; None (Automatic) is the first of MQL, Lead,
 # Opportunity the data tracks.
-BASES: tuple[str | None, ...] = (None, "mql", "lead", "opp")
+BASES: tuple[CohortBase | None, ...] = (None, *CohortBase)
 # Why the automatic base is not MQL: the stages before it that the data lacks.
 MISSING_BEFORE = {
     "mql": "",
@@ -51,8 +51,8 @@ def quarter_picker(ctx: Context) -> Quarter | None:
     return by_label[picked]
 
 
-def base_label(base: str | None) -> str:
-    return "Automatic" if base is None else STAGE_LABELS[base]
+def base_label(base: CohortBase | None) -> str:
+    return "Automatic" if base is None else CohortBase(base).label
 
 
 def automatic_base(found: Tracked) -> str:
@@ -60,23 +60,23 @@ def automatic_base(found: Tracked) -> str:
     Lead stage)'."""
     base = found.default_base()
     why = MISSING_BEFORE[base]
-    return f"Automatic ({STAGE_LABELS[base]}{': ' + why if why else ''})"
+    return f"Automatic ({base.label}{': ' + why if why else ''})"
 
 
-def velocity_base(found: Tracked) -> str | None:
+def velocity_base(found: Tracked) -> CohortBase | None:
     """The velocity chart's cohort base (sidebar): MQL or Lead, whichever the data records,
     the resolved report base first so the default matches the other pages; None when the data
     records neither."""
     bases = sorted(
-        (b for b in ("mql", "lead") if b in found), key=lambda b: b != found.default_base()
+        (b for b in (CohortBase.MQL, CohortBase.LEAD) if b in found),
+        key=lambda b: b != found.default_base(),
     )
     if not bases:
         return None
-    return str(
-        st.sidebar.radio(
-            "Cohort base", bases, format_func=STAGE_LABELS.get, key="vel_base", horizontal=True
-        )
+    picked = st.sidebar.radio(
+        "Cohort base", bases, format_func=base_label, key="vel_base", horizontal=True
     )
+    return None if picked is None else CohortBase(picked)
 
 
 def report_options(

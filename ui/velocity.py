@@ -13,12 +13,12 @@ from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.referral import MIN_LIFT_COHORT
 from smarketing_data.metrics.tracking import Tracked
 from smarketing_data.metrics.velocity import MIN_FASTEST, MIN_TRAIT, trait_table
-from smarketing_data.stages import STAGE_LABELS
+from smarketing_data.stages import CohortBase
 from ui import components, data, tables
 from ui.data import Context
 
 
-def velocity_section(ctx: Context, quarter: Quarter, base: str | None) -> None:
+def velocity_section(ctx: Context, quarter: Quarter, base: CohortBase | None) -> None:
     """Stage-to-stage days over the ``base`` cohort (None: the data tracks no cohort base)."""
     st.subheader("Velocity")
     if base is None:
@@ -31,7 +31,7 @@ def velocity_section(ctx: Context, quarter: Quarter, base: str | None) -> None:
     components.chart(charts.velocity_chart(velocity), key="velocity_chart")
     components.definition(
         f"Days between the two stages' own dates (skipped stages excluded), "
-        f"over journeys whose {STAGE_LABELS[base]} date is in {quarter.label}: "
+        f"over journeys whose {base.label} date is in {quarter.label}: "
         "median and 75th percentile."
     )
 

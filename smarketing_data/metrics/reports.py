@@ -21,7 +21,7 @@ from smarketing_data.metrics.judgement import campaign_verdict
 from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.stats import verdict, wilson
 from smarketing_data.metrics.tracking import Tracked
-from smarketing_data.stages import STAGE_LABELS, STAGES
+from smarketing_data.stages import STAGE_LABELS, STAGES, CohortBase
 
 REPORT_STAGES = ("sql", "opp", "won")
 # The upstream stage whose count times the goal gives the count expected at goal (SPEC §4.2).
@@ -36,13 +36,18 @@ class ReportOptions:
     top: int = 5
     min_volume: int = 10
     # The cohort base; None: the first of MQL, Lead, Opp that the data tracks (SPEC §4.1).
-    base: str | None = None
+    base: CohortBase | None = None
     ranking: str = "value"  # 'value' (count or rate) or 'confidence' (interval's low end)
 
+    def __post_init__(self) -> None:
+        # a base given as its key ("mql") at an edge becomes the value object, or fails here
+        if self.base is not None and not isinstance(self.base, CohortBase):
+            object.__setattr__(self, "base", CohortBase(self.base))
+
     @property
-    def cohort_base(self) -> str:
+    def cohort_base(self) -> CohortBase:
         """The base once resolved against the data (report sets always hold a resolved one)."""
-        return self.base or "mql"
+        return self.base or CohortBase.MQL
 
 
 @dataclass
@@ -341,7 +346,11 @@ def quarters_with_data(engine: Engine, *, fiscal_start_month: int = 1) -> list[Q
 
 
 def default_quarter(
-    engine: Engine, *, today: dt.date, fiscal_start_month: int = 1, base: str | None = None
+    engine: Engine,
+    *,
+    today: dt.date,
+    fiscal_start_month: int = 1,
+    base: CohortBase | None = None,
 ) -> Quarter | None:
     """The last complete quarter in which the base stage has a cohort (default base: the one
     the data's tracked stages give), else the last complete quarter with data, else the

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine
 
 from smarketing_data.metrics import rollup_queries as rq
-from smarketing_data.stages import STAGES
-
-BASES = ("lead", "mql", "opp")
+from smarketing_data.stages import STAGES, CohortBase
 
 
 @dataclass(frozen=True)
@@ -38,12 +36,9 @@ class Tracked:
     def first(self) -> str | None:
         return next((s for s in STAGES if s in self.stages), None)
 
-    def default_base(self) -> str:
+    def default_base(self) -> CohortBase:
         """MQL, else Lead, else Opp (SPEC §4.1): the first of them the data tracks."""
-        for base in ("mql", "lead", "opp"):
-            if base in self.stages:
-                return base
-        return "mql"
+        return next((base for base in CohortBase if base in self.stages), CohortBase.MQL)
 
     def to_json(self) -> dict[str, bool]:
         return {s: s in self.stages for s in STAGES}

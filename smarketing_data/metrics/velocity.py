@@ -23,12 +23,12 @@ from smarketing_data.metrics.common import (
 )
 from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.stats import r6, wilson
-from smarketing_data.stages import REACHED_COLUMNS, STAGE_DATE_COLUMNS, STAGES
+from smarketing_data.stages import REACHED_COLUMNS, STAGE_DATE_COLUMNS, STAGES, CohortBase
 
 J = schema.journeys
 C = schema.campaigns
 R = schema.reps
-BASES = ("lead", "mql")
+BASES = (CohortBase.LEAD, CohortBase.MQL)
 TRANSITIONS = tuple(zip(STAGES[:-1], STAGES[1:], strict=True))
 VELOCITY_COLUMNS = ["from_stage", "to_stage", "journeys", "median_days", "p75_days"]
 FASTEST_COLUMNS = [
@@ -91,7 +91,9 @@ def _days(start: pd.Series, end: pd.Series) -> pd.Series:
     return (pd.to_datetime(end) - pd.to_datetime(start)).dt.total_seconds() / SECONDS_PER_DAY
 
 
-def stage_velocity(engine: Engine, *, quarter: Quarter, base: str = "mql") -> pd.DataFrame:
+def stage_velocity(
+    engine: Engine, *, quarter: Quarter, base: CohortBase = CohortBase.MQL
+) -> pd.DataFrame:
     """Days between each pair of adjacent stages over the quarter's cohort (base-stage date in
     the quarter), counting only journeys where both stages' own dates are known: a date
     inferred from a later stage is not a date the journey was seen at that stage.
