@@ -777,6 +777,38 @@ def _step_from(funnel: pd.DataFrame) -> list[str | None]:
     return [None if _num_or_text_missing(v) else str(v) for v in funnel["step_from"].tolist()]
 
 
+def _counts_against_goal(
+    counts: Sequence[float],
+    expected: Sequence[float | None],
+    text: Sequence[str],
+    hover: Sequence[str],
+    colors: Sequence[str],
+    **label_font: Any,
+) -> go.Figure:
+    """Horizontal count bars, each with its count expected at goal marked and its label past
+    the further of bar and mark: the funnel's and the campaign reports' shared drawing."""
+    fig = go.Figure(
+        _bars(
+            counts,
+            horizontal=True,
+            colors=colors,
+            text=text,
+            hover=hover,
+            width=BAR_WIDTH,
+            textposition="none",
+        )
+    )
+    _goal_ticks(
+        fig,
+        expected,
+        [f"expected at goal: {fmt.count(e)}" for e in expected],
+        horizontal=True,
+        name="Expected at goal",
+    )
+    _end_labels(fig, _furthest(counts, expected), text, horizontal=True, **label_font)
+    return fig
+
+
 def funnel_chart(funnel: pd.DataFrame) -> go.Figure:
     """The quarter's funnel (activity basis): one bar per stage, Lead at the top, labelled with
     its count and its conversion from the tracked stage before ("85 · 57% of SAL"), with a goal
@@ -812,30 +844,8 @@ def funnel_chart(funnel: pd.DataFrame) -> go.Figure:
         _colour(_verdict(v)) if on else ON_PAR
         for v, on in zip(funnel["verdict"].tolist(), tracked, strict=True)
     ]
-    fig = go.Figure(
-        _bars(
-            counts,
-            horizontal=True,
-            text=text,
-            hover=hover,
-            width=BAR_WIDTH,
-            colors=colors,
-            textposition="none",
-        )
-    )
-    _goal_ticks(
-        fig,
-        expected,
-        [f"expected at goal: {fmt.count(e)}" for e in expected],
-        horizontal=True,
-        name="Expected at goal",
-    )
-    _end_labels(
-        fig,
-        _furthest(counts, expected),
-        text,
-        horizontal=True,
-        color=[BLACK if on else MUTED_TEXT for on in tracked],
+    fig = _counts_against_goal(
+        counts, expected, text, hover, colors, color=[BLACK if on else MUTED_TEXT for on in tracked]
     )
     span = _span(counts, expected)
     _axes(
@@ -983,25 +993,7 @@ def campaign_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
         for n, c, t in zip(report["name"].tolist(), report["channel"].tolist(), text, strict=True)
     ]
     colors = [_colour(_verdict(v)) for v in report["verdict"].tolist()]
-    fig = go.Figure(
-        _bars(
-            values,
-            horizontal=True,
-            colors=colors,
-            text=text,
-            hover=hover,
-            width=BAR_WIDTH,
-            textposition="none",
-        )
-    )
-    _goal_ticks(
-        fig,
-        expected,
-        [f"expected at goal: {fmt.count(e)}" for e in expected],
-        horizontal=True,
-        name="Expected at goal",
-    )
-    _end_labels(fig, _furthest(values, expected), text, horizontal=True)
+    fig = _counts_against_goal(values, expected, text, hover, colors)
     span = _span(values, expected)
     _axes(
         fig,

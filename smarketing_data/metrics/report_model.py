@@ -486,6 +486,22 @@ def _rep_rows(frame: pd.DataFrame) -> tuple[Row, ...]:
     return tuple(rows)
 
 
+def _untracked_list(common: dict[str, Any], entity: str, report: Report) -> RankedList:
+    """A list the data cannot rank (SPEC §3.10): no rows, and the reason where they would be."""
+    return RankedList(
+        **common,
+        about=UNTRACKED_BASIS[entity],
+        rule="",
+        goal=None,
+        goal_text="",
+        rows=(),
+        tracked=False,
+        untracked=reason(report),
+        empty_text=reason(report),
+        eligible=0,
+    )
+
+
 def _campaign_list(rs: ReportSet, ref: ReportRef, report: Report) -> RankedList:
     stage, n = str(ref.stage), rs.options.top
     noun = COUNT_NOUNS[stage]
@@ -497,18 +513,7 @@ def _campaign_list(rs: ReportSet, ref: ReportRef, report: Report) -> RankedList:
         "upstream_noun": COUNT_NOUNS[up] if up else "Upstream",
     }
     if not report.tracked:
-        return RankedList(
-            **common,
-            about=UNTRACKED_BASIS["campaigns"],
-            rule="",
-            goal=None,
-            goal_text="",
-            rows=(),
-            tracked=False,
-            untracked=reason(report),
-            empty_text=reason(report),
-            eligible=0,
-        )
+        return _untracked_list(common, "campaigns", report)
     if up is None or report.goal is None:
         expectation = (
             f"No expected-at-goal count: the data tracks no stage before {STAGE_LABELS[stage]}."
@@ -568,19 +573,8 @@ def _rep_list(rs: ReportSet, ref: ReportRef, report: Report) -> RankedList:
         "value_noun": f"Conversion to {STAGE_LABELS[stage]}",
     }
     if not report.tracked:
-        return RankedList(
-            **common,
-            heading=f"Reps by conversion to {STAGE_LABELS[stage]}",
-            about=UNTRACKED_BASIS["reps"],
-            rule="",
-            goal=None,
-            goal_text="",
-            rows=(),
-            tracked=False,
-            untracked=reason(report),
-            empty_text=reason(report),
-            eligible=0,
-        )
+        common["heading"] = f"Reps by conversion to {STAGE_LABELS[stage]}"
+        return _untracked_list(common, "reps", report)
     heading = f"Reps by conversion {STAGE_LABELS[base]} → {STAGE_LABELS[stage]}"
     ranked = "the 95% interval's low end" if opts.ranking == "confidence" else "rate"
     rule = (
