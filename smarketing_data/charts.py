@@ -27,6 +27,8 @@ from smarketing_data import format as fmt
 from smarketing_data.metrics.judgement import rep_verdict
 from smarketing_data.metrics.referral import REFERRAL
 from smarketing_data.metrics.report_model import RankedList
+from smarketing_data.metrics.report_model import rate_and_goal_text as _rate_and_goal
+from smarketing_data.metrics.report_model import rate_text as _rate
 from smarketing_data.metrics.stats import verdict
 from smarketing_data.report_text import NOT_TRACKED
 from smarketing_data.stages import STAGE_LABELS
@@ -65,7 +67,6 @@ MIN_HEIGHT = 320
 COLUMN_HEIGHT = 540  # charts with vertical bars
 BAR_WIDTH = 0.7  # in rows; bars are one unit apart
 TICK_HALF = 0.4  # half the length of a per-bar goal segment: a little wider than the bar
-TOLERANCE = 1e-9  # closer than this, a rate equals its goal (float dust, not a miss)
 HEADROOM = 1.05  # value axis past the longest bar or mark; labels sit in the margin
 # Up to this many, a count axis ticks every whole number.
 SMALL_COUNT_AXIS = 10
@@ -120,28 +121,6 @@ def _verdict(value: object) -> str | None:
 def _colour(verdict: str | None) -> str:
     """A verdict's colour (metrics.judgement gives the verdict); NEUTRAL with nothing judged."""
     return NEUTRAL if verdict is None else VERDICT_COLORS.get(verdict, NEUTRAL)
-
-
-def _rate(value: float | None) -> str:
-    """A rate for a label; one decimal under 10%, where whole percents hide real differences
-    ('1.8%' against '1%'), but never a trailing '.0'."""
-    if value is None or not 0 < abs(value) < 0.1:
-        return fmt.pct(value)
-    return fmt.pct(value, 1).replace(".0%", "%")
-
-
-def _rate_and_goal(value: float | None, goal: float | None) -> tuple[str, str]:
-    """Both as labels, with one more decimal when rounding would make a miss look like a hit
-    (59.8% against a 60% goal)."""
-    text, goal_text = _rate(value), _rate(goal)
-    if (
-        value is not None
-        and goal is not None
-        and text == goal_text
-        and (abs(value - goal) > TOLERANCE)
-    ):
-        return fmt.pct(value, 1), fmt.pct(goal, 1)
-    return text, goal_text
 
 
 def _lift(value: float | None) -> str:

@@ -26,7 +26,7 @@ from smarketing_data.exports import export
 from smarketing_data.metrics import catalog
 from smarketing_data.metrics.judgement import AT_OR_ABOVE, BELOW, ON_PAR
 from smarketing_data.metrics.quarters import parse_quarter
-from smarketing_data.metrics.report_model import RankedList
+from smarketing_data.metrics.report_model import RankedList, rate_and_goal_text
 from smarketing_data.metrics.report_set import ReportSet, build_report_set
 from smarketing_data.metrics.reports import ReportOptions
 from smarketing_data.report_text import render_text
@@ -191,3 +191,13 @@ def _engine(url: str):  # type: ignore[no-untyped-def]
     from smarketing_data.db import make_engine
 
     return make_engine(url)
+
+
+def test_rounding_never_makes_a_miss_read_as_a_hit():
+    # 59.8% against 60% would read "60% against a goal of 60%" under the "needs attention"
+    # heading: one more decimal on both; a real tie and clear differences stay whole
+    assert rate_and_goal_text(0.598, 0.6) == ("59.8%", "60.0%")
+    assert rate_and_goal_text(0.553, 0.55) == ("55.3%", "55.0%")
+    assert rate_and_goal_text(0.6, 0.6) == ("60%", "60%")
+    assert rate_and_goal_text(0.27, 0.25) == ("27%", "25%")
+    assert rate_and_goal_text(None, 0.25) == ("—", "25%")

@@ -87,6 +87,20 @@ def rate_text(value: float | None) -> str:
     return fmt.pct(value, 1).replace(".0%", "%")
 
 
+def rate_and_goal_text(value: float | None, goal: float | None) -> tuple[str, str]:
+    """A rate and its goal as text, with one more decimal when rounding would make a miss look
+    like a hit or a hit like a miss (59.8% against a 60% goal, not "60% against 60%")."""
+    text, goal_text = rate_text(value), rate_text(goal)
+    if (
+        value is not None
+        and goal is not None
+        and text == goal_text
+        and abs(value - goal) > judgement.TOLERANCE
+    ):
+        return fmt.pct(value, 1), fmt.pct(goal, 1)
+    return text, goal_text
+
+
 def expected_text(value: float | None) -> str:
     """A count expected at goal: two decimals while small (1.44, 0.36), where one would
     round a quarter of a deal away; like any count beyond that."""
@@ -631,6 +645,7 @@ def _funnel(rs: ReportSet) -> FunnelReport:
         expected = None if before is None or goal is None else r6(before * goal)
         count = None if not r.tracked else int(r.count)
         verdict = text(r.verdict) or None
+        shown = rate_and_goal_text(rate, goal) if r.tracked else ("—", "—")
         steps.append(
             FunnelStep(
                 stage=str(r.stage),
@@ -645,8 +660,8 @@ def _funnel(rs: ReportSet) -> FunnelReport:
                 change=number(r.change),
                 count_text=fmt.count(count) if r.tracked else NOT_TRACKED,
                 expected_text=expected_text(expected) if r.tracked else "—",
-                rate_text=rate_text(rate) if r.tracked else "—",
-                goal_text=rate_text(goal) if r.tracked else "—",
+                rate_text=shown[0],
+                goal_text=shown[1],
                 change_text=fmt.change(number(r.change)) if r.tracked else "—",
                 verdict_text=words("steps", verdict),
             )
