@@ -14,10 +14,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-## Start the app on the embedded SQLite database (sample data loaded on first start).
+## Start the app on the embedded SQLite database (sample data loaded on first start), on this
+## computer only unless ARGS says otherwise, e.g. ARGS="--server.address 0.0.0.0
+## --server.allowedHosts qbr.example.com"; refuses open access beyond this computer.
 run: $(STAMP)
 	$(PY) -m smarketing_data init
-	$(PY) -m streamlit run app.py
+	$(PY) -m ui.access.serve $(ARGS)
 
 ## Run every test: lint, types, unit, real engines, CLI.
 test: $(STAMP)
