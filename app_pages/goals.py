@@ -4,7 +4,7 @@ other pages show the new goals at once."""
 
 import streamlit as st
 
-from ui import components, data, filters
+from ui import audit, components, data, filters
 from ui.goals import rates, signoff, targets
 
 components.page_setup()
@@ -15,3 +15,4 @@ rates.goals_section(ctx, quarter)
 rates.pairs_section(ctx, quarter)
 targets.targets_section(ctx, quarter)
 signoff.definitions_section(ctx)
+audit.change_history(ctx, ("goal", "target", "definition"), key="goals_changes")

@@ -4,9 +4,13 @@ shown beside them.
 
 A stage's current definition is its latest saved version; a stage nobody has written about
 yet shows a built-in default as version 0. Proposing a new version resets both sign-offs; a
-version is *agreed* once both sides have signed it. Signing a stage that still shows its
-built-in default first records that text as version 1 (with no author), so that what was
-signed is kept word for word.
+version is *agreed* once both sides have signed it, by two different people. Signing a stage
+that still shows its built-in default first records that text as version 1 (with no author),
+so that what was signed is kept word for word.
+
+Authors and signers are the signed-in identities the caller passes (SPEC §8), compared
+without regard to case or surrounding spaces (e-mail addresses are case-insensitive); every
+proposal and sign-off is also written to the change history.
 """
 
 from __future__ import annotations
@@ -16,10 +20,9 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Connection, Engine, Row, and_, func, insert, select, update
 
-from smarketing_data import format as fmt
-from smarketing_data import schema
+from smarketing_data import audit, schema
 from smarketing_data.db import bump_data_version, read_frame, write_transaction
-from smarketing_data.metrics.goals import ADJACENT, DEFAULT_GOALS, Goals
+from smarketing_data.metrics.goals import ADJACENT, DEFAULT_GOALS, Goals, goal_percent
 from smarketing_data.stages import STAGE_LABELS, STAGES
 
 D = schema.definitions
@@ -240,12 +243,21 @@ def propose_definition(engine: Engine, *, stage: str, text: str, author: str) ->
                 stage=key, version=version, text=body, created_at=_now(), created_by=name
             )
         )
+        audit.record(
+            conn,
+            who=name,
+            kind="definition",
+            item=STAGE_LABELS[key],
+            action="proposed",
+            summary=f"version {version}: {audit.shorten(body)}",
+        )
         bump_data_version(conn)
     return version
 
 
 def sign_off(engine: Engine, *, stage: str, side: str, name: str) -> None:
-    """Sign the latest version of a stage's definition for Sales or for Marketing.
+    """Sign the latest version of a stage's definition for Sales or for Marketing, as
+    ``name`` (the signed-in identity).
 
     One person cannot sign for both sides, and a side that signed this version cannot sign
     it again (a new version resets the sign-offs).
@@ -254,39 +266,53 @@ def sign_off(engine: Engine, *, stage: str, side: str, name: str) -> None:
     if side not in SIDES:
         raise DefinitionError(f"unknown side {side!r}; use sales or marketing")
     signer = _clean_name(name, "the name of who signs off")
-    other = SIDES[1 - SIDES.index(side)]
     with write_transaction(engine) as conn:
-        latest = _latest(conn, key)
-        if latest is None:
-            conn.execute(
-                insert(D).values(
-                    stage=key,
-                    version=1,
-                    text=DEFAULT_TEXTS[key],
-                    created_at=_now(),
-                    created_by=None,
-                )
-            )
-            latest = _latest(conn, key)
-            assert latest is not None
-        done_by = getattr(latest, f"{side}_signoff_by")
-        if done_by is not None:
-            raise DefinitionError(
-                f"{SIDE_LABELS[side]} already signed version "
-                f"{latest.version} of {STAGE_LABELS[key]} ({done_by})"
-            )
-        other_by = getattr(latest, f"{other}_signoff_by")
-        if other_by is not None and other_by.casefold() == signer.casefold():
-            raise DefinitionError(
-                f"{signer} signed for {SIDE_LABELS[other]}; the "
-                f"{SIDE_LABELS[side]} sign-off needs someone else"
-            )
+        latest = _latest(conn, key) or _record_default(conn, key)
+        _check_signer(latest, key, side, signer)
         conn.execute(
             update(D)
             .where(D.c.definition_id == latest.definition_id)
             .values({f"{side}_signoff_by": signer, f"{side}_signoff_at": _now()})
         )
+        audit.record(
+            conn,
+            who=signer,
+            kind="definition",
+            item=STAGE_LABELS[key],
+            action="signed off",
+            summary=f"version {latest.version} for {SIDE_LABELS[side]}",
+        )
         bump_data_version(conn)
+
+
+def _record_default(conn: Connection, stage: str) -> Row:
+    """The built-in default saved as version 1 (no author), so that what is signed is kept."""
+    conn.execute(
+        insert(D).values(
+            stage=stage, version=1, text=DEFAULT_TEXTS[stage], created_at=_now(), created_by=None
+        )
+    )
+    saved = _latest(conn, stage)
+    assert saved is not None
+    return saved
+
+
+def _check_signer(latest: Row, stage: str, side: str, signer: str) -> None:
+    """Refuse a second sign-off for one side, and one person signing for both sides."""
+    done_by = getattr(latest, f"{side}_signoff_by")
+    if done_by is not None:
+        raise DefinitionError(
+            f"{SIDE_LABELS[side]} already signed version "
+            f"{latest.version} of {STAGE_LABELS[stage]} ({done_by})"
+        )
+    other = SIDES[1 - SIDES.index(side)]
+    other_by = getattr(latest, f"{other}_signoff_by")
+    if audit.same_person(other_by, signer):
+        raise DefinitionError(
+            f"{signer} already signed version {latest.version} for {SIDE_LABELS[other]}; "
+            f"the {SIDE_LABELS[side]} sign-off needs someone else (one person cannot sign "
+            "for both sides)"
+        )
 
 
 # --- goal tables -----------------------------------------------------------------------------
@@ -294,12 +320,6 @@ def sign_off(engine: Engine, *, stage: str, side: str, name: str) -> None:
 
 def _arrow(from_stage: str, to_stage: str) -> str:
     return f"{STAGE_LABELS[from_stage]}→{STAGE_LABELS[to_stage]}"
-
-
-def goal_percent(rate: float) -> str:
-    """A goal for people: whole percents stay whole (25%), others keep one decimal (4.9%)."""
-    whole = abs(rate * 100 - round(rate * 100)) < 1e-9
-    return fmt.pct(rate, 0 if whole else 1)
 
 
 def goal_table(goals: Goals) -> pd.DataFrame:

@@ -69,9 +69,9 @@ def ensure_sample(engine: Engine, settings: Settings) -> bool:
     return True
 
 
-def clear_sample(engine: Engine) -> int:
-    """Undo every sample upload, newest first; returns how many were undone."""
+def clear_sample(engine: Engine, *, who: str | None = None) -> int:
+    """Undo every sample upload, newest first, as ``who``; returns how many were undone."""
     ids = sample_upload_ids(engine)
     for upload_id in reversed(ids):
-        undo_upload(engine, upload_id)
+        undo_upload(engine, upload_id, who=who)
     return len(ids)

@@ -1,10 +1,13 @@
 """The meeting's own record (SPEC §1, §9 page 6): each side's commentary per report and the
 decisions and action items taken on them, carried into the next quarter.
 
-Notes belong to their author: only the person who wrote one may change it (names compared
-case-insensitively, ignoring surrounding spaces; the product has no accounts for commentary,
-so the typed name is the identity). Decisions start open and are marked done or dropped.
-Every write bumps the data version so every open page shows it on its next run.
+Who writes is the signed-in identity the caller passes (SPEC §8: the sign-in e-mail or the
+name given with the passcode), compared without regard to case or surrounding spaces because
+e-mail addresses are case-insensitive. A note belongs to its author: only they may edit or
+delete it. A decision starts open and is marked done or dropped by an editor, its owner or
+whoever recorded it. Every change to a decision or note is written to the change history in
+the change's own transaction, and bumps the data version so every open page shows it on its
+next run.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 
+from smarketing_data import audit, schema
 from smarketing_data import format as fmt
-from smarketing_data import schema
+from smarketing_data.audit import same_person
 from smarketing_data.db import bump_data_version, read_frame, write_transaction
 from smarketing_data.metrics import catalog
 from smarketing_data.metrics.quarters import Quarter, QuarterError, parse_quarter
@@ -35,6 +39,8 @@ STATUSES = ("open", "done", "dropped")
 # pasted document off every page. Names fit the schema's String(255) columns.
 MAX_TEXT = 5_000
 MAX_NAME = 255
+# The change-history action that records a decision; whoever did it may change it later.
+RECORDED = "recorded"
 
 NOTE_COLUMNS = [
     "note_id",
@@ -118,11 +124,6 @@ def _status(status: str) -> str:
     return status
 
 
-def same_person(a: str | None, b: str | None) -> bool:
-    """Whether two typed names are the same person: case and surrounding spaces ignored."""
-    return (a or "").strip().casefold() == (b or "").strip().casefold()
-
-
 # --- notes ------------------------------------------------------------------------------------
 
 
@@ -136,7 +137,8 @@ def add_note(
     text: str,
     fiscal_start_month: int = 1,
 ) -> int:
-    """Save one side's note on a report of a quarter; returns its note_id."""
+    """Save one side's note on a report of a quarter, written by ``author`` (the signed-in
+    identity); returns its note_id."""
     label = _quarter(quarter, fiscal_start_month).label
     values = dict(
         quarter=label,
@@ -150,23 +152,48 @@ def add_note(
         note_id = conn.execute(
             insert(N).values(**values, created_at=now, updated_at=now).returning(N.c.note_id)
         ).scalar_one()
-        bump_data_version(conn)
+        title = catalog.BY_KEY[str(values["report"])].title
+        _note_history(conn, values["author"], note_id, "added", f"{SIDE_LABELS[side]} on {title}")
     return int(note_id)
+
+
+def _note_history(conn: Connection, who: str | None, note_id: int, action: str, what: str) -> None:
+    """The note's change in the history; its words stay in the note, not in the history."""
+    audit.record(conn, who=who, kind="note", item=str(note_id), action=action, summary=what)
+    bump_data_version(conn)
+
+
+def _own_note(conn: Connection, note_id: int, author: str, verb: str) -> Row:
+    """The note, when ``author`` wrote it; MeetingError otherwise."""
+    row = conn.execute(
+        select(N.c.author, N.c.side, N.c.report).where(N.c.note_id == int(note_id))
+    ).first()
+    if row is None:
+        raise MeetingError(f"note {note_id} does not exist")
+    if not same_person(row.author, author):
+        raise MeetingError(f"only {row.author} can {verb} this note")
+    return row
 
 
 def edit_note(engine: Engine, *, note_id: int, author: str, text: str) -> None:
     """Replace a note's text; only its author may (MeetingError otherwise)."""
     body = _text(text, "the note")
     with write_transaction(engine) as conn:
-        row = conn.execute(select(N.c.author).where(N.c.note_id == int(note_id))).first()
-        if row is None:
-            raise MeetingError(f"note {note_id} does not exist")
-        if not same_person(row.author, author):
-            raise MeetingError(f"only {row.author} can edit this note")
+        row = _own_note(conn, note_id, author, "edit")
         conn.execute(
             update(N).where(N.c.note_id == int(note_id)).values(text=body, updated_at=_now())
         )
-        bump_data_version(conn)
+        _note_history(conn, row.author, note_id, "edited", "text changed")
+
+
+def delete_note(engine: Engine, *, note_id: int, author: str) -> None:
+    """Remove a note; only its author may (MeetingError otherwise)."""
+    with write_transaction(engine) as conn:
+        row = _own_note(conn, note_id, author, "delete")
+        conn.execute(delete(N).where(N.c.note_id == int(note_id)))
+        title = catalog.BY_KEY[row.report].title if row.report in catalog.BY_KEY else row.report
+        side = SIDE_LABELS.get(row.side, row.side)
+        _note_history(conn, row.author, note_id, "deleted", f"{side} on {title}")
 
 
 def _ordered(frame: pd.DataFrame, keys: list[tuple[str, Any]]) -> pd.DataFrame:
@@ -219,12 +246,13 @@ def add_decision(
     what: str,
     owner: str,
     due_quarter: str | None,
+    who: str | None = None,
     fiscal_start_month: int = 1,
 ) -> int:
     """Record a decision or action item taken in a quarter's meeting, open; returns its id.
 
     ``report`` None is a decision about the meeting as a whole; ``due_quarter`` None means no
-    due quarter was agreed.
+    due quarter was agreed. ``who`` (the signed-in identity) is kept as who recorded it.
     """
     label = _quarter(quarter, fiscal_start_month).label
     due = None if due_quarter is None else _quarter(due_quarter, fiscal_start_month).label
@@ -241,21 +269,33 @@ def add_decision(
         decision_id = conn.execute(
             insert(D).values(**values, created_at=now, updated_at=now).returning(D.c.decision_id)
         ).scalar_one()
+        audit.record(
+            conn,
+            who=who,
+            kind="decision",
+            item=str(decision_id),
+            action=RECORDED,
+            summary=f"“{audit.shorten(values['what'])}”, owner {values['owner']}, due {due or '—'}",
+        )
         bump_data_version(conn)
     return int(decision_id)
 
 
-def edit_decision(
-    engine: Engine,
+def may_change_decision(
+    *, who: str | None, editor: bool, owner: str | None, recorded_by: str | None
+) -> bool:
+    """Who may change a decision: an editor, its owner, or whoever recorded it."""
+    return editor or same_person(who, owner) or same_person(who, recorded_by)
+
+
+def _decision_changes(
     *,
-    decision_id: int,
-    what: str | None = None,
-    owner: str | None = None,
-    due_quarter: str | None = None,
-    status: str | None = None,
-    fiscal_start_month: int = 1,
-) -> None:
-    """Change what was decided, its owner, due quarter or status (None: leave as is)."""
+    what: str | None,
+    owner: str | None,
+    due_quarter: str | None,
+    status: str | None,
+    fiscal_start_month: int,
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if what is not None:
         values["what"] = _text(what, "the decision")
@@ -265,32 +305,96 @@ def edit_decision(
         values["due_quarter"] = _quarter(due_quarter, fiscal_start_month).label
     if status is not None:
         values["status"] = _status(status)
+    return values
+
+
+def _changed_words(row: Row, values: dict[str, Any]) -> str:
+    """'status open → done; owner Mia → Ann', the fields that change, old → new."""
+    parts = []
+    for field in ("what", "owner", "due_quarter", "status"):
+        if field in values and getattr(row, field) != values[field]:
+            old, new = getattr(row, field) or "—", values[field] or "—"
+            if field == "what":
+                old, new = f"“{audit.shorten(old)}”", f"“{audit.shorten(new)}”"
+            parts.append(f"{field.replace('_', ' ')} {old} → {new}")
+    return "; ".join(parts)
+
+
+def edit_decision(
+    engine: Engine,
+    *,
+    decision_id: int,
+    who: str | None,
+    editor: bool = False,
+    what: str | None = None,
+    owner: str | None = None,
+    due_quarter: str | None = None,
+    status: str | None = None,
+    fiscal_start_month: int = 1,
+) -> None:
+    """Change what was decided, its owner, due quarter or status (None: leave as is), as
+    ``who``; refused (MeetingError) unless ``may_change_decision`` allows it. The change,
+    old → new, goes to the change history."""
+    values = _decision_changes(
+        what=what,
+        owner=owner,
+        due_quarter=due_quarter,
+        status=status,
+        fiscal_start_month=fiscal_start_month,
+    )
     if not values:
         return
     with write_transaction(engine) as conn:
-        found = conn.execute(
-            select(D.c.decision_id).where(D.c.decision_id == int(decision_id))
-        ).first()
-        if found is None:
+        row = conn.execute(select(D).where(D.c.decision_id == int(decision_id))).first()
+        if row is None:
             raise MeetingError(f"decision {decision_id} does not exist")
+        recorded_by = audit.actors(
+            conn, kind="decision", action=RECORDED, items=[str(decision_id)]
+        ).get(str(decision_id))
+        if not may_change_decision(
+            who=who, editor=editor, owner=row.owner, recorded_by=recorded_by
+        ):
+            raise MeetingError(
+                f"only an editor, its owner ({row.owner}) or whoever recorded it can change "
+                "this decision"
+            )
+        words = _changed_words(row, values)
+        if not words:
+            return
         conn.execute(
             update(D).where(D.c.decision_id == int(decision_id)).values(**values, updated_at=_now())
+        )
+        audit.record(
+            conn,
+            who=who,
+            kind="decision",
+            item=str(decision_id),
+            action="changed",
+            summary=f"“{audit.shorten(row.what, 40)}”: {words}",
         )
         bump_data_version(conn)
 
 
-def set_decision_status(engine: Engine, *, decision_id: int, status: str) -> None:
-    """Mark a decision open, done or dropped."""
-    edit_decision(engine, decision_id=decision_id, status=_status(status))
+def set_decision_status(
+    engine: Engine, *, decision_id: int, status: str, who: str | None, editor: bool = False
+) -> None:
+    """Mark a decision open, done or dropped, as ``who`` (see ``edit_decision``)."""
+    edit_decision(engine, decision_id=decision_id, who=who, editor=editor, status=_status(status))
 
 
 def _decisions(engine: Engine, *conditions: Any) -> pd.DataFrame:
-    frame = read_frame(engine, select(*[D.c[c] for c in DECISION_COLUMNS]).where(*conditions))
+    with engine.connect() as conn:
+        frame = read_frame(conn, select(*[D.c[c] for c in DECISION_COLUMNS]).where(*conditions))
+        ids = [str(int(i)) for i in frame["decision_id"]]
+        recorded = audit.actors(conn, kind="decision", action=RECORDED, items=ids)
     for column in ("created_at", "updated_at"):
         frame[column] = pd.to_datetime(frame[column])
     frame["report_title"] = [
         catalog.BY_KEY[k].title if k in catalog.BY_KEY else "General" for k in frame["report"]
     ]
+    frame["recorded_by"] = pd.Series(
+        [recorded.get(i) for i in ids], index=frame.index, dtype=object
+    )
     return frame
 
 
@@ -299,7 +403,7 @@ def decisions_for(engine: Engine, *, quarter: str, report: str | None = None) ->
     catalog's report order (general decisions last), oldest first.
 
     Columns: decision_id, quarter, report, what, owner, due_quarter, status, created_at,
-    updated_at, report_title.
+    updated_at, report_title, recorded_by (who recorded it; None when not known).
     """
     conditions = [D.c.quarter == quarter]
     if report is not None:

@@ -296,6 +296,22 @@ decisions = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
+# Who changed what and when (SPEC §8): one row per change to a goal, target, definition,
+# decision, note or upload, written in the transaction of the change. A table added here
+# needs no schema version: init_schema creates missing tables on an existing database.
+audit = Table(
+    "audit",
+    metadata,
+    Column("audit_id", Integer, Sequence("audit_id_seq"), primary_key=True),
+    Column("changed_at", DateTime, nullable=False),
+    Column("who", String(255)),  # the signed-in identity; null only for an unknown actor
+    Column("kind", String(16), nullable=False),  # goal, target, definition, decision, ...
+    Column("item", String(255), nullable=False),  # which one: 'MQL→SAL · 2026-Q2', '12'
+    Column("action", String(32), nullable=False),  # 'set', 'removed', 'signed off', ...
+    Column("summary", Text, nullable=False),  # old → new, in words
+)
+Index("ix_audit_kind_item", audit.c.kind, audit.c.item)
+
 
 # Rollups refreshed whenever journeys change (SPEC §7): signed counts per calendar month of
 # the stage date (activity) or of the cohort's base-stage date (cohort). Rows are appended as

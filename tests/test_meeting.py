@@ -1,5 +1,6 @@
-"""Commentary and decisions (smarketing_data.meeting): validation, author-only edits, order,
-what the next quarter's meeting carries over, and the headline numbers beside decisions."""
+"""Commentary and decisions (smarketing_data.meeting): validation, author-only edits and
+deletes, who may change a decision, order, what the next quarter's meeting carries over, and
+the headline numbers beside decisions."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def test_round_trip_on_every_engine(any_engine):
     third = note(any_engine, report="funnel", text="SAL acceptance improved.")
     mt.edit_note(any_engine, note_id=first, author="  MIA ", text="Budget moved in April.")
     decision = decide(any_engine)
-    mt.set_decision_status(any_engine, decision_id=decision, status="done")
+    mt.set_decision_status(any_engine, decision_id=decision, status="done", who="mia")
     assert data_version(any_engine) == before + 6  # every write bumps it once
 
     got = mt.notes_for(any_engine, quarter="2026-Q2")
@@ -82,6 +83,7 @@ def test_round_trip_on_every_engine(any_engine):
         "done",
         "Top campaigns by SQLs",
     )
+    assert row["recorded_by"] is None  # recorded without an identity: nobody but editors
     carried = mt.carried_decisions(any_engine, quarter="2026-Q3")
     assert carried["decision_id"].tolist() == [decision]
 
@@ -95,6 +97,29 @@ def test_only_the_author_edits_a_note(engine):
     mt.edit_note(engine, note_id=note_id, author="ann lee", text="  trimmed  ")
     got = mt.notes_for(engine, quarter="2026-Q2")
     assert got[["author", "text"]].values.tolist() == [["Ann Lee", "trimmed"]]
+
+
+def test_only_the_author_deletes_a_note(engine):
+    mine = note(engine, author="ann@example.com")
+    theirs = note(engine, author="mia@example.com", side="marketing")
+    before = data_version(engine)
+    with pytest.raises(mt.MeetingError, match="only ann@example.com can delete this note"):
+        mt.delete_note(engine, note_id=mine, author="mia@example.com")
+    with pytest.raises(mt.MeetingError, match="only ann@example.com can delete this note"):
+        mt.delete_note(engine, note_id=mine, author="")  # nobody is nobody's author
+    assert data_version(engine) == before
+    mt.delete_note(engine, note_id=mine, author="Ann@Example.com")
+    assert mt.notes_for(engine, quarter="2026-Q2")["note_id"].tolist() == [theirs]
+    assert data_version(engine) == before + 1
+    with pytest.raises(mt.MeetingError, match="does not exist"):
+        mt.delete_note(engine, note_id=mine, author="ann@example.com")
+
+
+def test_same_person_ignores_case_and_spaces_but_never_matches_nobody():
+    assert mt.same_person(" Ann@Example.com ", "ann@example.com")
+    assert not mt.same_person("ann@example.com", "ann@example.org")
+    assert not mt.same_person("", "")
+    assert not mt.same_person(None, "  ")
 
 
 @pytest.mark.parametrize(
@@ -140,12 +165,14 @@ def test_decision_status_and_edits(engine):
     decision = decide(engine)
     assert mt.decisions_for(engine, quarter="2026-Q2")["status"].tolist() == ["open"]
     with pytest.raises(mt.MeetingError, match="unknown status"):
-        mt.set_decision_status(engine, decision_id=decision, status="closed")
+        mt.set_decision_status(engine, decision_id=decision, status="closed", who="Mia")
     with pytest.raises(mt.MeetingError, match="does not exist"):
-        mt.set_decision_status(engine, decision_id=decision + 1, status="done")
+        mt.set_decision_status(engine, decision_id=decision + 1, status="done", who="Mia")
     mt.edit_decision(
         engine,
         decision_id=decision,
+        who="Ed",
+        editor=True,
         what="Move half the spend",
         owner="Ann",
         due_quarter="2026-q4",
@@ -167,14 +194,40 @@ def test_decision_status_and_edits(engine):
     ].tolist() == [decision]
 
 
+def test_who_may_change_a_decision(engine):
+    """Editors, the decision's owner and whoever recorded it; anyone else is refused and
+    nothing changes."""
+    decision = decide(engine, owner="Mia", who="rob@example.com")
+    assert mt.decisions_for(engine, quarter="2026-Q2")["recorded_by"].tolist() == [
+        "rob@example.com"
+    ]
+    before = data_version(engine)
+    for stranger in ("zed@example.com", "", None):
+        with pytest.raises(mt.MeetingError, match=r"only an editor, its owner \(Mia\)"):
+            mt.set_decision_status(engine, decision_id=decision, status="done", who=stranger)
+    with pytest.raises(mt.MeetingError, match="only an editor"):
+        mt.edit_decision(engine, decision_id=decision, who="zed@example.com", owner="Zed")
+    assert data_version(engine) == before
+    assert mt.decisions_for(engine, quarter="2026-Q2")[["owner", "status"]].values.tolist() == [
+        ["Mia", "open"]
+    ]
+    mt.set_decision_status(engine, decision_id=decision, status="done", who=" MIA ")  # owner
+    mt.set_decision_status(engine, decision_id=decision, status="open", who="Rob@example.com")
+    mt.set_decision_status(
+        engine, decision_id=decision, status="dropped", who="ed@example.com", editor=True
+    )
+    assert mt.decisions_for(engine, quarter="2026-Q2")["status"].tolist() == ["dropped"]
+    assert data_version(engine) == before + 3
+
+
 def test_carried_decisions_are_last_quarters_and_older_open_ones_due(engine):
     last_done = decide(engine, quarter="2026-Q2", what="last, done")
-    mt.set_decision_status(engine, decision_id=last_done, status="done")
+    mt.set_decision_status(engine, decision_id=last_done, status="done", who="Mia")
     last_later = decide(engine, quarter="2026-Q2", what="last, due later", due_quarter="2027-Q1")
     old_due = decide(engine, quarter="2026-Q1", what="old, open, due now")
     old_overdue = decide(engine, quarter="2025-Q4", what="old, overdue", due_quarter="2026-Q2")
     old_closed = decide(engine, quarter="2026-Q1", what="old, dropped")
-    mt.set_decision_status(engine, decision_id=old_closed, status="dropped")
+    mt.set_decision_status(engine, decision_id=old_closed, status="dropped", who="Mia")
     decide(engine, quarter="2026-Q1", what="old, open, due later", due_quarter="2026-Q4")
     decide(engine, quarter="2026-Q1", what="old, open, no due quarter", due_quarter=None)
     decide(engine, quarter="2026-Q3", what="this quarter's own")

@@ -51,9 +51,13 @@ def _reader() -> None:
 
 
 def _writer() -> None:
-    """Meeting page: once told to, add a Sales note on the report through the form."""
+    """Meeting page: once told to, add a Sales note on the report through the form, as Ann
+    (the identity the sign-in would give this process)."""
     from streamlit.testing.v1 import AppTest
 
+    from ui import access
+
+    access.identity = lambda: "Ann"  # type: ignore[assignment]
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.switch_page("app_pages/meeting.py")
@@ -62,7 +66,6 @@ def _writer() -> None:
     at.selectbox(key="meeting_report").set_value(REPORT).run()
     _say(ready=True)
     sys.stdin.readline()
-    at.text_input(key="note_author_sales").input("Ann")
     at.text_area(key="note_text_sales").input(NOTE)
     at.button(key="note_add_sales").click().run()
     _say(exception=bool(at.exception), saved=[s.value for s in at.success])

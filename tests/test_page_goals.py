@@ -1,5 +1,7 @@
 """The Goals & definitions page, driven by its widget keys on a three-journey database whose
-only quarter is 2026-Q2 (so the sample data is never loaded)."""
+only quarter is 2026-Q2 (so the sample data is never loaded): goals, targets, definitions
+proposed and signed off as the session's identity (two different people, one per side), and
+the page's change history."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 from helpers import DATA, dataset, load
 from smarketing_data.definitions import propose_definition, sign_off
 from smarketing_data.metrics.goals import load_goals, load_targets
+from ui import access
+from ui.components import safe
 
 PAGE = Path(__file__).resolve().parent.parent / "app_pages" / "goals.py"
 AGREED = ":green-badge[:material/verified: agreed]"
@@ -27,6 +31,16 @@ def db(databases, monkeypatch):
     engine = databases.engine("sqlite", "canonical", "test.db")
     monkeypatch.setenv("SMARKETING_DB_URL", str(engine.url))
     return engine
+
+
+@pytest.fixture
+def identity(monkeypatch):  # type: ignore[no-untyped-def]
+    """Act as someone: what ``access.identity()`` answers from now on in this test."""
+
+    def act_as(value: str | None) -> None:
+        monkeypatch.setattr(access, "identity", lambda: value)
+
+    return act_as
 
 
 def _page() -> AppTest:
@@ -134,45 +148,86 @@ def test_a_saved_target_shows_back(db):
     }
 
 
-def test_propose_and_two_sign_offs_make_a_definition_agreed(db):
+def _mql(at: AppTest):  # type: ignore[no-untyped-def]
+    return next(t for t in at.tabs if t.label == "MQL")
+
+
+def test_two_different_people_sign_off_as_themselves(db, identity):
+    identity("mia@example.com")
     at = _page()
-    mql = next(t for t in at.tabs if t.label == "MQL")
-    assert mql.markdown[0].value == NOT_AGREED
+    assert _mql(at).markdown[0].value == NOT_AGREED
+    assert not [t for t in at.text_input if str(t.key).startswith(("signoff_name", "def_author"))]
     at.text_area(key="def_text_mql").input("Score of 80 or more and fits the <b>ICP</b>.")
-    at.text_input(key="def_author_mql").input("Mia Marketing")
     at.button(key="def_propose_mql").click()
     _run(at)
-    at.text_input(key="signoff_name_mql").input("Sam Sales")
+    identity("sam@example.com")
     at.button(key="signoff_sales_mql").click()
     _run(at)
-    at.text_input(key="signoff_name_mql").input("Mia Marketing")
+    assert at.success[0].value == safe("Signed off for Sales as sam@example.com.")
+    # the same person (any case) cannot sign the other side too
+    identity("SAM@example.com")
+    at.button(key="signoff_marketing_mql").click()
+    _run(at)
+    assert at.error[0].value == safe(
+        "SAM@example.com already signed version 1 for Sales; the Marketing sign-off needs "
+        "someone else (one person cannot sign for both sides)"
+    )
+    assert _mql(at).markdown[0].value == NOT_AGREED
+    identity("mia@example.com")
     at.button(key="signoff_marketing_mql").click()
     _run(at)
 
-    mql = next(t for t in at.tabs if t.label == "MQL")
+    mql = _mql(at)
     assert mql.markdown[0].value == AGREED
     assert mql.markdown[1].value == r"Score of 80 or more and fits the \<b\>ICP\</b\>\."
     assert not mql.markdown[1].allow_html
-    assert mql.caption[0].value.startswith("Version 1, proposed by Mia Marketing on ")
-    assert mql.caption[1].value.startswith("Sales: Sam Sales (") and "Marketing: Mia" in (
-        mql.caption[1].value
-    )
+    assert mql.caption[0].value.startswith("Version 1, proposed by " + safe("mia@example.com"))
+    assert mql.caption[1].value.startswith(f"Sales: {safe('sam@example.com')} (")
+    assert f"Marketing: {safe('mia@example.com')} (" in mql.caption[1].value
     overview = at.dataframe[2].value.set_index("stage")
     assert overview.loc["mql", ["version", "status"]].tolist() == [1, "agreed"]
     assert overview.loc["sql", "status"] == "not yet agreed (built-in default)"
     assert at.button(key="signoff_sales_mql").disabled
 
 
-def test_refused_input_is_an_error_message_not_a_traceback(db):
+def test_changes_show_with_who_in_the_change_history(db, identity):
+    identity("ed@example.com")
+    at = _page()
+    at.number_input(key="goal_mql_sal").set_value(50.0)
+    at.button(key="save_goals").click()
+    _run(at)
+    at.number_input(key="target_sourced_pipeline").set_value(250_000.0)
+    at.button(key="save_targets").click()
+    _run(at)
+    at.button(key="signoff_sales_won").click()
+    _run(at)
+    [found] = [e for e in at.expander if e.label == "Change history"]
+    history = found.dataframe[0].value
+    assert history[["Who", "What", "Which", "Change"]].values.tolist() == [
+        ["ed@example.com", "Definition", "Closed Won", "signed off: version 1 for Sales"],
+        ["ed@example.com", "Target", "sourced pipeline · 2026-Q2", "set: not set → $250k"],
+        ["ed@example.com", "Goal", "MQL→SAL · every quarter", "set: not set → 50%"],
+    ]
+
+
+def test_an_open_install_without_names_records_the_local_user_and_cannot_sign(db, identity):
+    identity(None)
+    at = _page()
+    assert at.button(key="signoff_sales_mql").disabled
+    assert any("needs your name" in i.value for i in at.info)
+    at.text_area(key="def_text_mql").input("Score of 80 or more.")
+    at.button(key="def_propose_mql").click()
+    _run(at)
+    assert _mql(at).caption[0].value.startswith("Version 1, proposed by local user on ")
+
+
+def test_refused_input_is_an_error_message_not_a_traceback(db, identity):
+    identity("ann@example.com")
     at = _page()
     at.text_area(key="def_text_sql").input("   ")
-    at.text_input(key="def_author_sql").input("Ann")
     at.button(key="def_propose_sql").click()
     _run(at)
     assert at.error[0].value == "the definition text is empty"
-    at.button(key="signoff_sales_sql").click()
-    _run(at)
-    assert at.error[0].value == "the name of who signs off is required"
 
 
 def _definitions_under_a_chart() -> None:

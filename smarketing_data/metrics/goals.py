@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
-from smarketing_data import schema
+from smarketing_data import audit, schema
+from smarketing_data import format as fmt
 from smarketing_data.db import bump_data_version, read_frame, write_transaction
-from smarketing_data.stages import STAGES
+from smarketing_data.stages import STAGE_LABELS, STAGES
 
 G = schema.goals
 T = schema.targets
@@ -95,6 +96,30 @@ def _check_pair(from_stage: str, to_stage: str) -> None:
         raise GoalError(f"{to_stage} does not come after {from_stage}")
 
 
+def goal_percent(rate: float) -> str:
+    """A goal for people: whole percents stay whole (25%), others keep one decimal (4.9%)."""
+    whole = abs(rate * 100 - round(rate * 100)) < 1e-9
+    return fmt.pct(rate, 0 if whole else 1)
+
+
+def _goal_item(from_stage: str, to_stage: str, quarter: str) -> str:
+    """'MQL→SAL · 2026-Q2', or '· every quarter': how the change history names a goal."""
+    where = quarter if quarter != EVERY_QUARTER else "every quarter"
+    return f"{STAGE_LABELS[from_stage]}→{STAGE_LABELS[to_stage]} · {where}"
+
+
+def _stored_goal(conn: Connection, from_stage: str, to_stage: str, quarter: str) -> float | None:
+    return conn.execute(
+        select(G.c.rate).where(
+            G.c.quarter == quarter, G.c.from_stage == from_stage, G.c.to_stage == to_stage
+        )
+    ).scalar()
+
+
+def _goal_text(rate: float | None) -> str:
+    return "not set" if rate is None else goal_percent(float(rate))
+
+
 def set_goal(
     engine: Engine,
     *,
@@ -102,14 +127,16 @@ def set_goal(
     to_stage: str,
     rate: float,
     quarter: str = EVERY_QUARTER,
-    user: str | None = None,
+    who: str | None = None,
 ) -> None:
-    """Set (or replace) a goal; quarter '' means every quarter."""
+    """Set (or replace) a goal; quarter '' means every quarter. ``who`` is recorded with the
+    change in the change history."""
     _check_pair(from_stage, to_stage)
     if not 0.0 <= rate <= 1.0:
         raise GoalError(f"a goal is a rate between 0 and 1, got {rate}")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:
+        before = _stored_goal(conn, from_stage, to_stage, quarter)
         conn.execute(
             delete(G).where(
                 G.c.quarter == quarter, G.c.from_stage == from_stage, G.c.to_stage == to_stage
@@ -122,21 +149,46 @@ def set_goal(
                 to_stage=to_stage,
                 rate=rate,
                 updated_at=now,
-                updated_by=user,
+                updated_by=who,
             )
+        )
+        audit.record(
+            conn,
+            who=who,
+            kind="goal",
+            item=_goal_item(from_stage, to_stage, quarter),
+            action="set",
+            summary=f"{_goal_text(before)} → {_goal_text(rate)}",
         )
         bump_data_version(conn)
 
 
 def clear_goal(
-    engine: Engine, *, from_stage: str, to_stage: str, quarter: str = EVERY_QUARTER
+    engine: Engine,
+    *,
+    from_stage: str,
+    to_stage: str,
+    quarter: str = EVERY_QUARTER,
+    who: str | None = None,
 ) -> None:
+    """Remove the goal set for a pair at one scope (the goal then falls back to the next
+    scope); recorded in the change history when there was one."""
     with write_transaction(engine) as conn:
+        before = _stored_goal(conn, from_stage, to_stage, quarter)
         conn.execute(
             delete(G).where(
                 G.c.quarter == quarter, G.c.from_stage == from_stage, G.c.to_stage == to_stage
             )
         )
+        if before is not None:
+            audit.record(
+                conn,
+                who=who,
+                kind="goal",
+                item=_goal_item(from_stage, to_stage, quarter),
+                action="removed",
+                summary=f"{_goal_text(before)} → not set",
+            )
         bump_data_version(conn)
 
 
@@ -150,19 +202,32 @@ def goals_set(engine: Engine) -> pd.DataFrame:
 
 
 def set_target(
-    engine: Engine, *, quarter: str, metric: str, amount: float, user: str | None = None
+    engine: Engine, *, quarter: str, metric: str, amount: float, who: str | None = None
 ) -> None:
+    """Set (or replace) a quarter's target; ``who`` is recorded in the change history."""
     if metric not in TARGET_METRICS:
         raise GoalError(f"unknown target {metric!r}; use one of {', '.join(TARGET_METRICS)}")
     if amount < 0:
         raise GoalError("a target cannot be negative")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:
+        before = conn.execute(
+            select(T.c.amount).where(T.c.quarter == quarter, T.c.metric == metric)
+        ).scalar()
         conn.execute(delete(T).where(T.c.quarter == quarter, T.c.metric == metric))
         conn.execute(
             insert(T).values(
-                quarter=quarter, metric=metric, amount=amount, updated_at=now, updated_by=user
+                quarter=quarter, metric=metric, amount=amount, updated_at=now, updated_by=who
             )
+        )
+        old = "not set" if before is None else fmt.money(before)
+        audit.record(
+            conn,
+            who=who,
+            kind="target",
+            item=f"{metric.replace('_', ' ')} · {quarter}",
+            action="set",
+            summary=f"{old} → {fmt.money(amount)}",
         )
         bump_data_version(conn)
 

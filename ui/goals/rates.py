@@ -39,14 +39,16 @@ def _where(scope_q: Quarter | None) -> str:
 
 
 def save_goals(engine: Engine, quarter: Quarter | None) -> None:
-    def action() -> str:
+    def action(who: str) -> str:
         scope_q = _scope_quarter(quarter)
         before = load_goals(engine, quarter=_stored(scope_q))
         changed = []
         for a, b in ADJACENT:
             rate = round(float(st.session_state[f"goal_{a}_{b}"]) / 100, 6)
             if rate != round(before.adjacent(a, b), 6):
-                set_goal(engine, from_stage=a, to_stage=b, rate=rate, quarter=_stored(scope_q))
+                set_goal(
+                    engine, from_stage=a, to_stage=b, rate=rate, quarter=_stored(scope_q), who=who
+                )
                 changed.append(f"{STAGE_LABELS[a]}→{STAGE_LABELS[b]} {defs.goal_percent(rate)}")
         if not changed:
             return "Nothing changed."
@@ -56,16 +58,16 @@ def save_goals(engine: Engine, quarter: Quarter | None) -> None:
 
 
 def reset_goal(engine: Engine, quarter: Quarter | None, a: str, b: str) -> None:
-    def action() -> str:
+    def action(who: str) -> str:
         scope_q = _scope_quarter(quarter)
-        clear_goal(engine, from_stage=a, to_stage=b, quarter=_stored(scope_q))
+        clear_goal(engine, from_stage=a, to_stage=b, quarter=_stored(scope_q), who=who)
         return f"{STAGE_LABELS[a]}→{STAGE_LABELS[b]}: goal {_where(scope_q)} removed."
 
     write("goals" if (a, b) in ADJACENT else "pairs", action)
 
 
 def save_pair(engine: Engine, quarter: Quarter | None) -> None:
-    def action() -> str:
+    def action(who: str) -> str:
         a, b = st.session_state["pair_from"], st.session_state["pair_to"]
         if (a, b) in ADJACENT:
             raise GoalError(
@@ -74,7 +76,7 @@ def save_pair(engine: Engine, quarter: Quarter | None) -> None:
             )
         scope_q = _scope_quarter(quarter)
         rate = round(float(st.session_state["pair_rate"]) / 100, 6)
-        set_goal(engine, from_stage=a, to_stage=b, rate=rate, quarter=_stored(scope_q))
+        set_goal(engine, from_stage=a, to_stage=b, rate=rate, quarter=_stored(scope_q), who=who)
         return (
             f"Saved {STAGE_LABELS[a]}→{STAGE_LABELS[b]} {defs.goal_percent(rate)} "
             f"{_where(scope_q)}."

@@ -1,5 +1,5 @@
 """What the Goals & definitions screens share: who may edit, how a write reports its
-outcome, and prefilling a form with the value in force."""
+outcome (and records who made it), and prefilling a form with the value in force."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from smarketing_data import definitions as defs
 from smarketing_data.db import DatabaseError
 from smarketing_data.metrics.goals import GoalError
 from ui import access, components
+from ui import audit as who_ui
 
 
 def can_edit() -> bool:
@@ -20,15 +21,20 @@ def can_edit() -> bool:
     return access.can_edit()
 
 
-def write(section: str, action: Callable[[], str]) -> None:
-    """Run one write; its outcome is shown in its section, never as a traceback."""
+def write(section: str, action: Callable[[str], str]) -> None:
+    """Run one write as this session's identity (recorded in the change history); its
+    outcome is shown in its section, never as a traceback."""
     if not can_edit():
         components.flash(
             section, "error", "Only editors can change goals, targets and definitions."
         )
         return
+    who = who_ui.acting()
+    if who is None:
+        components.flash(section, "error", who_ui.nameless("A change"))
+        return
     try:
-        done = action()
+        done = action(who)
     except (GoalError, defs.DefinitionError, DatabaseError) as exc:
         components.flash(section, "error", str(exc))
     else:

@@ -1,5 +1,8 @@
 """The stage definitions Sales and Marketing signed: each stage's wording in force, its
-sign-offs, proposing new wording, and the version history."""
+sign-offs, proposing new wording, the version history and the page's change history.
+
+The author and the signer are the session's identity, never a typed name; a sign-off needs a
+real one (``ui.audit.named``), and the store refuses one person signing for both sides."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from sqlalchemy import Engine
 
 from smarketing_data import definitions as defs
 from smarketing_data.stages import STAGE_LABELS
+from ui import audit as who_ui
 from ui import components, data
 from ui import definitions as ud
 from ui.components import safe
@@ -18,12 +22,9 @@ from ui.goals.shared import can_edit, prefill, write
 
 
 def propose(engine: Engine, stage: str) -> None:
-    def action() -> str:
+    def action(who: str) -> str:
         version = defs.propose_definition(
-            engine,
-            stage=stage,
-            text=st.session_state[f"def_text_{stage}"],
-            author=st.session_state[f"def_author_{stage}"],
+            engine, stage=stage, text=st.session_state[f"def_text_{stage}"], author=who
         )
         return (
             f"{STAGE_LABELS[stage]} version {version} saved; it needs a Sales and a "
@@ -34,11 +35,12 @@ def propose(engine: Engine, stage: str) -> None:
 
 
 def sign(engine: Engine, stage: str, side: str) -> None:
-    def action() -> str:
-        defs.sign_off(
-            engine, stage=stage, side=side, name=st.session_state[f"signoff_name_{stage}"]
-        )
-        return f"Signed off for {defs.SIDE_LABELS[side]}."
+    def action(_who: str) -> str:
+        signer = who_ui.named()
+        if signer is None:
+            raise defs.DefinitionError(who_ui.nameless("Signing off"))
+        defs.sign_off(engine, stage=stage, side=side, name=signer)
+        return f"Signed off for {defs.SIDE_LABELS[side]} as {signer}."
 
     write(f"def_{stage}", action)
 
@@ -55,22 +57,12 @@ def definition_tab(ctx: Context, row: Any) -> None:
     st.caption(ud.signed_line(row))
     components.show_flash(f"def_{stage}")
     if can_edit():
-        name_col, sales_col, marketing_col = st.columns([3, 1, 1], vertical_alignment="bottom")
-        name_col.text_input("Your name", key=f"signoff_name_{stage}", max_chars=defs.MAX_NAME)
-        for col, side in ((sales_col, "sales"), (marketing_col, "marketing")):
-            col.button(
-                f"Sign off as {defs.SIDE_LABELS[side]}",
-                key=f"signoff_{side}_{stage}",
-                on_click=sign,
-                args=(engine, stage, side),
-                disabled=isinstance(row[f"{side}_signoff_by"], str),
-            )
+        signoff_buttons(engine, row)
         with st.form(f"propose_form_{stage}"):
             prefill(f"def_text_{stage}", row["text"], (row["version"], row["text"]))
             st.text_area(
                 "New wording", key=f"def_text_{stage}", max_chars=defs.MAX_TEXT, height=120
             )
-            st.text_input("Proposed by", key=f"def_author_{stage}", max_chars=defs.MAX_NAME)
             st.form_submit_button(
                 "Propose new version",
                 key=f"def_propose_{stage}",
@@ -98,6 +90,24 @@ def definition_tab(ctx: Context, row: Any) -> None:
                     "marketing_signoff_at",
                 ],
             )
+
+
+def signoff_buttons(engine: Engine, row: Any) -> None:
+    """One button per side, signing as this session's identity (a side that signed this
+    version is done; one person signing for both sides is refused by the store)."""
+    stage, signer = row["stage"], who_ui.named()
+    if signer is None:
+        st.info(who_ui.nameless("Signing off"), icon=":material/badge:")
+    else:
+        st.caption(f"You sign off as {safe(signer)}.")
+    for col, side in zip(st.columns(2), defs.SIDES, strict=True):
+        col.button(
+            f"Sign off for {defs.SIDE_LABELS[side]}",
+            key=f"signoff_{side}_{stage}",
+            on_click=sign,
+            args=(engine, stage, side),
+            disabled=signer is None or isinstance(row[f"{side}_signoff_by"], str),
+        )
 
 
 def definitions_section(ctx: Context) -> None:

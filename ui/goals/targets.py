@@ -19,13 +19,14 @@ TARGET_LABELS = {
 
 
 def save_targets(engine: Engine, quarter: Quarter) -> None:
-    def action() -> str:
+    def action(who: str) -> str:
         before = load_targets(engine, quarter=quarter.label)
         changed = []
         for name in TARGET_METRICS:
             value = st.session_state.get(f"target_{name}")
             if value is not None and value != before[name]:
-                set_target(engine, quarter=quarter.label, metric=name, amount=float(value))
+                amount = float(value)
+                set_target(engine, quarter=quarter.label, metric=name, amount=amount, who=who)
                 changed.append(f"{TARGET_LABELS[name]} {fmt.money(value)}")
         if not changed:
             return "Nothing changed."

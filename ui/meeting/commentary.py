@@ -4,7 +4,9 @@ last quarter's decisions other pages show beside a report.
 
 Writes run as widget callbacks, before the page re-renders with the new data; their outcome
 is shown in their own section, never as a traceback. Every name and note is user text and is
-escaped before it reaches markdown.
+escaped before it reaches markdown. Who writes is the session's identity (``ui.audit``), never
+a name typed here: a note's Edit is offered to its author only, a decision's status to editors,
+its owner and whoever recorded it, and the store checks the same again.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from smarketing_data.db import DatabaseError
 from smarketing_data.metrics import catalog
 from smarketing_data.metrics.quarters import Quarter
 from smarketing_data.metrics.report_set import ReportSet
-from ui import components, data
+from ui import access, components, data
+from ui import audit as who_ui
 from ui.components import safe
 from ui.data import Context
 from ui.meeting.presenter import presenter_toggle
@@ -60,9 +63,14 @@ def show_commentary(ctx: Context, quarter: Quarter, report: str) -> None:
             st.markdown(note_line(ctx, row))
 
 
-def _write(section: str, action: Callable[[], str]) -> None:
+def _write(section: str, action: Callable[[str], str], *, doing: str) -> None:
+    """Run one write as this session's identity; its outcome is shown in its section."""
+    who = who_ui.acting()
+    if who is None:
+        components.flash(section, "error", who_ui.nameless(doing))
+        return
     try:
-        done = action()
+        done = action(who)
     except mt.MeetingError as exc:
         message = str(exc)
         components.flash(section, "error", message[:1].upper() + message[1:])
@@ -73,37 +81,41 @@ def _write(section: str, action: Callable[[], str]) -> None:
 
 
 def _add_note(engine: Engine, quarter: Quarter, report: str, side: str) -> None:
-    def action() -> str:
+    def action(who: str) -> str:
         mt.add_note(
             engine,
             quarter=quarter.label,
             report=report,
             side=side,
-            author=st.session_state.get(f"note_author_{side}", ""),
+            author=who,
             text=st.session_state.get(f"note_text_{side}", ""),
             fiscal_start_month=quarter.fiscal_start_month,
         )
         st.session_state[f"note_text_{side}"] = ""
         return f"{mt.SIDE_LABELS[side]} note saved."
 
-    _write(f"notes_{side}", action)
+    _write(f"notes_{side}", action, doing="A note")
 
 
 def _edit_note(engine: Engine, note_id: int) -> None:
-    def action() -> str:
-        mt.edit_note(
-            engine,
-            note_id=note_id,
-            author=st.session_state.get(f"note_edit_author_{note_id}", ""),
-            text=st.session_state.get(f"note_edit_text_{note_id}", ""),
-        )
+    def action(who: str) -> str:
+        text = st.session_state.get(f"note_edit_text_{note_id}", "")
+        mt.edit_note(engine, note_id=note_id, author=who, text=text)
         return "Note updated."
 
-    _write(f"note_{note_id}", action)
+    _write(f"note_{note_id}", action, doing="Editing a note")
+
+
+def _delete_note(engine: Engine, section: str, note_id: int) -> None:
+    def action(who: str) -> str:
+        mt.delete_note(engine, note_id=note_id, author=who)
+        return "Note deleted."
+
+    _write(section, action, doing="Deleting a note")
 
 
 def _add_decision(engine: Engine, quarter: Quarter, report: str) -> None:
-    def action() -> str:
+    def action(who: str) -> str:
         mt.add_decision(
             engine,
             quarter=quarter.label,
@@ -111,21 +123,30 @@ def _add_decision(engine: Engine, quarter: Quarter, report: str) -> None:
             what=st.session_state.get("decision_what", ""),
             owner=st.session_state.get("decision_owner", ""),
             due_quarter=st.session_state.get("decision_due"),
+            who=who,
             fiscal_start_month=quarter.fiscal_start_month,
         )
         st.session_state["decision_what"] = ""
         return "Decision recorded."
 
-    _write("decisions", action)
+    _write("decisions", action, doing="A decision")
 
 
 def _set_status(engine: Engine, section: str, decision_id: int) -> None:
-    def action() -> str:
-        status = st.session_state[f"decision_status_{decision_id}"]
-        mt.set_decision_status(engine, decision_id=decision_id, status=status)
+    key = f"decision_status_{decision_id}"
+
+    def action(who: str) -> str:
+        status = st.session_state[key]
+        try:
+            mt.set_decision_status(
+                engine, decision_id=decision_id, status=status, who=who, editor=access.can_edit()
+            )
+        except mt.MeetingError:
+            st.session_state.pop(f"_basis_{key}", None)  # show the stored status again
+            raise
         return f"Marked {STATUS_LABELS[status].lower()}."
 
-    _write(section, action)
+    _write(section, action, doing="Changing a decision's status")
 
 
 def _prefill(key: str, value: Any, basis: Any) -> None:
@@ -162,21 +183,29 @@ def _note_card(ctx: Context, row: Any) -> None:
         st.markdown(f"**{safe(row['author'])}** · {long_time(ctx, row['created_at'])}{edited}")
         st.markdown(paragraphs(row["text"]))
         components.show_flash(f"note_{note_id}")
-        with st.expander("Edit", icon=":material/edit:"):
-            with st.form(f"note_edit_form_{note_id}", border=False):
-                st.text_input(
-                    "Your name (only the author can edit)",
-                    max_chars=mt.MAX_NAME,
-                    key=f"note_edit_author_{note_id}",
-                )
-                _prefill(f"note_edit_text_{note_id}", row["text"], row["updated_at"])
-                st.text_area("Note", max_chars=mt.MAX_TEXT, key=f"note_edit_text_{note_id}")
-                st.form_submit_button(
-                    "Save changes",
-                    key=f"note_edit_save_{note_id}",
-                    on_click=_edit_note,
-                    args=(ctx.engine, note_id),
-                )
+        if mt.same_person(who_ui.acting(), row["author"]):
+            _note_editor(ctx, row, note_id)
+
+
+def _note_editor(ctx: Context, row: Any, note_id: int) -> None:
+    """Edit and delete, offered to the note's author only (the store checks it again)."""
+    with st.expander("Edit", icon=":material/edit:"):
+        with st.form(f"note_edit_form_{note_id}", border=False):
+            _prefill(f"note_edit_text_{note_id}", row["text"], row["updated_at"])
+            st.text_area("Note", max_chars=mt.MAX_TEXT, key=f"note_edit_text_{note_id}")
+            st.form_submit_button(
+                "Save changes",
+                key=f"note_edit_save_{note_id}",
+                on_click=_edit_note,
+                args=(ctx.engine, note_id),
+            )
+        st.button(
+            "Delete this note",
+            key=f"note_delete_{note_id}",
+            icon=":material/delete:",
+            on_click=_delete_note,
+            args=(ctx.engine, f"notes_{row['side']}", note_id),
+        )
 
 
 def _side_column(
@@ -191,7 +220,6 @@ def _side_column(
         _note_card(ctx, row)
     components.show_flash(f"notes_{side}")
     with st.form(f"note_form_{side}"):
-        st.text_input("Your name", max_chars=mt.MAX_NAME, key=f"note_author_{side}")
         st.text_area(
             f"{label} note",
             max_chars=mt.MAX_TEXT,
@@ -209,6 +237,12 @@ def _side_column(
 
 def commentary_section(ctx: Context, quarter: Quarter, report: str) -> None:
     st.header("Commentary")
+    who = who_ui.acting()
+    st.caption(
+        f"You write as {safe(who)}; only a note's author can edit or delete it."
+        if who
+        else who_ui.nameless("Commentary")
+    )
     found = data.notes(ctx, quarter, report)
     sales, marketing = st.columns(2, gap="large")
     for col, side in ((sales, "sales"), (marketing, "marketing")):
@@ -217,9 +251,16 @@ def commentary_section(ctx: Context, quarter: Quarter, report: str) -> None:
 
 
 def _status_selector(engine: Engine, section: str, row: Any) -> None:
+    """The status, changeable by editors, the decision's owner and whoever recorded it."""
     decision_id = int(row["decision_id"])
     key = f"decision_status_{decision_id}"
     _prefill(key, row["status"], (row["status"], row["updated_at"]))
+    allowed = mt.may_change_decision(
+        who=who_ui.acting(),
+        editor=access.can_edit(),
+        owner=row["owner"],
+        recorded_by=row["recorded_by"],
+    )
     st.selectbox(
         "Status",
         list(mt.STATUSES),
@@ -228,6 +269,8 @@ def _status_selector(engine: Engine, section: str, row: Any) -> None:
         label_visibility="collapsed",
         on_change=_set_status,
         args=(engine, section, decision_id),
+        disabled=not allowed,
+        help=None if allowed else "Editors, the owner and whoever recorded it change this.",
     )
 
 
@@ -379,3 +422,4 @@ def report_view(ctx: Context, quarter: Quarter, rs: ReportSet) -> None:
     commentary_section(ctx, quarter, report)
     decisions_section(ctx, quarter, report)
     quarter_decisions_section(ctx, quarter)
+    who_ui.change_history(ctx, ("decision", "note"), key="meeting_changes")

@@ -1,5 +1,6 @@
-"""The Data page's record of what went in: the upload history with undo, the rejected rows of
-any upload, the sample-data notice with a way to clear it, and the canonical templates."""
+"""The Data page's record of what went in: the upload history with undo (who imported and who
+undid each upload), the rejected rows of any upload, the sample-data notice with a way to
+clear it, the uploads' change history, and the canonical templates."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from smarketing_data.audit import undone_by
 from smarketing_data.db import DatabaseError
 from smarketing_data.demo import clear_sample
 from smarketing_data.exports.csv_safe import rejects_table, to_csv_bytes
 from smarketing_data.ingest import UndoError, suggest, undo_upload
 from smarketing_data.uploads import list_uploads
 from ui import access, data
+from ui import audit as who_ui
 from ui.components import safe
 from ui.data import Context, guarded
 from ui.upload.check import FORMAT_LABELS
@@ -32,8 +35,9 @@ def _when(value: Any) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def history_table(files: pd.DataFrame) -> pd.DataFrame:
-    """One row per upload, newest first, from ``list_uploads`` (one row per file)."""
+def history_table(files: pd.DataFrame, undoers: dict[int, str] | None = None) -> pd.DataFrame:
+    """One row per upload, newest first, from ``list_uploads`` (one row per file); an undone
+    upload's status names who undid it when ``undoers`` (``audit.undone_by``) knows."""
     columns = [
         "Upload",
         "When",
@@ -55,7 +59,8 @@ def history_table(files: pd.DataFrame) -> pd.DataFrame:
             for f, k in zip(named["format"], named["kind"], strict=True)
         )
         first = group.iloc[0]
-        undone = f"undone {_when(first['undone_at'])}".strip()
+        undoer = (undoers or {}).get(int(upload_id))
+        undone = f"undone {_when(first['undone_at'])}".strip() + (f" by {undoer}" if undoer else "")
         status = "applied" if first["status"] == "applied" else undone
         counts = {
             label: int(named[col].fillna(0).sum())
@@ -84,7 +89,7 @@ def history_table(files: pd.DataFrame) -> pd.DataFrame:
 def section(ctx: Context) -> None:
     """Every upload, newest first, with undo for editors and the rejected rows of any."""
     st.header("Upload history")
-    history = history_table(uploads(ctx))
+    history = history_table(uploads(ctx), guarded(undone_by, ctx.engine))
     if history.empty:
         st.text("No uploads yet.")
         return
@@ -92,6 +97,7 @@ def section(ctx: Context) -> None:
     if access.can_edit():
         undo_controls(ctx, history)
     history_rejects(ctx, history)
+    who_ui.change_history(ctx, ("upload",), key="upload_changes")
 
 
 def _say(kind: str, text: str) -> None:
@@ -105,12 +111,23 @@ def show_message() -> None:
         (st.success if kind == "success" else st.error)(safe(text))
 
 
-def _undo(engine: Engine, upload_id: int) -> None:
+def _acting_editor(refusal: str, doing: str) -> str | None:
+    """Who undoes or clears: an editor this session identifies; None (and says why) else."""
     if not access.can_edit():
-        _say("error", "Only editors can undo an upload.")
+        _say("error", refusal)
+        return None
+    who = who_ui.acting()
+    if who is None:
+        _say("error", who_ui.nameless(doing))
+    return who
+
+
+def _undo(engine: Engine, upload_id: int) -> None:
+    who = _acting_editor("Only editors can undo an upload.", "Undoing an upload")
+    if who is None:
         return
     try:
-        result = undo_upload(engine, upload_id)
+        result = undo_upload(engine, upload_id, who=who)
     except (UndoError, DatabaseError) as exc:
         _say("error", f"Upload {upload_id} was not undone: {exc}")
     else:
@@ -186,11 +203,11 @@ def history_rejects(ctx: Context, history: pd.DataFrame) -> None:
 
 
 def _clear(engine: Engine) -> None:
-    if not access.can_edit():
-        _say("error", "Only editors can clear the sample data.")
+    who = _acting_editor("Only editors can clear the sample data.", "Clearing the sample")
+    if who is None:
         return
     try:
-        count = clear_sample(engine)
+        count = clear_sample(engine, who=who)
     except (UndoError, DatabaseError) as exc:
         _say("error", f"The sample data was not cleared: {exc}")
     else:
