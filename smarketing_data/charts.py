@@ -32,6 +32,7 @@ from smarketing_data.metrics.report_model import rate_text as _rate
 from smarketing_data.metrics.stats import verdict
 from smarketing_data.report_text import NOT_TRACKED
 from smarketing_data.stages import STAGE_LABELS
+from smarketing_data.text import plain
 
 # Okabe & Ito, "Color Universal Design" (2008): told apart with every common colour-vision
 # deficiency, and still distinct when a projector washes colours out.
@@ -84,10 +85,11 @@ TRAIT_LIMIT = 12
 
 def escape_label(text: object) -> str:
     """User text (names from files) made inert for Plotly's HTML subset: ``&``, ``<`` and ``>``
-    become entities, which Plotly shows as the characters. Missing values become "—"."""
+    become entities, which Plotly shows as the characters; bidirectional controls go (SPEC §8).
+    Missing values become "—"."""
     if _num_or_text_missing(text):
         return "—"
-    return html.escape(str(text), quote=False)
+    return html.escape(plain(text), quote=False)
 
 
 def _num_or_text_missing(value: object) -> bool:
@@ -97,7 +99,7 @@ def _num_or_text_missing(value: object) -> bool:
 def _name(text: object) -> str:
     """A category label: at most two lines of NAME_WIDTH px, the rest cut with an ellipsis
     before escaping (so an entity is never split); the hover and the tables keep it whole."""
-    raw = "—" if _num_or_text_missing(text) else str(text)
+    raw = "—" if _num_or_text_missing(text) else plain(text)
     return "<br>".join(html.escape(line, quote=False) for line in shorten(raw).split("\n"))
 
 

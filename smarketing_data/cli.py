@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +18,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from smarketing_data.config import ConfigError, Settings, load_settings, resolve_db_url
-from smarketing_data.db import DatabaseError, describe_error, init_schema, make_engine
+from smarketing_data.db import (
+    Creation,
+    DatabaseError,
+    describe_error,
+    init_schema,
+    make_engine,
+    redact,
+)
 from smarketing_data.ingest import (
     FileInput,
     IngestError,
@@ -27,6 +36,7 @@ from smarketing_data.ingest import (
 )
 from smarketing_data.ingest.formats import FORMATS, KIND_ALIASES
 from smarketing_data.ingest.user_mapping import fields_help
+from smarketing_data.text import printable
 from smarketing_data.uploads import list_uploads
 
 if TYPE_CHECKING:
@@ -41,10 +51,21 @@ class UsageError(ValueError):
     """Bad usage or a fatal input error: exit 2."""
 
 
+def _say(line: object) -> None:
+    """Print one line of output. Names and values from files or people are in it, so its
+    control characters are printed as escapes: they never drive the terminal."""
+    print(printable(line))
+
+
+def _error(message: object) -> None:
+    """The one line on stderr for a failure: inert like ``_say``, without any password."""
+    print(f"error: {printable(redact(str(message)))}", file=sys.stderr)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        print(f"error: {message}", file=sys.stderr)
+        _error(message)  # it quotes the argument given, which may hold anything
         raise SystemExit(EXIT_USAGE)
 
 
@@ -56,15 +77,17 @@ def load_settings_or_defaults() -> Settings:
         return Settings()
 
 
-def _engine(args: argparse.Namespace) -> Engine:
-    engine = make_engine(resolve_db_url(getattr(args, "db", None)))
+def _engine(args: argparse.Namespace, create: Creation = "folders") -> Engine:
+    """The database of --db (or the configured one), its schema in place. Commands that only
+    read pass ``create="never"``: a mistyped path is an error, not a new empty database."""
+    engine = make_engine(resolve_db_url(getattr(args, "db", None)), create=create)
     init_schema(engine)
     return engine
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     version = init_schema(make_engine(resolve_db_url(getattr(args, "db", None))))
-    print(f"schema version {version} ready")
+    _say(f"schema version {version} ready")
     return EXIT_OK
 
 
@@ -83,20 +106,37 @@ MAX_MAPPING_BYTES = 1 << 20
 def _read_mapping(path: str | None) -> dict[str, Any] | None:
     if not path:
         return None
+    raw = _mapping_bytes(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_MAPPING_BYTES + 1)
-        if len(raw) > MAX_MAPPING_BYTES:
-            raise UsageError(
-                f"mapping {path} is over {MAX_MAPPING_BYTES >> 10} KB; a mapping "
-                "is a small JSON object"
-            )
         data = json.loads(raw.decode("utf-8"))
-    except (OSError, ValueError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nesting too deep
         raise UsageError(f"cannot read mapping {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise UsageError(f"mapping {path} must be a JSON object")
     return data
+
+
+def _mapping_bytes(path: str) -> bytes:
+    """The bytes of a mapping file: a regular file of at most MAX_MAPPING_BYTES. It is opened
+    without blocking and checked before it is read, so a FIFO or a device never hangs or
+    floods the command."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise UsageError(f"cannot read mapping {path}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UsageError(f"mapping {path} is not a regular file")
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            raw = handle.read(MAX_MAPPING_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read mapping {path}: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_MAPPING_BYTES:
+        raise UsageError(
+            f"mapping {path} is over {MAX_MAPPING_BYTES >> 10} KB; a mapping is a small JSON object"
+        )
+    return raw
 
 
 def _read_files(paths: Sequence[str], limit: int) -> list[FileInput]:
@@ -118,25 +158,25 @@ def _read_files(paths: Sequence[str], limit: int) -> list[FileInput]:
 
 def _print_ingest(result: IngestResult, *, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(result.to_json(), indent=2, default=str))
+        print(json.dumps(result.to_json(), indent=2, default=str))  # JSON escapes controls
         return
-    print(f"upload {result.upload_id}")
+    _say(f"upload {result.upload_id}")
     for f in result.files:
         state = "unchanged" if not (f.inserted or f.updated) else "imported"
-        print(
+        _say(
             f"  {f.file}: {f.format} {f.kind}, {f.rows} rows: {f.inserted} inserted, "
             f"{f.updated} updated, {f.unchanged} unchanged, {f.rejected} rejected ({state})"
         )
         for note in f.notes:
-            print(f"    note: {note}")
+            _say(f"    note: {note}")
         for r in f.rejections[:20]:
-            print(f"    row {r.row}: {r.reason}")
+            _say(f"    row {r.row}: {r.reason}")
         if len(f.rejections) > 20:
-            print(f"    … {len(f.rejections) - 20} more rejected rows (see --json)")
+            _say(f"    … {len(f.rejections) - 20} more rejected rows (see --json)")
     if result.warnings:
-        print("  warnings (kept as imported; check the source records):")
+        _say("  warnings (kept as imported; check the source records):")
         for warning in result.warnings:
-            print(f"    {warning}")
+            _say(f"    {warning}")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -157,7 +197,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:
-    frame = list_uploads(_engine(args))
+    frame = list_uploads(_engine(args, create="never"))
     if args.json:
         out: dict[int, dict[str, Any]] = {}
         for row in frame.itertuples(index=False):
@@ -192,9 +232,9 @@ def cmd_uploads(args: argparse.Namespace) -> int:
         print(json.dumps(list(out.values()), indent=2))
         return EXIT_OK
     if frame.empty:
-        print("no uploads yet")
+        _say("no uploads yet")
     for row in frame.itertuples(index=False):
-        print(
+        _say(
             f"{row.upload_id:>5}  {str(row.created_at)[:19]}  {row.status:<8} "
             f"{row.file_name}  {row.format}/{row.kind}  rows={_plain(row.rows)} "
             f"inserted={_plain(row.inserted)} updated={_plain(row.updated)} "
@@ -212,7 +252,7 @@ def _plain(value: Any) -> Any:
 
 def cmd_undo(args: argparse.Namespace) -> int:
     result = undo_upload(_engine(args), args.upload_id)
-    print(
+    _say(
         f"upload {result.upload_id} undone: {result.removed} records removed, "
         f"{result.restored} restored"
     )
@@ -225,12 +265,15 @@ def cmd_quarters(args: argparse.Namespace) -> int:
     settings = load_settings()
     labels = [
         q.label
-        for q in quarters_with_data(_engine(args), fiscal_start_month=settings.fiscal_start_month)
+        for q in quarters_with_data(
+            _engine(args, create="never"), fiscal_start_month=settings.fiscal_start_month
+        )
     ]
     if args.json:
         print(json.dumps(labels))
     else:
-        print("\n".join(labels) if labels else "no data yet")
+        for line in labels or ["no data yet"]:
+            _say(line)
     return EXIT_OK
 
 
@@ -256,11 +299,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from smarketing_data.report_text import render_text
 
     quarter, options = _quarter_and_options(args)
-    report = build_report_set(_engine(args), quarter=quarter, options=options)
+    report = build_report_set(_engine(args, create="never"), quarter=quarter, options=options)
     if args.json:
         print(json.dumps(to_json(report), indent=2))
     else:
-        print(render_text(report))
+        for line in render_text(report).splitlines():
+            _say(line)
     return EXIT_OK
 
 
@@ -271,7 +315,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
         raise UsageError(f"cannot write {out}: no such directory {out.parent}")
-    data = export(_engine(args), quarter=quarter, fmt=args.format, options=options)
+    data = export(_engine(args, create="never"), quarter=quarter, fmt=args.format, options=options)
     # Written beside the target and renamed over it, so a failed write leaves no half file.
     partial = out.with_name(f".{out.name}.partial")
     try:
@@ -280,7 +324,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from exc
-    print(out)
+    _say(out)
     return EXIT_OK
 
 
@@ -381,17 +425,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (UsageError, IngestError, UndoError, ConfigError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return EXIT_USAGE
     except DatabaseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return EXIT_FAILURE
     except SQLAlchemyError as exc:
-        print(f"error: {describe_error(exc)}", file=sys.stderr)
+        _error(describe_error(exc))
         return EXIT_FAILURE
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        _error("interrupted")
         return EXIT_FAILURE
     except Exception as exc:  # the CLI never shows a traceback
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        _error(f"{type(exc).__name__}: {exc}")
         return EXIT_FAILURE

@@ -11,10 +11,11 @@ SQLite gets WAL, a busy timeout and foreign keys; writers take the write lock at
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from smarketing_data import schema
@@ -44,20 +45,53 @@ class DatabaseError(RuntimeError):
     """The database cannot be reached or used; str(exc) is one line for the user."""
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` with the settings each backend needs; its driver errors are
-    raised as ``DatabaseError``."""
+# Whether make_engine may create a file database that is not there yet: with the folders it
+# needs ("folders": init, imports, the default database), only in a folder that exists
+# ("file": the app on a configured URL, where a mistyped folder is an error), or not at all
+# ("never": commands that only read).
+Creation = Literal["folders", "file", "never"]
+FILE_BACKENDS = ("sqlite", "duckdb")
+
+# Credentials in a URL ("scheme://user:secret@host", or "user:secret@host" when the scheme is
+# missing) and in a driver's key=value connection string ("password=secret").
+_URL_CREDENTIALS = re.compile(r"(^|//|[\s'\"(=])([^\s:/@'\"]*):(?!//)([^\s@'\"]+)@")
+_KEYWORD_CREDENTIALS = re.compile(
+    r"\b(password|passwd|pwd)(\s*=\s*)('[^']*'|\"[^\"]*\"|[^\s&;,)]+)", re.IGNORECASE
+)
+HIDDEN = "***"
+# A shorter password is not searched for as such: it would blank ordinary words.
+MIN_LITERAL_PASSWORD = 4
+
+
+def redact(text: str, password: str | None = None) -> str:
+    """``text`` with every password it may hold replaced by ***: error messages never show one
+    (SPEC §8), whatever the driver put in them."""
+    if password and len(password) >= MIN_LITERAL_PASSWORD:
+        text = text.replace(password, HIDDEN)
+    text = _URL_CREDENTIALS.sub(lambda m: f"{m.group(1)}{m.group(2)}:{HIDDEN}@", text)
+    return _KEYWORD_CREDENTIALS.sub(lambda m: f"{m.group(1)}{m.group(2)}{HIDDEN}", text)
+
+
+def shown_url(url: str) -> str:
+    """A database URL as messages show it: its password hidden, parseable or not."""
     try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseError(f"not a database URL: {url!r}") from exc
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return redact(url)
+
+
+def make_engine(url: str, *, create: Creation = "folders") -> Engine:
+    """An engine for ``url`` with the settings each backend needs; its driver errors are
+    raised as ``DatabaseError`` with any password hidden. ``create`` says whether a file
+    database that is not there yet may be created (see ``Creation``)."""
+    parsed = _parse(url)
     backend = parsed.get_backend_name()
     try:
+        if backend in FILE_BACKENDS:
+            _check_file(parsed.database, create)
         if backend == "sqlite":
             engine = _sqlite_engine(url, parsed.database)
         else:
-            if backend == "duckdb" and parsed.database not in (None, "", ":memory:"):
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, pool_pre_ping=backend == "postgresql")
     except (NoSuchModuleError, ImportError) as exc:
         raise DatabaseError(f"no driver installed for {backend!r} URLs") from exc
@@ -65,11 +99,53 @@ def make_engine(url: str) -> Engine:
         raise DatabaseError(
             f"cannot create the folder for {parsed.database}: {exc.strerror or exc}"
         ) from exc
-    event.listen(engine, "handle_error", _as_database_error)
+    except (ArgumentError, ValueError, TypeError) as exc:
+        raise DatabaseError(
+            f"cannot use the database URL {shown_url(url)!r}: {redact(str(exc), parsed.password)}"
+        ) from exc
+    password = parsed.password
+
+    def as_database_error(context: ExceptionContext) -> BaseException | None:
+        return _as_database_error(context, password)
+
+    event.listen(engine, "handle_error", as_database_error)
     return engine
 
 
-def _as_database_error(context: ExceptionContext) -> BaseException | None:
+def _parse(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {shown_url(url)!r}") from exc
+    except ValueError as exc:  # the port, which SQLAlchemy reads as an integer
+        raise DatabaseError(
+            f"not a database URL: {shown_url(url)!r} (its port must be a number)"
+        ) from exc
+
+
+def _is_file(database: str | None) -> bool:
+    """Whether a SQLite or DuckDB URL names a file (not memory or a SQLite "file:" URI)."""
+    return bool(database) and database != ":memory:" and not str(database).startswith("file:")
+
+
+def _check_file(database: str | None, create: Creation) -> None:
+    """Make room for a file database, or refuse one that ``create`` does not allow to make."""
+    if not _is_file(database):
+        return
+    path = Path(str(database))
+    if path.exists():
+        return
+    if create == "never":
+        raise DatabaseError(f"no database at {database}")
+    if create == "file" and not path.parent.is_dir():
+        raise DatabaseError(
+            f"no folder {path.parent} for the database {database}: check the path "
+            "(a database is created only in a folder that exists)"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _as_database_error(context: ExceptionContext, password: str | None) -> BaseException | None:
     """The driver's error (connecting or running a statement) as the package's own, one line
     from ``describe_error``; the driver's error stays its ``__cause__``. The package catches no
     particular driver error, so every one is converted."""
@@ -78,12 +154,10 @@ def _as_database_error(context: ExceptionContext) -> BaseException | None:
     found = context.sqlalchemy_exception
     if not isinstance(found, DBAPIError):
         return None  # not the driver's: a bug or an interrupt, left as it is
-    return DatabaseError(describe_error(found))
+    return DatabaseError(describe_error(found, password))
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -152,11 +226,12 @@ def _upgrade(conn: Connection) -> None:
     bump_data_version(conn)
 
 
-def describe_error(exc: BaseException) -> str:
-    """One line that says what went wrong with the database, without a traceback."""
+def describe_error(exc: BaseException, password: str | None = None) -> str:
+    """One line that says what went wrong with the database, without a traceback or a
+    password (``password``, when known, is hidden wherever the driver quoted it)."""
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     first = text[0] if text else type(exc).__name__
-    return f"database error: {first}"
+    return f"database error: {redact(first, password)}"
 
 
 def get_meta(conn: Connection, key: str) -> str | None:

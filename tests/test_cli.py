@@ -208,5 +208,7 @@ def test_report_bad_quarter_is_usage_error(tmp_path, capsys):
 
 def test_db_before_the_command_is_the_database_used(tmp_path, capsys):
     db = f"sqlite:///{tmp_path / 'before.db'}"
-    assert main(["--db", db, "quarters", "--json"]) == 0
+    assert main(["--db", db, "init"]) == 0
     assert (tmp_path / "before.db").exists()
+    # a read-only command finds it there (it would refuse a database that is not)
+    assert main(["--db", db, "quarters", "--json"]) == 0

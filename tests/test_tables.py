@@ -37,3 +37,9 @@ def test_a_missing_company_or_campaign_reads_a_dash_not_none():
             "Won": "—",
         },
     ]
+
+
+def test_a_name_shows_as_it_reads():
+    # a right-to-left override would show "\u202eexe.cod" as "doc.exe"
+    fastest = pd.DataFrame(dict(company=["\u202eexe.cod"], channel=["Email"]))
+    assert fastest_table(fastest)["Company"].tolist() == ["exe.cod"]

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import NoReturn
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -13,6 +14,7 @@ from smarketing_data import format as fmt
 from smarketing_data.metrics.funnel import KPI_TILES, kpis
 from smarketing_data.metrics.report_set import ReportSet
 from smarketing_data.report_text import NOT_TRACKED
+from smarketing_data.text import plain
 from ui import access, data
 from ui.data import Context
 
@@ -34,12 +36,32 @@ h1 { font-size: 2.2rem !important; }
   > .stColumn { min-width: min(100%, 560px); }
 </style>
 """
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+# Markdown's punctuation, and '&': a character reference ("&#x202E;") would decode to a control.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
+# Streamlit's Markdown turns patterns in the text it parsed, escapes resolved, into links (bare
+# web and e-mail addresses), colours (":red[...]"), icons and emoji (":smile:"), so escaping
+# cannot stop them. A word joiner (U+2060: invisible, never a line break) inside each pattern's
+# fixed part does: after a ':' that a word or '/' follows, after "www" before '.', after '@'.
+WORD_JOINER = "\u2060"
+_PATTERN_STARTS = re.compile(r"(?<=:)(?=[\w+/-])|(?<=\bwww)(?=\.)|(?<=@)", re.IGNORECASE)
 
 
 def safe(text: object) -> str:
-    """User text (names from files, notes) made inert for st.markdown: no markup, no HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """User text (names from files, notes) made inert for st.markdown and widget labels: no
+    markup, no HTML, no link, no directive, no bidirectional control (SPEC §8)."""
+    broken = _PATTERN_STARTS.sub(WORD_JOINER, plain(text))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", broken)
+
+
+def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for ``st.dataframe`` with every text cell and header without bidirectional
+    controls: the grid draws text as it is, so an override would reverse a name."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = [plain(v) if isinstance(v, str) else v for v in out[col].tolist()]
+    out.columns = [plain(c) if isinstance(c, str) else c for c in out.columns]
+    return out
 
 
 ICON = Path(__file__).parent / "favicon.png"

@@ -21,8 +21,14 @@ from sqlalchemy import Engine
 
 from smarketing_data import meeting
 from smarketing_data import uploads as up
-from smarketing_data.config import ConfigError, Settings, load_settings, resolve_db_url
-from smarketing_data.db import DatabaseError, data_version, init_schema, make_engine
+from smarketing_data.config import (
+    DEFAULT_DB_PATH,
+    ConfigError,
+    Settings,
+    load_settings,
+    resolve_db_url,
+)
+from smarketing_data.db import DatabaseError, data_version, init_schema, make_engine, redact
 from smarketing_data.definitions import current_definitions
 from smarketing_data.definitions import definition_history as _definition_history
 from smarketing_data.demo import ensure_sample, sample_upload_ids
@@ -69,15 +75,25 @@ class Context:
 _HASH_FUNCS: dict[str | type[Any], Callable[[Any], Any]] = {Context: Context.cache_key}
 
 
+DEFAULT_DB_URL = f"sqlite:///{DEFAULT_DB_PATH}"
+
+
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    engine = make_engine(url)
+    """The engine, its schema in place. Only the default database under data/ is created
+    with its folder (on first start, when the sample loads); a configured path whose folder
+    does not exist is a mistake to show, not a new database to fill with the sample."""
+    engine = make_engine(url, create="folders" if url == DEFAULT_DB_URL else "file")
     init_schema(engine)
     return engine
 
 
 def _fail(message: str) -> NoReturn:
-    st.error(f"The database cannot be reached: {message}")
+    """The error page. The message quotes a URL, a path or the driver: shown as plain text,
+    and without a password."""
+    from ui.components import safe  # components builds on this module
+
+    st.error(f"The database cannot be reached: {safe(redact(message))}")
     st.caption(
         "Check SMARKETING_DB_URL (or `.streamlit/secrets.toml`) and that the database "
         "server is running, then reload the page."

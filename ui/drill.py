@@ -9,6 +9,7 @@ import streamlit as st
 
 from smarketing_data import charts
 from smarketing_data.metrics.quarters import Quarter
+from smarketing_data.text import plain
 from ui import components, data, tables
 from ui.data import Context
 
@@ -21,7 +22,8 @@ def _pick(label: str, entities: pd.DataFrame, key: str) -> tuple[str, str] | Non
         return None
     ids = entities["id"].tolist()
     names = dict(zip(entities["id"], entities["name"], strict=True))
-    chosen = st.selectbox(label, ids, format_func=lambda i: str(names[i]), key=key)
+    # the options are plain text to Streamlit; only the bidirectional controls need to go
+    chosen = st.selectbox(label, ids, format_func=lambda i: plain(names[i]), key=key)
     return (chosen, names[chosen]) if chosen is not None else None
 
 
@@ -52,7 +54,11 @@ def _journeys(
         campaign_id=campaign_id,
         rep_id=rep_id,
     )
-    st.dataframe(tables.journeys_table(frame), hide_index=True, key=f"{key}_journeys")
+    st.dataframe(
+        components.plain_frame(tables.journeys_table(frame)),
+        hide_index=True,
+        key=f"{key}_journeys",
+    )
 
 
 def campaign_drill(ctx: Context, campaigns: pd.DataFrame, quarter: Quarter) -> None:

@@ -26,8 +26,8 @@ LEGEND = {
 
 
 def table_frame(table: Table) -> pd.DataFrame:
-    """A model's table as a DataFrame for ``st.dataframe``."""
-    return pd.DataFrame(table.rows, columns=table.columns)
+    """A model's table as a DataFrame for ``st.dataframe``, its names shown as they read."""
+    return components.plain_frame(pd.DataFrame(table.rows, columns=table.columns))
 
 
 def _under(hook: Hook | None, key: str) -> None:
@@ -89,12 +89,14 @@ def left_out(rs: ReportSet) -> None:
     first, noun = ranked[0], ranked[0].upstream_noun
     if first.left_out:
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "Rep": [r.name for r in first.left_out],
-                    "Team": [r.group for r in first.left_out],
-                    f"{noun} this quarter": [fmt.count(r.upstream) for r in first.left_out],
-                }
+            components.plain_frame(
+                pd.DataFrame(
+                    {
+                        "Rep": [r.name for r in first.left_out],
+                        "Team": [r.group for r in first.left_out],
+                        f"{noun} this quarter": [fmt.count(r.upstream) for r in first.left_out],
+                    }
+                )
             ),
             hide_index=True,
             key="left_out_table",

@@ -7,6 +7,7 @@ from collections.abc import Container
 import pandas as pd
 
 from smarketing_data import format as fmt
+from smarketing_data.text import plain
 
 
 def pct(value: float | None) -> str:
@@ -16,6 +17,12 @@ def pct(value: float | None) -> str:
 def _count(value: float | None) -> str:
     """A count, or "—" where there is none (no tracked upstream stage leaves pd.NA)."""
     return "—" if value is None or pd.isna(value) else fmt.count(float(value))
+
+
+def _text(value: object) -> object:
+    if isinstance(value, str):
+        return plain(value)
+    return "—" if value is None or pd.isna(value) else value  # type: ignore[call-overload]
 
 
 def _fmt(frame: pd.DataFrame, spec: dict[str, tuple[str, object]]) -> pd.DataFrame:
@@ -28,8 +35,8 @@ def _fmt(frame: pd.DataFrame, spec: dict[str, tuple[str, object]]) -> pd.DataFra
         if callable(formatter):
             out[header] = values.map(formatter)
         elif pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
-            # a missing name reads "—", not "None"
-            out[header] = values.astype(object).where(values.notna(), "—")
+            # a missing name reads "—", not "None"; a name shows as it reads (SPEC §8)
+            out[header] = values.map(_text)
         else:
             out[header] = values
     return out.reset_index(drop=True)

@@ -3,19 +3,29 @@ formula is prefixed with a single quote, so Excel shows it as text instead of ru
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 
 import pandas as pd
 
 # What spreadsheets treat as the start of a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A formula may also start after a list separator: a spreadsheet whose separator is ';' splits
+# an unquoted "x;=1+1" into two cells and runs the second. Spaces before it are skipped.
+_PART_START = re.compile(r"(^|[,;\t])( *)(?=[=+\-@\t\r])")
 
 
 def neutralise(value: object) -> object:
-    """A text cell that would start a formula, made inert; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A text cell made inert: a quote before every part that would start a formula, the cell
+    itself or any part after a ',', ';' or tab; other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    return _PART_START.sub(_quote_part, value)
+
+
+def _quote_part(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{match.group(2)}'"
 
 
 # The spelling the rejects download and its tests were written with.
@@ -33,8 +43,10 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark (so Excel reads accents right), cells neutralized."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV with a byte-order mark (so Excel reads accents right), cells neutralized and
+    every text cell quoted, so a ';' inside one does not split it where ';' separates."""
+    text = safe_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)
+    return text.encode("utf-8-sig")
 
 
 def rejects_table(rejected: pd.DataFrame) -> pd.DataFrame:

@@ -53,8 +53,9 @@ def readme(content: ExportContent) -> str:
         "- decisions.csv: decisions and action items recorded for the quarter.",
         "- commentary.csv: Sales and Marketing commentary per report.",
         "",
-        "Rates are fractions (0.36 = 36%); amounts are in the CRM's currency. Text cells that "
-        "start with = + - @ or a tab are prefixed with ' so spreadsheets show them as text.",
+        "Rates are fractions (0.36 = 36%); amounts are in the CRM's currency. Text cells are "
+        "quoted, and a ' is put before = + - @ or a tab at the start of a cell or after a "
+        "comma, semicolon or tab in it, so spreadsheets show them as text.",
         f"Options: top {rs.options.top}, minimum volume {rs.options.min_volume}, base stage "
         f"{rs.options.base}, ranking by {rs.options.ranking}.",
     ]

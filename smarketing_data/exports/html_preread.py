@@ -19,6 +19,7 @@ from smarketing_data.exports.content import (
     Table,
     decision_table,
 )
+from smarketing_data.text import plain
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 # Charts are laid out for the screen; before printing, each is fitted to the page's width.
@@ -80,7 +81,8 @@ footer { color: var(--muted); font-size: 0.85rem; border-top: 1px solid var(--ru
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """User text as HTML text: escaped, without bidirectional controls (SPEC §8)."""
+    return html.escape(plain(text), quote=True)
 
 
 @lru_cache(maxsize=1)

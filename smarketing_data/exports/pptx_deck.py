@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
@@ -28,6 +29,8 @@ from smarketing_data.exports.content import (
     Table,
     decision_table,
 )
+from smarketing_data.exports.csv_safe import neutralise
+from smarketing_data.text import plain
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -62,7 +65,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    """Text for a slide: what XML can hold, without bidirectional controls (SPEC §8)."""
+    return plain(_NOT_XML.sub("", text))
 
 
 # --- text -------------------------------------------------------------------------------------
@@ -182,13 +186,46 @@ def _table(
 # --- charts -----------------------------------------------------------------------------------
 
 
+class _InertWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's layout of a chart's embedded workbook, with every name written as text.
+
+    Its own writer hands names to XlsxWriter's ``write``, which turns a string starting with
+    '=' into a formula and one starting with 'http://' into a link; PowerPoint's "Edit Data"
+    opens that workbook in Excel. Here names are written with ``write_string``, neutralised
+    as in the CSV export, while the chart's own labels keep the names as they are."""
+
+    def _write_cat_column(self, worksheet: Any, col: int, level: Any, num_format: Any) -> None:
+        worksheet.set_column(col, col, 10)
+        for offset, name in level:
+            worksheet.write_string(offset + 1, col, str(neutralise(str(name))), num_format)
+
+    def _write_series(self, workbook: Any, worksheet: Any) -> None:
+        col_offset = self._chart_data.categories.depth
+        for idx, series in enumerate(self._chart_data):
+            num_format = workbook.add_format({"num_format": series.number_format})
+            worksheet.write_string(0, idx + col_offset, str(neutralise(series.name)))
+            worksheet.write_column(1, idx + col_offset, series.values, num_format)
+
+
+class _InertChartData(CategoryChartData):
+    @property
+    def _workbook_writer(self) -> CategoryWorkbookWriter:
+        return _InertWorkbookWriter(self)
+
+
+def chart_data(data: ChartData) -> CategoryChartData:
+    """A chart's data for python-pptx: labels without characters XML cannot hold or
+    bidirectional controls, and an embedded workbook that holds no formula or link."""
+    out = _InertChartData(number_format=data.value_format)
+    out.categories = [_clean(c) for c in data.categories]
+    for s in data.series:
+        out.add_series(_clean(s.name), s.values, number_format=s.number_format)
+    return out
+
+
 def _chart(slide: Slide, data: ChartData, left: int, top: int, width: int, height: int) -> None:
     """A native clustered bar chart, rank 1 at the top, goal series grey with a black dashed
     outline (the deck's form of the goal marker)."""
-    chart_data = CategoryChartData(number_format=data.value_format)
-    chart_data.categories = [_clean(c) for c in data.categories]
-    for s in data.series:
-        chart_data.add_series(_clean(s.name), s.values, number_format=s.number_format)
     # python-pptx's chart API is typed loosely (add_chart is declared to return a Chart)
     frame: Any = slide.shapes.add_chart(
         XL_CHART_TYPE.BAR_CLUSTERED,
@@ -196,7 +233,7 @@ def _chart(slide: Slide, data: ChartData, left: int, top: int, width: int, heigh
         Emu(top),
         Emu(width),
         Emu(height),
-        cast(Any, chart_data),
+        cast(Any, chart_data(data)),
     )
     chart: Any = frame.chart
     chart.font.size = SMALL_SIZE
