@@ -5,7 +5,6 @@ its errors into one-line messages and exit codes (0 ok, 2 bad usage or input, 1 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import stat
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from smarketing_data import audit
 from smarketing_data.config import ConfigError, Settings, load_settings, resolve_db_url
 from smarketing_data.db import (
     Creation,
@@ -190,7 +190,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         format_name=args.format,
         kind=args.kind,
         mapping=mapping,
-        user=getpass.getuser(),
+        user=audit.command_line_user(),
     )
     _print_ingest(result, as_json=args.json)
     return EXIT_OK
@@ -251,7 +251,7 @@ def _plain(value: Any) -> Any:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    result = undo_upload(_engine(args), args.upload_id)
+    result = undo_upload(_engine(args), args.upload_id, who=audit.command_line_user())
     _say(
         f"upload {result.upload_id} undone: {result.removed} records removed, "
         f"{result.restored} restored"

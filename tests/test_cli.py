@@ -7,7 +7,9 @@ import subprocess
 import sys
 
 from helpers import DATA
+from smarketing_data import audit
 from smarketing_data.cli import main
+from smarketing_data.db import make_engine
 
 SF = DATA / "salesforce"
 
@@ -61,6 +63,10 @@ def test_same_file_twice_is_unchanged_then_undo(tmp_path, capsys):
     assert run(capsys, "undo", "1", "--db", db)[0] == 0
     code, _, err = run(capsys, "undo", "1", "--db", db)
     assert code == 2 and "already been undone" in err
+    # the change history names the command line as who imported and who undid
+    history = audit.changes(make_engine(db), kinds=["upload"])
+    assert set(history["who"]) == {audit.command_line_user()}
+    assert "undone" in set(history["action"])
 
 
 def test_bad_file_exits_2_and_writes_nothing(tmp_path, capsys):
