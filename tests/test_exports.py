@@ -22,7 +22,9 @@ from smarketing_data.cli import main
 from smarketing_data.db import init_schema, make_engine, set_meta, write_transaction
 from smarketing_data.demo import SAMPLE_META_KEY
 from smarketing_data.exports import ExportError, export, file_name
+from smarketing_data.exports.content import ChartData, Series
 from smarketing_data.exports.csv_safe import neutralise
+from smarketing_data.exports.pptx_deck import chart_data
 from smarketing_data.metrics import catalog
 from smarketing_data.metrics.quarters import parse_quarter
 from smarketing_data.metrics.reports import ReportOptions
@@ -666,3 +668,13 @@ def test_cli_export_bad_quarter_and_unwritable_path_exit_2(tmp_path, capsys, qbr
     with pytest.raises(SystemExit) as exc:
         main(["export", "--quarter", "2026-Q2", "--format", "pdf", "--out", str(out)])
     assert exc.value.code == 2
+
+
+def test_a_long_name_is_cut_with_an_ellipsis_on_the_deck_chart():
+    long = "2026-Q1 Social: LinkedIn Thought Leadership Series for Enterprise Buyers in EMEA"
+    data = ChartData(["Alpha", long], [Series("SQLs", [3.0, 2.0], "0")], value_format="0")
+    categories = list(chart_data(data).categories)
+    assert categories[0].label == "Alpha"
+    cut = categories[1].label
+    assert cut.endswith("…") and long.startswith(cut[:-1].rstrip())
+    assert len(cut) < len(long)

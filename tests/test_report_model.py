@@ -12,6 +12,7 @@ tests/test_reports.py). With top 1 and min volume 2 the twelve lists hold, among
 
 from __future__ import annotations
 
+import csv
 import html
 import io
 import re
@@ -75,7 +76,7 @@ def test_the_csv_bundle_has_the_models_rows_and_verdicts(qbr, rs):
     bundle = zipfile.ZipFile(io.BytesIO(export(qbr, quarter=Q2, fmt="csv", options=OPTIONS)))
     for key, lst in lists(rs).items():
         text = bundle.read(f"{key.replace('.', '_')}.csv").decode("utf-8-sig")
-        header, *rows = [line.split(",") for line in text.splitlines()]
+        header, *rows = list(csv.reader(io.StringIO(text)))
         got = [(row[header.index("name")], row[header.index("verdict")]) for row in rows]
         assert got == [(r.name, r.verdict or "") for r in lst.rows], key
 

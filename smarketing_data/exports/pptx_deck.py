@@ -213,11 +213,21 @@ class _InertChartData(CategoryChartData):
         return _InertWorkbookWriter(self)
 
 
+# A category label's room on the deck's charts: two lines of 2.3 in at SMALL_SIZE (in px at
+# 96 dpi), as on screen; PowerPoint wraps it, the table beside the chart has the whole name.
+CATEGORY_PX, CATEGORY_FONT_PX = 2.3 * 96, 12 * 96 / 72
+
+
+def _category(name: str) -> str:
+    """A category name cut with an ellipsis to the two lines it may take (SPEC §9)."""
+    return " ".join(charts.shorten(_clean(name), CATEGORY_PX, size=CATEGORY_FONT_PX).split("\n"))
+
+
 def chart_data(data: ChartData) -> CategoryChartData:
     """A chart's data for python-pptx: labels without characters XML cannot hold or
     bidirectional controls, and an embedded workbook that holds no formula or link."""
     out = _InertChartData(number_format=data.value_format)
-    out.categories = [_clean(c) for c in data.categories]
+    out.categories = [_category(c) for c in data.categories]
     for s in data.series:
         out.add_series(_clean(s.name), s.values, number_format=s.number_format)
     return out
