@@ -16,7 +16,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from smarketing_data.ingest import read
+from smarketing_data.ingest import read, xlsx
 from smarketing_data.ingest.read import FileError, RawTable, read_table
 
 
@@ -389,18 +389,165 @@ def test_xlsx_without_any_data_is_empty() -> None:
     assert "the file is empty" in refused(xlsx_bytes({"Sheet": []}), "blank.xlsx")
 
 
-def test_cell_text_conversion() -> None:
-    assert read._cell_text(3.0) == "3"
-    assert read._cell_text(-0.5) == "-0.5"
-    assert read._cell_text(1e-05) == "1e-05"
-    assert read._cell_text(True) == "true"
-    assert read._cell_text(None) == ""
-    assert read._cell_text(7) == "7"
-    assert read._cell_text(dt.datetime(2024, 3, 5)) == "2024-03-05T00:00:00"
-    assert read._cell_text(dt.datetime(2024, 3, 5, 1, 2, 3, 4)) == "2024-03-05T01:02:03.000004"
-    assert read._cell_text(dt.date(2024, 3, 5)) == "2024-03-05"
-    assert read._cell_text(dt.time(1, 2, 3)) == "01:02:03"
-    assert read._cell_text(dt.timedelta(hours=26, minutes=3, seconds=4)) == "26:03:04"
+def test_cell_values_as_text() -> None:
+    assert xlsx.number_text("3") == "3"
+    assert xlsx.number_text("3.0") == "3"
+    assert xlsx.number_text("007") == "7"
+    assert xlsx.number_text("-0.5") == "-0.5"
+    assert xlsx.number_text("1e-05") == "1e-05"
+    assert xlsx.number_text("1.2E+3") == "1200"
+    assert xlsx.number_text(" n/a ") == "n/a"  # not a number: kept as written
+    # serial 45356 is 2024-03-05; a quarter of a day is 6 o'clock
+    assert xlsx.serial_text("45356", "date", False) == "2024-03-05"
+    assert xlsx.serial_text("45356.25", "date", False) == "2024-03-05T06:00:00"
+    assert xlsx.serial_text("0.25", "date", False) == "06:00:00"
+    # 0.123456789 of a day is 10,666.667 s: 02:57:46.667, to the millisecond
+    assert xlsx.serial_text("45356.123456789", "date", False) == "2024-03-05T02:57:46.667000"
+    # Excel's phantom 29 February 1900: serials on either side of it
+    assert xlsx.serial_text("59", "date", False) == "1900-02-28"
+    assert xlsx.serial_text("61", "date", False) == "1900-03-01"
+    assert xlsx.serial_text("1", "date", True) == "1904-01-02"
+    # 1.0854166… days is 26 h 3 min
+    assert xlsx.serial_text("1.085416666666667", "duration", False) == "26:03:00"
+    assert xlsx.serial_text("1e20", "date", False) == "100000000000000000000"
+    assert xlsx.duration_text(dt.timedelta(hours=-1, seconds=-2)) == "-01:00:02"
+    assert [xlsx.column_number(c) for c in ("A", "Z", "AA", "XFD")] == [1, 26, 27, 16384]
+
+
+def test_number_formats_that_show_dates() -> None:
+    kinds = {
+        code: xlsx._format_kind(164, code)
+        for code in (
+            "yyyy-mm-dd",
+            "d/m/yy h:mm",
+            "[$-409]mmmm d, yyyy",
+            "h:mm AM/PM",
+            "[h]:mm:ss",
+            "0.00%",
+            '"day" 0',
+            "#,##0;[Red]-#,##0",
+            "General",
+            "@",
+        )
+    }
+    assert kinds == {
+        "yyyy-mm-dd": "date",
+        "d/m/yy h:mm": "date",
+        "[$-409]mmmm d, yyyy": "date",
+        "h:mm AM/PM": "date",
+        "[h]:mm:ss": "duration",
+        "0.00%": None,
+        '"day" 0': None,
+        "#,##0;[Red]-#,##0": None,
+        "General": None,
+        "@": None,
+    }
+    assert [xlsx._format_kind(n, None) for n in (0, 14, 22, 46, 49)] == [
+        None,
+        "date",
+        "date",
+        "duration",
+        None,
+    ]
+
+
+SHEET_XML = b"""<?xml version="1.0"?>
+<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>
+<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v></x:c>
+<x:c t="s"><x:v>2</x:v></x:c><x:c t="inlineStr"><x:is><x:t>Flag</x:t></x:is></x:c></x:row>
+<x:row><x:c t="s"><x:v>3</x:v></x:c><x:c s="1"><x:v>45356.25</x:v></x:c><x:c/>
+<x:c t="b"><x:v>1</x:v></x:c></x:row>
+<x:row r="5"><x:c r="A5" t="inlineStr"><x:is><x:r><x:t>ab</x:t></x:r>
+<x:r><x:t xml:space="preserve"> cd</x:t></x:r><x:rPh><x:t>PH</x:t></x:rPh></x:is></x:c>
+<x:c r="B5" t="d"><x:v>2024-03-05T10:00:00</x:v></x:c>
+<x:c r="C5" t="e"><x:v>#DIV/0!</x:v></x:c>
+<x:c r="D5" t="str"><x:f>A1</x:f><x:v>x &amp; y</x:v></x:c></x:row>
+</x:sheetData></x:worksheet>"""
+SHARED_XML = b"""<?xml version="1.0"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<si><t>Name</t></si><si><t>Created</t></si><si><r><t>No</t></r><r><t>tes</t></r>
+<rPh><t>phonetic</t></rPh></si><si><t>Acme</t></si></sst>"""
+STYLES_XML = b"""<?xml version="1.0"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<numFmts><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/></numFmts>
+<cellStyleXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellStyleXfs>
+<cellXfs><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>"""
+RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def handmade_workbook(sheet: bytes = SHEET_XML) -> bytes:
+    """A workbook as other programs write them: a namespace prefix, cells and rows without
+    references, rich and phonetic text, a chart sheet first, parts found through the rels."""
+    workbook = (
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'xmlns:rel="{RELS_NS}"><sheets><sheet name="Chart" sheetId="2" rel:id="rId9"/>'
+        '<sheet name="Data" sheetId="1" rel:id="rId1"/></sheets></workbook>'
+    )
+    relation = '<Relationship Id="{}" Type="{}/{}" Target="{}"/>'
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + relation.format("rId1", RELS_NS, "worksheet", "/xl/worksheets/data.xml")
+        + relation.format("rId9", RELS_NS, "chartsheet", "chartsheets/sheet1.xml")
+        + relation.format("rId2", RELS_NS, "sharedStrings", "strings.xml")
+        + relation.format("rId3", RELS_NS, "styles", "styles.xml")
+        + "</Relationships>"
+    )
+    return zip_bytes(
+        {
+            "xl/workbook.xml": workbook.encode(),
+            "xl/_rels/workbook.xml.rels": rels.encode(),
+            "xl/worksheets/data.xml": sheet,
+            "xl/chartsheets/sheet1.xml": b"<chartsheet/>",
+            "xl/strings.xml": SHARED_XML,
+            "xl/styles.xml": STYLES_XML,
+        }
+    )
+
+
+def test_xlsx_as_other_programs_write_it() -> None:
+    table = load(handmade_workbook(), "other.xlsx")
+    assert table.frame.columns.tolist() == ["Name", "Created", "Notes", "Flag"]
+    assert rows(table) == [
+        ["Acme", "2024-03-05T06:00:00", "", "true"],
+        ["ab cd", "2024-03-05T10:00:00", "", "x & y"],
+    ]
+    assert table.row_numbers.tolist() == [2, 5]
+    assert table.notes == ["read sheet “Data” (the first sheet with data)", "2 blank rows skipped"]
+
+
+def test_xlsx_with_a_document_type_is_refused() -> None:
+    sheet = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + SHEET_XML.split(b"?>", 1)[1]
+    assert "could not be opened (the XML declares a document type)" in refused(
+        handmade_workbook(sheet), "dtd.xlsx"
+    )
+
+
+def test_xlsx_cell_out_of_the_shared_strings() -> None:
+    sheet = SHEET_XML.replace(b"<x:v>3</x:v>", b"<x:v>99</x:v>")
+    assert "a cell refers to shared string '99'" in refused(handmade_workbook(sheet), "s.xlsx")
+
+
+def test_xlsx_sheets_over_twice_the_upload_limit_are_refused() -> None:
+    row = b'<x:row><x:c t="inlineStr"><x:is><x:t>' + b"x" * 1000 + b"</x:t></x:is></x:c></x:row>"
+    sheet = SHEET_XML.replace(b"</x:sheetData>", row * 3000 + b"</x:sheetData>")
+    data = handmade_workbook(sheet)
+    assert len(data) < 2**20  # under the upload limit; its sheet unpacks to 3 MB
+    message = refused(data, "wide.xlsx", max_bytes=2**20)
+    assert message.startswith(
+        "“wide.xlsx” would unpack to 3 MB of sheet data, more than the 2 MB an Excel upload "
+        "may unpack to (2× the 1 MB upload limit), so it was not opened."
+    )
+    assert len(load(data, "wide.xlsx", max_bytes=2 * 2**20).frame) == 3002
+
+
+def test_xlsx_cell_far_from_the_data_is_refused() -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Name", "Email"])
+    workbook.active.append(["Ann", "a@x.io"])
+    workbook.active["XFD1048576"] = "stray"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert "has cells up to row 1,048,576 and column 16,384" in refused(buffer.getvalue())
 
 
 # --- refusals ----------------------------------------------------------------------------

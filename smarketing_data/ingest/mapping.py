@@ -182,8 +182,9 @@ CHANNEL_SYNONYMS: dict[str, str] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Rejection:
+    # slots: a file of garbage can reject millions of rows, one of these each
     row: int
     reason: str
 

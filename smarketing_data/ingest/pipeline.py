@@ -10,14 +10,15 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from smarketing_data import schema
+from smarketing_data import audit, schema
 from smarketing_data.config import Settings
 from smarketing_data.db import (
     DatabaseError,
@@ -30,7 +31,13 @@ from smarketing_data.ingest.journeys import resolve
 from smarketing_data.ingest.mapping import TARGET_TABLES, MappedFile, Rejection, map_records
 from smarketing_data.ingest.read import FileError, RawTable, read_table
 from smarketing_data.ingest.recognize import Match, RecognitionError, header_signature, recognize
-from smarketing_data.ingest.rejections import all_rejected_message, unknown_ids_message
+from smarketing_data.ingest.rejections import (
+    REJECTS_KEPT,
+    all_rejected_message,
+    kept_note,
+    reason_counts,
+    unknown_ids_message,
+)
 from smarketing_data.ingest.store import Counts, apply_records
 from smarketing_data.ingest.update_mode import apply_updates
 from smarketing_data.ingest.user_mapping import mapping_to_store, match_from_mapping
@@ -54,6 +61,10 @@ class FileInput:
 
 @dataclass
 class FileReport:
+    """What one file's import did. ``rejections`` holds every rejected row while the report is
+    in memory; the database and the JSON keep the first ``REJECTS_KEPT`` of them, and
+    ``reasons`` counts all of them by kind of reason."""
+
     file: str
     format: str
     kind: str
@@ -64,10 +75,13 @@ class FileReport:
     rejected: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["rejections"] = [{"row": r.row, "reason": r.reason} for r in self.rejections]
+        data = asdict(replace(self, rejections=[]))
+        data["rejections"] = [
+            {"row": r.row, "reason": r.reason} for r in self.rejections[:REJECTS_KEPT]
+        ]
         return data
 
 
@@ -187,24 +201,35 @@ def _record_file(
         .returning(t.c.upload_file_id)
     ).scalar_one()
     if report.rejections:
-        raw = prep.raw
-        by_row = dict(zip(raw.row_numbers.tolist(), range(len(raw.frame)), strict=True))
-        data = [
-            json.dumps(raw.frame.iloc[by_row[r.row]].to_dict()) if r.row in by_row else None
-            for r in report.rejections
-        ]
-        frame = pd.DataFrame(
-            {
-                "upload_file_id": file_id,
-                "row_number": [r.row for r in report.rejections],
-                "reason": [r.reason for r in report.rejections],
-                "data": data,
-            }
-        )
-        if conn.dialect.name == "sqlite":
-            bulk_insert(conn, schema.rejected_rows, frame)
-        else:
-            conn.execute(insert(schema.rejected_rows), frame.to_dict("records"))
+        _record_rejects(conn, file_id, prep.raw, report.rejections[:REJECTS_KEPT])
+
+
+def _record_rejects(
+    conn: Connection, file_id: int, raw: RawTable, rejections: list[Rejection]
+) -> None:
+    """Store rejected rows with the file's own values, as JSON, for the rejects download."""
+    frame = pd.DataFrame(
+        {
+            "upload_file_id": file_id,
+            "row_number": [r.row for r in rejections],
+            "reason": [r.reason for r in rejections],
+            "data": _row_data(raw, [r.row for r in rejections]),
+        }
+    )
+    if conn.dialect.name == "sqlite":
+        bulk_insert(conn, schema.rejected_rows, frame)
+    else:
+        conn.execute(insert(schema.rejected_rows), frame.to_dict("records"))
+
+
+def _row_data(raw: RawTable, rows: list[int]) -> list[str | None]:
+    """Each row's cells as a JSON object (None for a row number the table does not hold)."""
+    numbers = raw.row_numbers  # ascending: the file's order
+    wanted = np.asarray(rows, dtype=np.int64)
+    positions = np.minimum(np.searchsorted(numbers, wanted), max(len(numbers) - 1, 0))
+    found = (numbers[positions] == wanted) if len(numbers) else np.zeros(len(rows), bool)
+    records = iter(raw.frame.iloc[positions[found]].to_dict("records"))
+    return [json.dumps(next(records)) if hit else None for hit in found]
 
 
 def _save_mapping(conn: Connection, prep: Prepared) -> None:
@@ -249,6 +274,8 @@ def _write(
         prep = prepared[i]
         mapped = prep.mapped
         counts = _apply(conn, prep, upload_id, changes)
+        reasons = reason_counts(mapped.rejections)
+        note = kept_note(len(mapped.rejections), reasons)
         report = FileReport(
             file=prep.source.name,
             format=prep.match.profile.format,
@@ -259,7 +286,8 @@ def _write(
             unchanged=counts.unchanged + mapped.duplicates,
             rejected=len(mapped.rejections),
             rejections=mapped.rejections,
-            notes=mapped.notes,
+            notes=mapped.notes + ([note] if note else []),
+            reasons=reasons,
         )
         by_position[i] = report
         if (counts.inserted or counts.updated) and mapped.target in (
@@ -280,6 +308,11 @@ def _write(
     if sources and (needs_links or _has_links(conn, sources)):
         warnings = resolve(conn, sources, changes)
     apply_changes(conn, changes)
+    names = ", ".join(r.file for r in reports)
+    summary = f"{len(reports)} file(s): {names}"
+    audit.record(
+        conn, who=user, kind="upload", item=str(upload_id), action="imported", summary=summary
+    )
     result = IngestResult(upload_id, reports, warnings)
     # Even an upload that changes no record adds to the upload history the app shows.
     bump_data_version(conn)

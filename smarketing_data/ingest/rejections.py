@@ -1,5 +1,6 @@
-"""What to tell a user whose file had no usable row (SPEC §5.3): the most common reasons with
-example rows, and for dates the format seen and how to state it in a mapping."""
+"""Rejected rows: what to tell a user whose file had no usable row (SPEC §5.3: the most common
+reasons with example rows, and for dates the format seen and how to state it in a mapping),
+how many rejects are kept per file, and when a file has too many of them to be ready."""
 
 from __future__ import annotations
 
@@ -13,12 +14,56 @@ from smarketing_data.ingest.values import date_shape
 
 # Reasons name the offending value after ": '"; the part before it is the reason's kind.
 _VALUE_MARK = ": '"
+# Reasons that name a record's id, by how they start, and their kind without the id.
+_ID_REASONS = {
+    "duplicate id ": "duplicate id with conflicting values",
+    "unknown id ": "unknown id: update mode changes only records already imported",
+}
 REASONS_SHOWN = 3
 EXAMPLE_ROWS = 3
+# Rejected rows stored per file with their data, for the rejects download: enough to see and
+# fix what went wrong, while a file of garbage cannot fill the database. The counts per reason
+# are kept for every rejected row.
+REJECTS_KEPT = 1_000
+# Reasons listed by count in the note of a file with more rejects than are kept.
+REASONS_NOTED = 10
+# A file with more than half of its rows rejected is never shown as ready to import: it is
+# more likely the wrong file, or a mapping that misreads a column, than a few bad rows.
+MOSTLY_REJECTED = 0.5
 
 
-def _kind(reason: str) -> str:
+def reason_kind(reason: str) -> str:
+    """What a reason says without the row's own values: rows with the same kind of problem
+    share it (the value after ": '", the id of a duplicate or unknown id, are left out)."""
+    for start, kind in _ID_REASONS.items():
+        if reason.startswith(start):
+            return kind
     return reason.split(_VALUE_MARK, 1)[0]
+
+
+def reason_counts(rejections: list[Rejection]) -> dict[str, int]:
+    """Rejected rows per reason kind, the most common first."""
+    return dict(Counter(reason_kind(r.reason) for r in rejections).most_common())
+
+
+def kept_note(rejected: int, counts: dict[str, int]) -> str | None:
+    """The import-report note of a file with more rejected rows than are stored."""
+    if rejected <= REJECTS_KEPT:
+        return None
+    listed = list(counts.items())[:REASONS_NOTED]
+    parts = [f"{kind} {count:,}" for kind, count in listed]
+    others = rejected - sum(count for _, count in listed)
+    if others:
+        parts.append(f"other reasons {others:,}")
+    return (
+        f"{rejected:,} rows rejected; the first {REJECTS_KEPT:,} are kept with their data. "
+        f"By reason: {'; '.join(parts)}"
+    )
+
+
+def mostly_rejected(rows: int, rejected: int) -> bool:
+    """Whether so many rows are rejected that the file needs a confirmation to import."""
+    return rows > 0 and rejected > MOSTLY_REJECTED * rows
 
 
 def _date_header(kind: str, match: Match) -> str | None:
@@ -52,7 +97,7 @@ def all_rejected_message(
     """One paragraph for a file in which every row was rejected: nothing was imported."""
     by_kind: dict[str, list[Rejection]] = {}
     for r in rejections:
-        by_kind.setdefault(_kind(r.reason), []).append(r)
+        by_kind.setdefault(reason_kind(r.reason), []).append(r)
     common = Counter({k: len(v) for k, v in by_kind.items()}).most_common(REASONS_SHOWN)
     parts = []
     advice = []

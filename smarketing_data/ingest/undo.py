@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from smarketing_data import schema
+from smarketing_data import audit, schema
 from smarketing_data.db import DatabaseError, bump_data_version, describe_error, write_transaction
 from smarketing_data.ingest.journeys import resolve
 from smarketing_data.ingest.store import decode_row, delete_keys, fetch_rows, table_for
@@ -16,6 +16,8 @@ from smarketing_data.rollups import NEEDED_COLUMNS, JourneyChanges, apply_change
 
 H = schema.record_history
 U = schema.uploads
+F = schema.upload_files
+R = schema.rejected_rows
 
 
 class UndoError(ValueError):
@@ -70,7 +72,14 @@ def _sources(conn: Connection, upload_id: int) -> set[str]:
     return found
 
 
-def _undo(conn: Connection, upload_id: int) -> UndoResult:
+def _purge_rejects(conn: Connection, upload_id: int) -> None:
+    """Drop the rows the upload rejected: they were kept to fix and upload again, which an
+    undone upload no longer asks for. Its files and their counts stay in the history."""
+    files = select(F.c.upload_file_id).where(F.c.upload_id == upload_id)
+    conn.execute(delete(R).where(R.c.upload_file_id.in_(files)))
+
+
+def _undo(conn: Connection, upload_id: int, who: str | None) -> UndoResult:
     status = conn.execute(select(U.c.status).where(U.c.upload_id == upload_id)).scalar()
     if status is None:
         raise UndoError(f"there is no upload {upload_id}")
@@ -131,16 +140,22 @@ def _undo(conn: Connection, upload_id: int) -> UndoResult:
         .where(U.c.upload_id == upload_id)
         .values(status="undone", undone_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
     )
+    _purge_rejects(conn, upload_id)
     resolve(conn, sources, changes)
     apply_changes(conn, changes)
+    summary = f"{removed} records removed, {len(history)} restored"
+    audit.record(
+        conn, who=who, kind="upload", item=str(upload_id), action="undone", summary=summary
+    )
     bump_data_version(conn)
     return UndoResult(upload_id, removed=removed, restored=len(history))
 
 
-def undo_upload(engine: Engine, upload_id: int) -> UndoResult:
-    """Undo one upload in one transaction; raises UndoError when it cannot be done safely."""
+def undo_upload(engine: Engine, upload_id: int, *, who: str | None = None) -> UndoResult:
+    """Undo one upload in one transaction, as ``who`` (recorded in the change history);
+    raises UndoError when it cannot be done safely."""
     try:
         with write_transaction(engine) as conn:
-            return _undo(conn, upload_id)
+            return _undo(conn, upload_id, who)
     except SQLAlchemyError as exc:
         raise DatabaseError(describe_error(exc)) from exc

@@ -1,5 +1,6 @@
 """Checking uploaded files before anything is written: what each file is, how many rows it
-has, what the import would reject, skipping a file, and the check table.
+has, what the import would reject, skipping a file, confirming a file that would lose most of
+its rows, and the check table.
 
 Everything a file says (names, headers, values, reject reasons) reaches the screen through
 st.dataframe, st.text or ``safe``; package errors become st.error, never a traceback.
@@ -14,12 +15,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from smarketing_data.ingest import FileInput, IngestError, suggest
+from smarketing_data.ingest import FileInput, FileReport, IngestError, suggest
 from smarketing_data.ingest.mapping import Rejection
 from smarketing_data.ingest.pipeline import Prepared, prepare_file
 from smarketing_data.ingest.read import FileError, read_table
 from smarketing_data.ingest.recognize import Match, RecognitionError, header_signature
-from smarketing_data.ingest.rejections import unknown_ids_message
+from smarketing_data.ingest.rejections import mostly_rejected, unknown_ids_message
 from smarketing_data.ingest.user_mapping import accepted_fields
 from ui.components import safe
 from ui.data import Context, guarded
@@ -36,14 +37,20 @@ PREVIEW_ROWS = 20
 # Rows listed on screen per file before the import; the count is always complete.
 SHOWN_REJECTS = 500
 CHECKS_KEY = "upload_checks"  # (file id, mapping) -> FileCheck, so reruns do not re-read
+# file id -> the FileCheck of a file just imported, built from the import report: an imported
+# file is not read again while it stays in the uploader
+IMPORTED_KEY = "upload_imported"
 MAPPINGS_KEY = "upload_mappings"  # header signature -> mapping confirmed in this session
 OWN_MAPPING_KEY = "upload_own_mapping"  # header signatures the person maps themselves
 READY, MAPPED, UNMAPPED, FATAL = "ready", "mapped", "unmapped", "fatal"
+REJECTS, IMPORTED = "rejects", "imported"
 STATUS_LABELS = {
     READY: "Ready",
     MAPPED: "Ready (your mapping)",
     UNMAPPED: "Needs a column mapping",
     FATAL: "Cannot be imported",
+    REJECTS: "Most rows rejected",
+    IMPORTED: "Imported",
 }
 SKIPPED_LABEL = "Skipped"
 
@@ -172,6 +179,9 @@ def _check(
     rejections = sorted([*mapped.rejections, *unknown], key=lambda r: r.row)
     check.rejected = len(rejections)
     check.notes = list(mapped.notes)
+    if mostly_rejected(len(prep.raw.frame), len(rejections)):
+        check.status = REJECTS
+        check.error = _mostly_rejected_message(len(prep.raw.frame), len(rejections))
     update_fields = set(match.columns) | set(match.constants) if match.mode == "update" else None
     check.preview = suggest.counted_preview(
         mapped.records, mapped.target, update_fields=update_fields, rows=PREVIEW_ROWS
@@ -183,6 +193,28 @@ def _check(
         }
     )
     return check
+
+
+def _mostly_rejected_message(rows: int, rejected: int) -> str:
+    return (
+        f"{rejected:,} of its {plural(rows, 'row')} would be rejected, more than half of the "
+        "file. Check that it is the export you meant and that its columns are read as you "
+        "expect (the rejected rows below say why). Import it only if those rows are meant to "
+        "be left out."
+    )
+
+
+def imported_check(up: Any, report: FileReport) -> FileCheck:
+    """An imported file as the import report describes it, so that it is not read again."""
+    return FileCheck(
+        up.name,
+        up.file_id,
+        IMPORTED,
+        format=report.format,
+        kind=report.kind,
+        rows=report.rows,
+        rejected=report.rejected,
+    )
 
 
 def checked(ctx: Context, up: Any, mapping: dict[str, Any] | None) -> FileCheck:
@@ -197,9 +229,12 @@ def checked(ctx: Context, up: Any, mapping: dict[str, Any] | None) -> FileCheck:
 
 def check_files(ctx: Context, uploaded: list[Any]) -> list[FileCheck]:
     """Each uploaded file read, recognised and mapped (nothing written)."""
-    mappings, own = state(MAPPINGS_KEY), own_mapping()
+    mappings, own, imported = state(MAPPINGS_KEY), own_mapping(), state(IMPORTED_KEY)
     checks = []
     for up in uploaded:
+        if up.file_id in imported:
+            checks.append(imported[up.file_id])
+            continue
         check = checked(ctx, up, None)
         if check.signature and (check.status == UNMAPPED or check.signature in own):
             if check.signature in mappings:
@@ -216,6 +251,8 @@ def check_files(ctx: Context, uploaded: list[Any]) -> list[FileCheck]:
     cache = state(CHECKS_KEY)
     for key in [k for k in cache if k[0] not in current]:
         del cache[key]  # files taken off the uploader
+    for file_id in [f for f in imported if f not in current]:
+        del imported[file_id]
     return checks
 
 
@@ -226,6 +263,17 @@ def skip_key(file_id: str) -> str:
 
 def is_skipped(check: FileCheck) -> bool:
     return bool(st.session_state.get(skip_key(check.file_id)))
+
+
+def confirm_key(check: FileCheck) -> str:
+    """The key of the confirmation that a file losing most of its rows is to be imported; a
+    new count of rejected rows (another mapping, say) asks again."""
+    return f"confirm_rejects_{check.file_id}_{check.rejected}"
+
+
+def needs_confirmation(check: FileCheck) -> bool:
+    """Whether the file waits for the confirmation that most of its rows may be rejected."""
+    return check.status == REJECTS and not st.session_state.get(confirm_key(check))
 
 
 def format_label(check: FileCheck) -> str:
@@ -307,7 +355,8 @@ def show_check(check: FileCheck) -> None:
             key=skip_key(check.file_id),
             help="Leave this file out of the import; the other files go in without it.",
         )
-    with left, st.expander(safe(title), expanded=check.status == FATAL and not skipped):
+    opened = check.status in (FATAL, REJECTS) and not skipped  # what needs a decision
+    with left, st.expander(safe(title), expanded=opened):
         _details(check)
 
 
@@ -315,6 +364,9 @@ def _details(check: FileCheck) -> None:
     if check.status == FATAL:
         st.error(safe(check.error))
         _own_mapping_button(check)
+        return
+    if check.status == IMPORTED:
+        st.text(f"{plural(check.rows or 0, 'row')}; imported (see the report below).")
         return
     if check.status == UNMAPPED:
         rows = f"{plural(check.rows, 'row')}. " if check.rows is not None else ""
@@ -324,8 +376,14 @@ def _details(check: FileCheck) -> None:
     st.text(f"{plural(check.rows or 0, 'row')}; {check.rejected or 0:,} will be rejected.")
     for note in check.notes:
         st.caption(safe(f"Note: {note}"))
+    if check.status == REJECTS:
+        st.warning(safe(check.error))
+        st.checkbox(
+            f"Import it anyway, without the {plural(check.rejected or 0, 'rejected row')}",
+            key=confirm_key(check),
+        )
     show_preview(check)
-    if check.status == READY:
+    if check.status == READY or (check.status == REJECTS and check.mapping is None):
         _own_mapping_button(check)
 
 
