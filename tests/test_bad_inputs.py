@@ -338,14 +338,20 @@ CASES: list[Case] = [
     # --- text is stored as written, never interpreted --------------------------------------
     Case(
         "formula_payloads.csv",
-        rows=4,
-        counts=(4, 0, 0, 0),
-        ids=ids("c:f1", "c:f2", "c:f3", "c:f4"),
+        rows=7,
+        counts=(7, 0, 0, 0),
+        ids=ids("c:f1", "c:f2", "c:f3", "c:f4", "c:f5", "c:f6", "c:f7"),
         values={
             "c:f1": dict(company='=HYPERLINK("http://x","y")'),
             "c:f2": dict(company="+cmd|' /C calc'!A0"),
             "c:f3": dict(company="@SUM(1)"),
             "c:f4": dict(company="-2+3", channel="=1+1"),
+            # the names an adversarial probe used: a DDE formula, a formula after a ';' (a
+            # list separator in some locales), a bare-IP link and a right-to-left override;
+            # stored as written (the exports and the screens make them inert)
+            "c:f5": dict(company="=cmd|' /C calc'!A0"),
+            "c:f6": dict(company="x;=1+1;"),
+            "c:f7": dict(company="See http://3232235777/admin \u202eexe.cod"),
         },
     ),
     Case(
@@ -715,6 +721,48 @@ def total_bomb() -> bytes:
     return workbook_members(extra=extra)
 
 
+LEAD_HEADER = [
+    "Id",
+    "CreatedDate",
+    "OwnerId",
+    "LeadSource",
+    "Status",
+    "IsConverted",
+    "Company",
+    "Industry",
+    "Country",
+    "IsDeleted",
+] + [f"Custom_{i}__c" for i in range(10)]
+GARBAGE = b"garbage value gggggggggggggggggggggggggggggggg"
+
+
+def garbage_workbook(rows: int) -> bytes:
+    """The workbook of finding 5, scaled down: a Salesforce Lead header of 20 columns over rows
+    of 45-character garbage, inline strings with references, ~96 bytes of XML a cell that
+    deflate about 40:1 (30,000 rows: 54 MB of XML in a 1.4 MB file)."""
+    letters = [openpyxl.utils.get_column_letter(j + 1).encode() for j in range(len(LEAD_HEADER))]
+
+    def row(number: int, values: list[bytes]) -> bytes:
+        cells = b"".join(
+            b'<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (col, number, value)
+            for col, value in zip(letters, values, strict=True)
+        )
+        return b'<row r="%d">%s</row>' % (number, cells)
+
+    def chunks() -> Iterable[bytes]:
+        yield (
+            b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns='
+            b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        )
+        yield row(1, [name.encode() for name in LEAD_HEADER])
+        for start in range(2, rows + 2, 1000):
+            end = min(start + 1000, rows + 2)
+            yield b"".join(row(n, [GARBAGE] * len(letters)) for n in range(start, end))
+        yield b"</sheetData></worksheet>"
+
+    return workbook_members({SHEET: deflate(chunks(), level=6)})
+
+
 def forged_size_bomb() -> bytes:
     """A 16 MiB sheet of real rows whose headers claim it unpacks to 1,000 bytes."""
     row = (
@@ -877,6 +925,18 @@ def write_wide(path: Path, columns: int, rows: int) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
+def write_garbage_leads(path: Path, rows: int) -> None:
+    """Finding 5's CSV, scaled down: Salesforce Lead columns over garbage; one row in 50 has
+    a real created date, so the file is imported with 49 rows in 50 rejected."""
+    header = "Id,CreatedDate,OwnerId,LeadSource,Status,Company,Industry,Country,IsDeleted"
+    with path.open("w") as out:
+        out.write(header + "\n")
+        for i in range(rows):
+            junk = f"g{i:011d}"
+            created = "2026-01-05" if i % 50 == 0 else junk
+            out.write(f"00Q5e00000{i:08d},{created},{junk},{junk},{junk},{junk},{junk},{junk},\n")
+
+
 def write_many_rows(path: Path, rows: int) -> None:
     lines = [CANON]
     for i in range(rows):
@@ -888,7 +948,8 @@ def write_many_rows(path: Path, rows: int) -> None:
 
 
 def test_big_generated_inputs_stay_bounded(tmp_path: Path) -> None:
-    """100 MB single line, 2 MB over a 1 MB limit, a zip bomb, 50,000 rows."""
+    """100 MB single line, 2 MB over a 1 MB limit, a zip bomb, 50,000 rows, and finding 5:
+    a 40:1 workbook of garbage and 100,000 Salesforce leads of garbage."""
     line = tmp_path / "one_line.csv"
     write_single_line(line, 100 * MB)
     oversize = tmp_path / "oversize.csv"
@@ -897,11 +958,24 @@ def test_big_generated_inputs_stay_bounded(tmp_path: Path) -> None:
     bomb.write_bytes(ratio_bomb())
     many = tmp_path / "many.csv"
     write_many_rows(many, 50_000)
+    garbage_xlsx = tmp_path / "Lead.xlsx"
+    garbage_xlsx.write_bytes(garbage_workbook(30_000))
+    garbage_csv = tmp_path / "Lead.csv"
+    write_garbage_leads(garbage_csv, 100_000)
     jobs = [  # file, extra env, expected exit code, stderr needle, peak MB bound
         (line, {}, 2, "the first line is over 1 MB long", 450),
         (oversize, {"SMARKETING_MAX_UPLOAD_MB": "1"}, 2, "over the 1 MB limit", 500),
         (bomb, {}, 2, "would unpack to 64 MB", 500),
         (many, {}, 0, None, 600),
+        # 54 MB of XML against 2 × 2 MB: refused before any of it is parsed
+        (
+            garbage_xlsx,
+            {"SMARKETING_MAX_UPLOAD_MB": "2"},
+            2,
+            "would unpack to 54 MB of sheet data, more than the 4 MB",
+            450,
+        ),
+        (garbage_csv, {}, 0, None, 450),
     ]
     dbs = [sqlite_db(tmp_path / f"big{i}.db") for i in range(len(jobs))]
     befores = [(state(eng), upload_ids(eng)) for _, eng in dbs]
@@ -946,6 +1020,22 @@ def test_big_generated_inputs_stay_bounded(tmp_path: Path) -> None:
         {f"c:{i}" for i in range(50_000)} - {"c:4", "c:9"},
         {"c:49999": dict(company="Co 49999", amount=999.0)},
     )
+    check_garbage_leads(json.loads(runs[5].stdout)["files"][0], dbs[5][1])
+
+
+def check_garbage_leads(report: dict[str, object], eng: Engine) -> None:
+    """All 98,000 rejects counted, by reason; only the first 1,000 listed and stored."""
+    counts = [report[k] for k in ("rows", "inserted", "updated", "unchanged", "rejected")]
+    assert counts == [100_000, 2_000, 0, 0, 98_000]
+    assert report["reasons"] == {"unparseable date in 'CreatedDate'": 98_000}
+    listed = report["rejections"]
+    assert isinstance(listed, list) and len(listed) == 1_000
+    # rows 2, 52, 102 … are good: the first rejects are rows 3 to 51, then 53 …
+    assert [r["row"] for r in listed[:3]] == [3, 4, 5] and listed[-1]["row"] == 1_022
+    upload_id = int(list_uploads(eng)["upload_id"].max())
+    stored = rejected_rows(eng, upload_id)
+    assert stored["row_number"].tolist() == [r["row"] for r in listed]
+    assert json.loads(stored["data"].iloc[0])["CreatedDate"] == "g00000000001"
 
 
 # --- found bugs: the expected behaviour, marked until fixed ---------------------------------
