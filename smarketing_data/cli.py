@@ -35,6 +35,7 @@ from smarketing_data.ingest import (
     undo_upload,
 )
 from smarketing_data.ingest.formats import FORMATS, KIND_ALIASES
+from smarketing_data.ingest.rejections import REJECTS_KEPT
 from smarketing_data.ingest.user_mapping import fields_help
 from smarketing_data.text import printable
 from smarketing_data.uploads import list_uploads
@@ -171,8 +172,12 @@ def _print_ingest(result: IngestResult, *, as_json: bool) -> None:
             _say(f"    note: {note}")
         for r in f.rejections[:20]:
             _say(f"    row {r.row}: {r.reason}")
-        if len(f.rejections) > 20:
-            _say(f"    … {len(f.rejections) - 20} more rejected rows (see --json)")
+        if f.rejected > 20:
+            listed = min(len(f.rejections), REJECTS_KEPT)
+            _say(
+                f"    … {f.rejected - 20:,} more rejected rows (--json lists the first "
+                f"{listed:,} and the count per reason)"
+            )
     if result.warnings:
         _say("  warnings (kept as imported; check the source records):")
         for warning in result.warnings:

@@ -122,8 +122,8 @@ def test_check_import_report_and_reimport(db_url):
     ]
     history = table(at, "When")
     assert records(history, "Upload", "Who", "Read", "Inserted", "Unchanged", "Status") == [
-        [2, "app", 7, 0, 7, "applied"],
-        [1, "app", 7, 7, 0, "applied"],
+        [2, "local user", 7, 0, 7, "applied"],
+        [1, "local user", 7, 7, 0, "applied"],
     ]
     assert history["Format / kind"].iloc[0] == "HubSpot · contacts; HubSpot · deals"
 
@@ -147,6 +147,11 @@ def test_rejected_rows_are_listed_and_downloadable(db_url):
     # the history offers the same download for any upload with rejects
     assert at.selectbox(key="rejects_select").value == 1
     assert at.download_button(key="history_rejects_download")
+    # undone, the upload's rejected rows go with it: nothing left to offer
+    at.selectbox(key="undo_select").set_value(1).run()
+    at.checkbox(key="undo_confirm").check().run()
+    at.button(key="undo_button").click().run()
+    assert not [s for s in at.selectbox if s.key == "rejects_select"]
 
 
 def test_a_file_that_cannot_be_read_blocks_the_whole_import(db_url):

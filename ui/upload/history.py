@@ -188,7 +188,8 @@ def rejects_download(ctx: Context, upload_id: int, key: str) -> None:
 
 
 def history_rejects(ctx: Context, history: pd.DataFrame) -> None:
-    with_rejects = history[history["Rejected"] > 0]
+    # an undone upload's rejected rows went with it (only its counts stay in the history)
+    with_rejects = history[(history["Rejected"] > 0) & (history["Status"] == "applied")]
     if with_rejects.empty:
         return
     labels = {

@@ -4,6 +4,7 @@ Import button with its progress bar, and the report of what the import did."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -11,20 +12,22 @@ import streamlit as st
 
 from smarketing_data.db import DatabaseError
 from smarketing_data.ingest import FileInput, IngestError, IngestResult, ingest
-from ui import access
+from ui import access, audit
 from ui.components import safe
 from ui.data import Context
 from ui.upload.check import (
     CHECKS_KEY,
     FATAL,
     FORMAT_LABELS,
-    MAPPED,
+    IMPORTED_KEY,
     MAPPINGS_KEY,
     UNMAPPED,
     FileCheck,
     check_files,
     check_table,
+    imported_check,
     is_skipped,
+    needs_confirmation,
     own_mapping,
     show_check,
     show_table,
@@ -36,9 +39,9 @@ REPORT_KEY = "import_report"
 
 
 def viewer_name() -> str:
-    """Who is importing: the signed-in person or the name given with the passcode, else
-    "app"."""
-    return access.user_name() or "app"
+    """Who is importing, as every other change records it (the sign-in e-mail, the passcode's
+    name, or "local user" on an open install)."""
+    return audit.acting() or audit.LOCAL_USER
 
 
 def section(ctx: Context) -> None:
@@ -90,6 +93,7 @@ def import_button(
     taken = [c for c in checks if c.file_id not in skipped]
     fatal = [c.name for c in taken if c.status == FATAL]
     unmapped = [c.name for c in taken if c.status == UNMAPPED]
+    unconfirmed = [c.name for c in taken if needs_confirmation(c)]
     if not taken:
         st.info("Every file is skipped: there is nothing to import.")
     elif fatal:
@@ -103,7 +107,14 @@ def import_button(
         st.warning(
             safe(f"Map the columns of {', '.join(unmapped)} (above), or skip {them}, to import.")
         )
-    elif any(c.status == MAPPED for c in taken) and len(taken) > 1:
+    elif unconfirmed:
+        st.warning(
+            safe(
+                f"Most rows of {', '.join(unconfirmed)} would be rejected: confirm the import "
+                "above, or skip the file, to import."
+            )
+        )
+    elif any(c.mapping is not None for c in taken) and len(taken) > 1:
         st.caption("Files read with your mapping are recorded as an upload of their own.")
     done = st.session_state.get(REPORT_KEY, {}).get("file_ids", [])
     if taken and done and {c.file_id for c in taken} <= set(done):
@@ -111,25 +122,32 @@ def import_button(
             "These files have just been imported (report below); importing them again "
             "changes nothing unless the files changed."
         )
-    blocked = not taken or bool(fatal or unmapped)
+    blocked = not taken or bool(fatal or unmapped or unconfirmed)
     if st.button("Import", key="import_button", type="primary", disabled=blocked):
         run_import(ctx, taken, [up for up in uploaded if up.file_id not in skipped])
 
 
-def _groups(
-    checks: list[FileCheck], uploaded: list[Any]
-) -> list[tuple[dict[str, Any] | None, list[FileInput], int]]:
+@dataclass
+class _Group:
+    """Files that go in as one upload, read with one mapping (None: as recognised)."""
+
+    mapping: dict[str, Any] | None
+    uploaded: list[Any] = field(default_factory=list)
+    rows: int = 0
+
+    def items(self) -> list[FileInput]:
+        return [FileInput(up.name, up.getvalue()) for up in self.uploaded]
+
+
+def _groups(checks: list[FileCheck], uploaded: list[Any]) -> list[_Group]:
     """Files recognised on their own go in one upload; each confirmed mapping, whose files
     share one header row, in an upload of its own (an upload has one mapping)."""
-    groups: dict[str, tuple[dict[str, Any] | None, list[FileInput], int]] = {}
+    groups: dict[str, _Group] = {}
     for check, up in zip(checks, uploaded, strict=True):
-        key = check.signature if check.status == MAPPED else ""
-        mapping, items, rows = groups.get(key, (check.mapping, [], 0))
-        groups[key] = (
-            mapping,
-            [*items, FileInput(up.name, up.getvalue())],
-            rows + (check.rows or 0),
-        )
+        key = check.signature if check.mapping is not None else ""
+        group = groups.setdefault(key, _Group(check.mapping))
+        group.uploaded.append(up)
+        group.rows += check.rows or 0
     # the files recognised on their own first, then one upload per mapping
     return [groups[k] for k in sorted(groups, key=lambda k: k != "")]
 
@@ -139,24 +157,25 @@ def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> No
     if not access.require_editor("import data"):
         return
     groups = _groups(checks, uploaded)
-    total = max(sum(rows for _, _, rows in groups), 1)
+    total = max(sum(group.rows for group in groups), 1)
     bar = st.progress(0.0, text="Importing…")
     results: list[IngestResult] = []
     error = ""
     offset = 0
     try:
-        for mapping, items, rows in groups:
+        for group in groups:
             result = ingest(
                 ctx.engine,
-                items,
+                group.items(),
                 ctx.settings,
-                mapping=mapping,
+                mapping=group.mapping,
                 user=viewer_name(),
                 origin="app",
                 progress=_progress(bar, offset, total),
             )
             results.append(result)
-            offset += rows
+            _mark_imported(group, result)
+            offset += group.rows
     except (IngestError, DatabaseError) as exc:
         error = str(exc)
     bar.empty()
@@ -166,7 +185,8 @@ def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> No
         "file_ids": [up.file_id for up in uploaded] if results else [],
     }
     if results:
-        # saved mappings changed what the next check recognises
+        # saved mappings changed what the next check recognises; the checks of the files
+        # just imported, previews and all, are dropped and not made again
         st.session_state[CHECKS_KEY] = {}
         st.session_state[MAPPINGS_KEY] = {}
         own_mapping().clear()
@@ -175,6 +195,13 @@ def run_import(ctx: Context, checks: list[FileCheck], uploaded: list[Any]) -> No
         st.session_state["undo_select"] = max(r.upload_id for r in results)
         st.session_state["undo_confirm"] = False
     st.rerun()
+
+
+def _mark_imported(group: _Group, result: IngestResult) -> None:
+    """Remember the group's files as imported, so the next run does not read them again."""
+    imported = st.session_state.setdefault(IMPORTED_KEY, {})
+    for up, report in zip(group.uploaded, result.files, strict=True):
+        imported[up.file_id] = imported_check(up, report)
 
 
 def _progress(bar: Any, offset: int, total: int) -> Callable[[int, int], None]:
