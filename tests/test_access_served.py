@@ -11,6 +11,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -164,12 +166,16 @@ def _wait_for(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"the app did not start: {log.read_text()[-2000:]}")
 
 
+LOGS: dict[str, Path] = {}  # each served app's log, by its base URL
+
+
 @contextmanager
 def served(folder: Path, **variables: str) -> Iterator[str]:
     """The app as `make run` starts it, on a free loopback port; yields its base URL."""
     port = _free_port()
     env = {**_environment(), "SMARKETING_DB_URL": _database(folder), **variables}
     log = folder / "app.log"
+    LOGS[f"http://127.0.0.1:{port}"] = log
     proc = _launch("--server.port", str(port), "--server.fileWatcherType", "none", env=env, log=log)
     try:
         _wait_for(port, proc, log)
@@ -320,3 +326,28 @@ def test_make_run_refuses_a_short_passcode_without_showing_it():
     assert started.stderr == (
         "error: SMARKETING_PASSCODE is shorter than 8 characters: choose a longer passcode.\n"
     )
+
+
+def test_the_metrics_endpoint_is_not_served(passcode_url):
+    """Session counts and cache sizes were there for anyone, before any passcode."""
+    try:
+        with urllib.request.urlopen(f"{passcode_url}/_stcore/metrics", timeout=30) as answer:
+            body = answer.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 404
+        return
+    assert "# TYPE" not in body and "cache_memory_bytes" not in body
+
+
+def test_a_clear_cache_message_clears_nothing(passcode_url):
+    """A socket that never passed the gate asks Streamlit to empty every session's caches."""
+    stranger = Browser(passcode_url)
+    stranger.run()
+    msg = BackMsg()
+    msg.clear_cache = True
+    stranger.socket.send(msg.SerializeToString())
+    deadline = time.time() + 20
+    while "clear every session's caches was refused" not in LOGS[passcode_url].read_text():
+        assert time.time() < deadline, "the clear-cache request was not refused"
+        time.sleep(0.2)
+    stranger.close()

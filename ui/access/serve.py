@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
         return 2
-    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(APP), *options])
+    # Streamlit's command line with the doors an app cannot gate closed (ui.access.hardened)
+    command = [sys.executable, "-m", "ui.access.hardened", "run", str(APP), *options]
+    os.execv(sys.executable, command)
 
 
 if __name__ == "__main__":
