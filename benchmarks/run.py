@@ -3,6 +3,7 @@
     python -m benchmarks.run i1 [--rows 1000000] [--repeat 3] [--out benchmarks/results/i1.json]
     python -m benchmarks.run r1|r2|m1 [--journeys 100000 1000000 5000000] [--repeat 5]
     python -m benchmarks.run p1 [--journeys 1000000] [--repeat 5]
+    python -m benchmarks.run c1 [--journeys 10000] [--repeat 5]
 
 A figure is registered in FIGURES with the function that adds its own options and the one
 that measures it; the runner adds ``--repeat`` and ``--out`` and writes the JSON with the
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import import_bench, memory_bench, page_bench, phases, report_bench
+from benchmarks import cli_bench, import_bench, memory_bench, page_bench, phases, report_bench
 from benchmarks.common import RESULTS_DIR, log, write_json
 
 
@@ -63,6 +64,12 @@ FIGURES: dict[str, Figure] = {
         "P1: a page's first full render in Chromium at N journeys vs an empty page's",
         page_bench.add_arguments,
         page_bench.run,
+        default_repeat=5,
+    ),
+    "c1": Figure(
+        "C1: the CLI's --help, quarters and uploads vs a bare `python -c 'import sqlalchemy'`",
+        cli_bench.add_arguments,
+        cli_bench.run,
         default_repeat=5,
     ),
 }

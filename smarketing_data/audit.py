@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
 from smarketing_data import schema
 from smarketing_data.db import read_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 A = schema.audit
 
@@ -87,6 +90,8 @@ def changes(engine: Engine, *, kinds: Sequence[str], limit: int = DEFAULT_LIMIT)
         .order_by(A.c.changed_at.desc(), A.c.audit_id.desc())
         .limit(limit)
     )
+    import pandas as pd  # only reading the log needs it; recording a change does not
+
     frame = read_frame(engine, stmt)
     frame["changed_at"] = pd.to_datetime(frame["changed_at"])
     frame["who"] = frame["who"].astype(object).where(frame["who"].notna(), None)

@@ -26,21 +26,15 @@ from smarketing_data.db import (
     make_engine,
     redact,
 )
-from smarketing_data.ingest import (
-    FileInput,
-    IngestError,
-    IngestResult,
-    UndoError,
-    ingest,
-    undo_upload,
-)
+from smarketing_data.ingest.errors import IngestError, UndoError
 from smarketing_data.ingest.formats import FORMATS, KIND_ALIASES
-from smarketing_data.ingest.rejections import REJECTS_KEPT
 from smarketing_data.ingest.user_mapping import fields_help
 from smarketing_data.text import printable
-from smarketing_data.uploads import list_uploads
 
+# The import pipeline, the reports and the exports load pandas, pyarrow and more: each command
+# imports what it runs, so --help, quarters and uploads answer at once (SPEC §7, C1).
 if TYPE_CHECKING:
+    from smarketing_data.ingest import FileInput, IngestResult
     from smarketing_data.metrics.quarters import Quarter
     from smarketing_data.metrics.reports import ReportOptions
 
@@ -141,6 +135,8 @@ def _mapping_bytes(path: str) -> bytes:
 
 
 def _read_files(paths: Sequence[str], limit: int) -> list[FileInput]:
+    from smarketing_data.ingest import FileInput
+
     files = []
     for p in paths:
         path = Path(p)
@@ -158,6 +154,8 @@ def _read_files(paths: Sequence[str], limit: int) -> list[FileInput]:
 
 
 def _print_ingest(result: IngestResult, *, as_json: bool) -> None:
+    from smarketing_data.ingest.rejections import REJECTS_KEPT
+
     if as_json:
         print(json.dumps(result.to_json(), indent=2, default=str))  # JSON escapes controls
         return
@@ -185,6 +183,8 @@ def _print_ingest(result: IngestResult, *, as_json: bool) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from smarketing_data.ingest import ingest
+
     settings = load_settings()
     files = _read_files(args.files, settings.max_upload_bytes)
     mapping = _read_mapping(args.mapping)
@@ -202,10 +202,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:
-    frame = list_uploads(_engine(args, create="never"))
+    from smarketing_data.uploads import upload_rows
+
+    rows = upload_rows(_engine(args, create="never"))
     if args.json:
         out: dict[int, dict[str, Any]] = {}
-        for row in frame.itertuples(index=False):
+        for row in rows:
             up = out.setdefault(
                 int(row.upload_id),
                 {
@@ -236,9 +238,9 @@ def cmd_uploads(args: argparse.Namespace) -> int:
                 )
         print(json.dumps(list(out.values()), indent=2))
         return EXIT_OK
-    if frame.empty:
+    if not rows:
         _say("no uploads yet")
-    for row in frame.itertuples(index=False):
+    for row in rows:
         _say(
             f"{row.upload_id:>5}  {str(row.created_at)[:19]}  {row.status:<8} "
             f"{row.file_name}  {row.format}/{row.kind}  rows={_plain(row.rows)} "
@@ -256,6 +258,8 @@ def _plain(value: Any) -> Any:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
+    from smarketing_data.ingest import undo_upload
+
     result = undo_upload(_engine(args), args.upload_id, who=audit.command_line_user())
     _say(
         f"upload {result.upload_id} undone: {result.removed} records removed, "
@@ -265,7 +269,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def cmd_quarters(args: argparse.Namespace) -> int:
-    from smarketing_data.metrics.reports import quarters_with_data
+    from smarketing_data.metrics.quarters import quarters_with_data
 
     settings = load_settings()
     labels = [

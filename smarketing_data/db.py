@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
 from sqlalchemy import (
     Connection,
     Engine,
@@ -35,6 +32,12 @@ from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from smarketing_data import schema
+
+if TYPE_CHECKING:
+    # Loaded where frames are read or written: commands that only list or check rows start
+    # without them.
+    import numpy as np
+    import pandas as pd
 
 # Long enough to outlast a large import holding the write lock, short of a hung UI.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
@@ -261,6 +264,8 @@ def data_version(engine: Engine) -> int:
 
 def read_frame(source: Engine | Connection, stmt: Any) -> pd.DataFrame:
     """Run a select and return its rows as a DataFrame named by the select's columns."""
+    import pandas as pd
+
     if isinstance(source, Engine):
         with source.connect() as conn:
             return read_frame(conn, stmt)
@@ -277,6 +282,9 @@ _SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 def _sqlite_column(series: pd.Series, column_type: Any) -> np.ndarray:
     """Values in the exact text form SQLAlchemy's SQLite types store and read back."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
     from sqlalchemy import Date, DateTime
 
     if isinstance(column_type, DateTime):
@@ -290,6 +298,8 @@ def _sqlite_column(series: pd.Series, column_type: Any) -> np.ndarray:
 
 
 def _plain_column(series: pd.Series) -> np.ndarray:
+    import pandas as pd
+
     values = series.astype(object).to_numpy()
     mask = pd.isna(series).to_numpy()
     if mask.any():
@@ -298,16 +308,24 @@ def _plain_column(series: pd.Series) -> np.ndarray:
     return values
 
 
-def _python_value(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
+def _python_values() -> Callable[[Any], Any]:
+    """The converter from numpy and pandas scalars to the plain values drivers bind; made once
+    per write so the per-value call does not look the libraries up again."""
+    import numpy as np
+    import pandas as pd
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, pd.Timestamp):
+            return value.to_pydatetime()
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.floating):
+            return float(value)
+        if isinstance(value, np.bool_):
+            return bool(value)
+        return value
+
+    return convert
 
 
 def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
@@ -334,8 +352,9 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
         _postgres_copy(conn, table, frame[columns])
         return
     records = frame[columns].astype(object).where(frame[columns].notna(), None)
+    convert = _python_values()
     mappings: list[dict[str, Any]] = [
-        {c: _python_value(v) for c, v in zip(columns, row, strict=True)}
+        {c: convert(v) for c, v in zip(columns, row, strict=True)}
         for row in records.itertuples(index=False, name=None)
     ]
     for start in range(0, len(mappings), 10_000):
@@ -348,15 +367,18 @@ def _postgres_copy(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     columns = list(frame.columns)
     records = frame.astype(object).where(frame.notna(), None)
     quoted = ", ".join(f'"{c}"' for c in columns)
+    convert = _python_values()
     try:
         with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
             for row in records.itertuples(index=False, name=None):
-                copy.write_row([_python_value(v) for v in row])
+                copy.write_row([convert(v) for v in row])
     except Exception as exc:  # the driver's own errors, outside SQLAlchemy's wrapping
         raise DatabaseError(describe_error(exc)) from exc
 
 
 def _duckdb_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
+    import pandas as pd
+
     raw: Any = conn.connection.driver_connection
     view = f"_bulk_{table.name}"
     prepared = frame.copy()

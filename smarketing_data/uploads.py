@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import pandas as pd
-from sqlalchemy import Engine, select
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, Row, select
 
 from smarketing_data import schema
 from smarketing_data.db import read_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 U = schema.uploads
 F = schema.upload_files
 R = schema.rejected_rows
 
 
-def list_uploads(engine: Engine) -> pd.DataFrame:
-    """One row per file of every upload, newest upload first.
-
-    Columns: upload_id, created_at, user_name, origin, status, undone_at, position, file_name,
-    sha256, format, kind, rows, inserted, updated, unchanged, rejected.
-    """
-    stmt = (
+def _uploads_select() -> Any:
+    return (
         select(
             U.c.upload_id,
             U.c.created_at,
@@ -41,7 +40,25 @@ def list_uploads(engine: Engine) -> pd.DataFrame:
         .join(F, F.c.upload_id == U.c.upload_id, isouter=True)
         .order_by(U.c.upload_id.desc(), F.c.position)
     )
-    return read_frame(engine, stmt)
+
+
+def list_uploads(engine: Engine) -> pd.DataFrame:
+    """One row per file of every upload, newest upload first.
+
+    Columns: upload_id, created_at, user_name, origin, status, undone_at, position, file_name,
+    sha256, format, kind, rows, inserted, updated, unchanged, rejected.
+    """
+    return read_frame(engine, _uploads_select())
+
+
+def upload_rows(engine: Engine) -> list[Row[Any]]:
+    """The rows of ``list_uploads`` as the driver returns them (a missing file's fields are
+    None), for the command line, which lists them without loading pandas.
+
+    Columns: as ``list_uploads``.
+    """
+    with engine.connect() as conn:
+        return list(conn.execute(_uploads_select()).all())
 
 
 def rejected_rows(engine: Engine, upload_id: int) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from smarketing_data.ids import SFDC_QUEUE_PREFIX, sfdc_id18
+from smarketing_data.ingest.formats import TARGET_FIELDS
 from smarketing_data.ingest.read import RawTable
 from smarketing_data.ingest.recognize import Match
 from smarketing_data.ingest.values import (
@@ -67,74 +68,6 @@ DATE_FIELDS = ("start_date", "end_date")
 AMOUNT_FIELDS = ("amount", "won_amount", "budget", "actual_cost")
 BOOL_FIELDS = ("is_closed", "is_won", "is_deleted")
 
-# Every field each target's builder reads; those a file lacks are blank.
-TARGET_FIELDS: dict[str, tuple[str, ...]] = {
-    "leads": (
-        "record_id",
-        "entry_stage",
-        "created_at",
-        "campaign",
-        "rep",
-        "channel",
-        "segment",
-        "region",
-        "company",
-        "industry",
-        "mql_at",
-        "sal_at",
-        "sql_at",
-        "opp_at",
-        "won_at",
-        "lost_at",
-        "first_touch_at",
-        "amount",
-        "won_amount",
-        "disqualified_reason",
-        "status",
-        "converted_opportunity_id",
-        "converted_contact_id",
-        "associated_opp_ids",
-        "is_deleted",
-    ),
-    "opportunities": (
-        "record_id",
-        "name",
-        "stage",
-        "status",
-        "created_at",
-        "close_date",
-        "won_at",
-        "lost_at",
-        "is_closed",
-        "is_won",
-        "amount",
-        "campaign",
-        "rep",
-        "channel",
-        "associated_lead_ids",
-        "is_deleted",
-    ),
-    "members": (
-        "record_id",
-        "campaign",
-        "lead_id",
-        "contact_id",
-        "created_at",
-        "first_responded_at",
-        "is_deleted",
-    ),
-    "campaigns": (
-        "record_id",
-        "name",
-        "channel",
-        "start_date",
-        "end_date",
-        "budget",
-        "actual_cost",
-        "is_deleted",
-    ),
-    "reps": ("record_id", "name", "first_name", "last_name", "team", "region", "is_deleted"),
-}
 STAGE_ORDER = ("created_at", "mql_at", "sal_at", "sql_at", "opp_at", "won_at")
 # Exports round times differently (dates vs datetimes, time zones), so small inversions are
 # noise; SPEC §5.3 rejects only those of more than a day.

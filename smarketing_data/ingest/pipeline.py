@@ -27,6 +27,7 @@ from smarketing_data.db import (
     describe_error,
     write_transaction,
 )
+from smarketing_data.ingest.errors import IngestError
 from smarketing_data.ingest.journeys import resolve
 from smarketing_data.ingest.mapping import TARGET_TABLES, MappedFile, Rejection, map_records
 from smarketing_data.ingest.read import FileError, RawTable, read_table
@@ -47,10 +48,6 @@ Progress = Callable[[int, int], None]
 # Records that feed another table's rows are written first only for readability of history;
 # the journey rules run after every file, so order does not change the result.
 TARGET_ORDER = ("campaigns", "reps", "leads", "opportunities", "members")
-
-
-class IngestError(ValueError):
-    """A fatal input error: nothing was written; str(exc) is a paragraph for the user."""
 
 
 @dataclass

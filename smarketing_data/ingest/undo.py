@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from smarketing_data import audit, schema
 from smarketing_data.db import DatabaseError, bump_data_version, describe_error, write_transaction
+from smarketing_data.ingest.errors import UndoError
 from smarketing_data.ingest.journeys import resolve
 from smarketing_data.ingest.store import decode_row, delete_keys, fetch_rows, table_for
 from smarketing_data.rollups import NEEDED_COLUMNS, JourneyChanges, apply_changes
@@ -18,10 +19,6 @@ H = schema.record_history
 U = schema.uploads
 F = schema.upload_files
 R = schema.rejected_rows
-
-
-class UndoError(ValueError):
-    """The upload cannot be undone; str(exc) says why and what to do."""
 
 
 @dataclass

@@ -11,8 +11,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from smarketing_data.ingest.formats import KIND_ALIASES, PROFILES, Profile, normalize_header
-from smarketing_data.ingest.mapping import TARGET_FIELDS
+from smarketing_data.ingest.formats import (
+    KIND_ALIASES,
+    PROFILES,
+    TARGET_FIELDS,
+    Profile,
+    normalize_header,
+)
 from smarketing_data.ingest.recognize import Match, RecognitionError, missing_required
 
 MAPPING_KEYS = ("kind", "source", "mode", "columns", "constants", "values", "dates", "day_first")

@@ -9,6 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from smarketing_data.metrics import rollup_queries as rq
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 _CALENDAR = re.compile(r"^(\d{4})-Q([1-4])$")
 _FISCAL = re.compile(r"^FY(\d{4})-Q([1-4])$")
@@ -69,6 +75,12 @@ def quarter_of(moment: dt.date | dt.datetime, fiscal_start_month: int = 1) -> Qu
     offset = (moment.month - fiscal_start_month) % 3
     start = _add_months(dt.date(moment.year, moment.month, 1), -offset)
     return Quarter(start, fiscal_start_month)
+
+
+def quarters_with_data(engine: Engine, *, fiscal_start_month: int = 1) -> list[Quarter]:
+    """Quarters in which any journey was created or reached a stage, newest first."""
+    found = {quarter_of(m, fiscal_start_month) for m in rq.activity_months(engine)}
+    return sorted(found, reverse=True)
 
 
 def parse_quarter(label: str, fiscal_start_month: int = 1) -> Quarter:

@@ -18,7 +18,7 @@ from smarketing_data.db import read_frame
 from smarketing_data.metrics import rollup_queries as rq
 from smarketing_data.metrics.goals import Goals
 from smarketing_data.metrics.judgement import campaign_verdict
-from smarketing_data.metrics.quarters import Quarter
+from smarketing_data.metrics.quarters import Quarter, quarters_with_data
 from smarketing_data.metrics.stats import verdict, wilson
 from smarketing_data.metrics.tracking import Tracked
 from smarketing_data.stages import STAGE_LABELS, STAGES, CohortBase
@@ -334,15 +334,6 @@ def rep_report(
         left_out=left_out,
         upstream_stage=base,
     )
-
-
-def quarters_with_data(engine: Engine, *, fiscal_start_month: int = 1) -> list[Quarter]:
-    """Quarters in which any journey was created or reached a stage, newest first."""
-    from smarketing_data.metrics.quarters import quarter_of
-
-    months = rq.activity_months(engine)
-    found = {quarter_of(m, fiscal_start_month) for m in months}
-    return sorted(found, reverse=True)
 
 
 def default_quarter(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from smarketing_data import schema
 from smarketing_data.db import read_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 AC = schema.agg_activity_campaign
 AR = schema.agg_activity_rep
@@ -83,11 +86,31 @@ def cohort_by_campaign(
 def activity_months(conn: Connection | Engine) -> list[dt.date]:
     """Months in which any journey was created or reached a stage."""
     stmt = select(AC.c.month).group_by(AC.c.month).having(func.sum(AC.c.n) != 0)
-    frame = read_frame(conn, stmt)
-    return sorted(pd.to_datetime(frame["month"]).dt.date.tolist())
+    return _months(conn, stmt)
+
+
+def _months(conn: Connection | Engine, stmt: Any) -> list[dt.date]:
+    """The selected months as dates, sorted. Read without pandas: ``quarters`` on the command
+    line needs only these."""
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return _months(c, stmt)
+    return sorted(_as_date(m) for m in conn.execute(stmt).scalars())
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    """A month as the driver returns it: a date, a datetime or (when a driver does not convert
+    it) ISO text."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     frame["n"] = pd.to_numeric(frame["n"]).fillna(0).astype("int64")
     if "amount" in frame:
         frame["amount"] = pd.to_numeric(frame["amount"]).fillna(0.0).astype("float64")
@@ -110,5 +133,4 @@ def cohort_months(conn: Connection | Engine, base: str) -> list[dt.date]:
         .group_by(CR.c.month)
         .having(func.sum(CR.c.n) != 0)
     )
-    frame = read_frame(conn, stmt)
-    return sorted(pd.to_datetime(frame["month"]).dt.date.tolist())
+    return _months(conn, stmt)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import smarketing_data.ingest as ingest_package
 from smarketing_data import cli
 from smarketing_data.ingest import pipeline
 
@@ -21,7 +22,7 @@ def _mark(text: str) -> None:
 
 
 _prepare_file = pipeline.prepare_file
-_ingest = cli.ingest
+_ingest = pipeline.ingest
 
 
 def _marked_prepare_file(engine: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
@@ -36,5 +37,6 @@ def _marked_ingest(*args: Any, **kwargs: Any) -> Any:
 
 if __name__ == "__main__":
     pipeline.prepare_file = _marked_prepare_file  # type: ignore[assignment]
-    cli.ingest = _marked_ingest  # type: ignore[assignment]
+    # the command imports ``ingest`` from the package when it runs: it finds this one
+    ingest_package.ingest = _marked_ingest  # type: ignore[assignment]
     sys.exit(cli.main(sys.argv[1:]))
