@@ -24,12 +24,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from smarketing_data import format as fmt
-from smarketing_data.metrics.judgement import rep_verdict
 from smarketing_data.metrics.referral import REFERRAL
 from smarketing_data.metrics.report_model import RankedList
 from smarketing_data.metrics.report_model import rate_and_goal_text as _rate_and_goal
 from smarketing_data.metrics.report_model import rate_text as _rate
-from smarketing_data.metrics.stats import verdict
 from smarketing_data.report_text import NOT_TRACKED
 from smarketing_data.stages import STAGE_LABELS
 from smarketing_data.text import plain
@@ -895,65 +893,6 @@ def conversion_chart(funnel: pd.DataFrame) -> go.Figure:
     return _layout(fig, title, COLUMN_HEIGHT)
 
 
-def cohort_chart(cohort: pd.DataFrame) -> go.Figure:
-    """How far the quarter's cohort got: the share of it that reached each later stage, with
-    Wilson 95% whiskers, the goal from the base stage marked per bar, and the bar coloured by
-    whether the whole interval is above the goal, below it, or straddles it."""
-    if cohort.empty:
-        return _no_data("Cohort conversion")
-    base = _name(cohort["label"].iloc[0])
-    title = f"Cohort conversion from {base}"
-    size = _num(cohort["reached"].iloc[0]) or 0.0
-    later = cohort.iloc[1:]
-    if later.empty or not size:
-        return _no_data(title)
-    labels = [_name(v) for v in later["label"].tolist()]
-    rates, goals = _nums(later["rate"]), _nums(later["goal"])
-    lows, highs = _nums(later["ci_low"]), _nums(later["ci_high"])
-    text = [
-        f"{_rate(r)} ({fmt.count(n)}/{fmt.count(size)})"
-        for r, n in zip(rates, later["reached"].tolist(), strict=True)
-    ]
-    hover = [
-        f"Reached {label}: {t}<br>95% interval {_rate(lo)}–{_rate(hi)}"
-        for label, t, lo, hi in zip(labels, text, lows, highs, strict=True)
-    ]
-    fig = go.Figure(
-        _bars(
-            rates,
-            horizontal=False,
-            colors=_verdict_colors(lows, highs, goals),
-            text=["" for _ in rates],
-            hover=hover,
-            width=BAR_WIDTH,
-            error_y=_whiskers(rates, lows, highs),
-        )
-    )
-    _end_labels(fig, highs, text, horizontal=False)
-    _goal_ticks(fig, goals, [f"goal: {_rate(g)}" for g in goals], horizontal=False, name="Goal")
-    _axes(
-        fig,
-        labels,
-        horizontal=False,
-        title=f"Share of the {base} cohort",
-        tickformat=".0%",
-        range=[0, min(1.0, _span(highs, goals)) * 1.15],
-    )
-    return _layout(fig, title, COLUMN_HEIGHT)
-
-
-def _verdict_colors(
-    lows: Sequence[float | None], highs: Sequence[float | None], goals: Sequence[float | None]
-) -> list[str]:
-    return [
-        NEUTRAL if lo is None or hi is None or g is None else _colour(verdict(lo, hi, g))
-        for lo, hi, g in zip(lows, highs, goals, strict=True)
-    ]
-
-
-# --- the twelve reports -----------------------------------------------------------------------
-
-
 def campaign_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
     """One campaign report (a top or bottom list): the stage's count per campaign, rank 1 at
     the top, with the count expected at goal (upstream × goal rate) marked on each bar; green
@@ -1014,7 +953,7 @@ def rep_chart(report: pd.DataFrame, stage_label: str) -> go.Figure:
             report["name"].tolist(), teams, text, lows, highs, strict=True
         )
     ]
-    colors = [_colour(rep_verdict(r)) for r in report.itertuples(index=False)]
+    colors = [_colour(_verdict(v)) for v in report["verdict"].tolist()]
     fig = go.Figure(
         _bars(
             rates,

@@ -52,23 +52,6 @@ def funnel_frame(counts: list[int], goals: list[float]) -> pd.DataFrame:
 
 FUNNEL = funnel_frame([1000, 250, 150, 90, 44, 12], [0.25, 0.6, 0.6, 0.55, 0.25])
 
-COHORT = pd.DataFrame(
-    [
-        dict(stage="mql", label="MQL", reached=200, rate=1.0, ci_low=0.98, ci_high=1.0, goal=None),
-        dict(stage="sal", label="SAL", reached=120, rate=0.6, ci_low=0.53, ci_high=0.66, goal=0.6),
-        dict(stage="sql", label="SQL", reached=80, rate=0.4, ci_low=0.37, ci_high=0.47, goal=0.36),
-        dict(
-            stage="opp",
-            label="Opportunity",
-            reached=20,
-            rate=0.1,
-            ci_low=0.066,
-            ci_high=0.149,
-            goal=0.198,
-        ),
-    ]
-)
-
 CAMPAIGN_COLUMNS = [
     "id",
     "name",
@@ -464,28 +447,6 @@ def test_conversion_chart_shows_a_decimal_when_rounding_would_hide_a_miss():
     assert fig.data[0].marker.color[1] == BELOW
 
 
-def test_cohort_chart_whiskers_goals_and_verdict_colours():
-    fig = charts.cohort_chart(COHORT)
-    bars, labels = fig.data[0], fig.data[1]
-    assert fig.layout.title.text == "Cohort conversion from MQL"
-    assert list(fig.layout.xaxis.ticktext) == ["SAL", "SQL", "Opportunity"]  # base left out
-    assert list(bars.y) == [0.6, 0.4, 0.1]
-    assert bars.error_y.symmetric is False
-    assert list(bars.error_y.array) == pytest.approx([0.06, 0.07, 0.049])
-    assert list(bars.error_y.arrayminus) == pytest.approx([0.07, 0.03, 0.034])
-    # SAL straddles 60%, SQL's low end 37% clears 36%, Opp's high end 14.9% is under 19.8%.
-    assert list(bars.marker.color) == [ON_PAR, ABOVE, BELOW]
-    assert labels.mode == "text"
-    assert list(labels.text) == ["60% (120/200)", "40% (80/200)", "10% (20/200)"]
-    # just past each whisker, lifted a few px off its end
-    assert list(labels.meta["at"]) == [0.66, 0.47, 0.149]
-    assert all(0 < y - at < 0.05 for y, at in zip(labels.y, labels.meta["at"], strict=True))
-    assert [y for y in goal_trace(fig).y if y is not None][::3] == [0.6, 0.36, 0.198]
-
-
-# --- the twelve reports -----------------------------------------------------------------------
-
-
 def test_campaign_chart_values_colours_and_expected_marker():
     fig = charts.campaign_chart(CAMPAIGNS, "SQLs")
     bars = fig.data[0]
@@ -588,6 +549,12 @@ def test_rep_chart_rates_whiskers_goal_line_and_verdicts():
     assert fig.layout.yaxis.ticktext[2].replace("<br>", "") == '=HYPERLINK("http://x","y")'
     assert fig.data[0].hovertext[1].startswith("Ben (Growth)<br>SQL: 47% (9/19)")
     assert fig.data[0].hovertext[2].startswith('=HYPERLINK("http://x","y")<br>')
+
+
+def test_rep_chart_colours_by_the_reports_verdicts_not_its_own():
+    # the verdict comes with the report (metrics.report_model); the chart only renders it
+    fig = charts.rep_chart(REPS.assign(verdict=["below", "above", None]), "SQL")
+    assert list(fig.data[0].marker.color) == [BELOW, ABOVE, NEUTRAL]
 
 
 def test_rep_chart_goal_label_keeps_small_goals_readable():
@@ -742,7 +709,6 @@ def test_drill_chart_oldest_quarter_left():
 CHARTS: dict[str, tuple[Callable[[pd.DataFrame], go.Figure], pd.DataFrame]] = {
     "funnel": (charts.funnel_chart, FUNNEL),
     "conversion": (charts.conversion_chart, FUNNEL),
-    "cohort": (charts.cohort_chart, COHORT),
     "campaign": (lambda f: charts.campaign_chart(f, "SQLs"), CAMPAIGNS),
     "rep": (lambda f: charts.rep_chart(f, "SQL"), REPS),
     "contribution": (charts.contribution_chart, CONTRIBUTION),
@@ -794,8 +760,6 @@ def test_empty_frame_gives_a_notice(name, shape):
 @pytest.mark.parametrize(
     "build,frame",
     [
-        (charts.cohort_chart, COHORT.head(1)),  # only the base stage
-        (charts.cohort_chart, COHORT.assign(reached=0, rate=None, ci_low=None, ci_high=None)),
         (charts.conversion_chart, FUNNEL.head(1)),
         (charts.velocity_chart, VELOCITY.assign(median_days=None, p75_days=None)),
         (charts.followup_chart, FOLLOWUP.assign(count=0, mqls=0, share=None)),

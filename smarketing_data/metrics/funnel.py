@@ -11,7 +11,7 @@ from smarketing_data.metrics import rollup_queries as rq
 from smarketing_data.metrics.goals import Goals
 from smarketing_data.metrics.judgement import step_verdict
 from smarketing_data.metrics.quarters import Quarter
-from smarketing_data.metrics.stats import rate, wilson
+from smarketing_data.metrics.stats import rate
 from smarketing_data.metrics.tracking import Tracked
 from smarketing_data.stages import STAGE_LABELS, STAGES
 
@@ -92,32 +92,6 @@ def funnel_table(
         step_rate = rate(current.counts[stage], current.counts[step_from]) if step_from else None
         rows[-1]["verdict"] = (
             step_verdict(step_rate, goals.rate(step_from, stage)) if step_from else None
-        )
-    return pd.DataFrame(rows)
-
-
-def cohort_table(engine: Engine, quarter: Quarter, base: str, goals: Goals) -> pd.DataFrame:
-    """The quarter's cohort (base-stage date in the quarter) and how far it got, as of now.
-
-    Columns: stage, label, reached, rate (of the cohort), ci_low, ci_high, goal.
-    """
-    frame = rq.cohort_by_rep(engine, quarter.start, quarter.end, base)
-    reached = frame.groupby("stage")["n"].sum()
-    size = int(reached.get(base, 0))
-    rows = []
-    for stage in STAGES[STAGES.index(base) :]:
-        n = int(reached.get(stage, 0))
-        low, high = wilson(n, size)
-        rows.append(
-            {
-                "stage": stage,
-                "label": STAGE_LABELS[stage],
-                "reached": n,
-                "rate": rate(n, size),
-                "ci_low": low if size else None,
-                "ci_high": high if size else None,
-                "goal": goals.rate(base, stage) if stage != base else None,
-            }
         )
     return pd.DataFrame(rows)
 
